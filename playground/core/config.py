@@ -61,7 +61,15 @@ HOT_FIELDS = frozenset(
 
 
 class ConfigError(ValueError):
-    """A configuration value a person gave is not acceptable (one sentence)."""
+    """A configuration value a person gave is not acceptable (one sentence).
+
+    `field` names the option at fault when there is one, so the command line
+    can name its flag and the window can point at its control.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _choices(values) -> str:
@@ -193,7 +201,7 @@ class Config:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(f"unknown configuration option {unknown[0]!r}")
+            raise ConfigError(f"unknown configuration option {unknown[0]!r}", unknown[0])
         values = dict(data)
         for key in ("features", "hidden"):
             if isinstance(values.get(key), list):
@@ -242,16 +250,23 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
+def _field_of(name: str) -> str:
+    """'each hidden layer size' -> 'hidden': the option a message is about."""
+    return {"each feature": "features", "each hidden layer size": "hidden"}.get(name, name)
+
+
 def _check_choice(name: str, value, choices) -> None:
     if value not in choices:
-        raise ConfigError(f"{name} must be one of {_choices(choices)} (got {value!r})")
+        raise ConfigError(
+            f"{name} must be one of {_choices(choices)} (got {value!r})", _field_of(name)
+        )
 
 
 def _check_range(name: str, value, lo, hi, integer=False) -> None:
     ok = _is_int(value) if integer else _is_number(value)
     if not ok or not (lo <= value <= hi):
         kind = "an integer" if integer else "a number"
-        raise ConfigError(f"{name} must be {kind} from {lo} to {hi} (got {value!r})")
+        raise ConfigError(f"{name} must be {kind} from {lo} to {hi} (got {value!r})", _field_of(name))
 
 
 def _validate(cfg: Config) -> None:
@@ -262,7 +277,8 @@ def _validate(cfg: Config) -> None:
         wanted = REGRESSION_DATASETS if cfg.problem == "regression" else CLASSIFICATION_DATASETS
         raise ConfigError(
             f"dataset {cfg.dataset!r} is for {own_kind}; for {cfg.problem} "
-            f"choose one of {_choices(wanted)}"
+            f"choose one of {_choices(wanted)}",
+            "dataset",
         )
     _check_range("classes", cfg.classes, MIN_CLASSES, MAX_CLASSES, integer=True)
     _check_range("points", cfg.points, MIN_POINTS, MAX_POINTS, integer=True)
@@ -272,25 +288,28 @@ def _validate(cfg: Config) -> None:
     _check_range("init_seed", cfg.init_seed, 0, 2**63 - 1, integer=True)
 
     if not isinstance(cfg.features, tuple) or not cfg.features:
-        raise ConfigError(f"features must name at least one of {_choices(FEATURES)}")
+        raise ConfigError(f"features must name at least one of {_choices(FEATURES)}", "features")
     for name in cfg.features:
         _check_choice("each feature", name, FEATURES)
     if len(set(cfg.features)) != len(cfg.features):
-        raise ConfigError("features must not repeat a feature")
+        raise ConfigError("features must not repeat a feature", "features")
     if not isinstance(cfg.hidden, tuple) or len(cfg.hidden) > MAX_HIDDEN_LAYERS:
-        raise ConfigError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes")
+        raise ConfigError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes", "hidden")
     for size in cfg.hidden:
         _check_range("each hidden layer size", size, 1, MAX_NEURONS, integer=True)
     _check_choice("activation", cfg.activation, ACTIVATIONS)
     _check_choice("loss", cfg.loss, LOSSES)
     if cfg.problem == "regression" and cfg.loss != "mse":
-        raise ConfigError("loss must be mse for regression (cross-entropy needs classes)")
+        raise ConfigError("loss must be mse for regression (cross-entropy needs classes)", "loss")
 
     _check_choice("init", cfg.init, WEIGHT_INITS)
     if cfg.init_scale is not None:
         _check_range("init_scale", cfg.init_scale, -1e6, 1e6)
         if cfg.init in ("uniform", "normal") and cfg.init_scale < 0:
-            raise ConfigError(f"init_scale must not be negative for {cfg.init} (got {cfg.init_scale})")
+            raise ConfigError(
+                f"init_scale must not be negative for {cfg.init} (got {cfg.init_scale})",
+                "init_scale",
+            )
     if cfg.init_gain is not None:
         _check_range("init_gain", cfg.init_gain, 0.0, 1e6)
     _check_choice("bias_init", cfg.bias_init, BIAS_INITS)
@@ -312,10 +331,10 @@ def _validate(cfg: Config) -> None:
     _check_choice("regularization", cfg.regularization, REGULARIZATIONS)
     _check_range("reg_rate", cfg.reg_rate, 0.0, 100.0)
     if not isinstance(cfg.reg_bias, bool):
-        raise ConfigError(f"reg_bias must be true or false (got {cfg.reg_bias!r})")
+        raise ConfigError(f"reg_bias must be true or false (got {cfg.reg_bias!r})", "reg_bias")
 
     if cfg.batch_size is not None:
         _check_range("batch_size", cfg.batch_size, 1, MAX_POINTS, integer=True)
     if not isinstance(cfg.shuffle, bool):
-        raise ConfigError(f"shuffle must be true or false (got {cfg.shuffle!r})")
+        raise ConfigError(f"shuffle must be true or false (got {cfg.shuffle!r})", "shuffle")
     _check_range("epochs", cfg.epochs, 0, MAX_EPOCHS, integer=True)

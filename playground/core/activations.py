@@ -1,0 +1,197 @@
+"""Hidden-layer activation functions and their derivatives.
+
+Each activation writes into caller-owned buffers (`out=`), so a training step
+allocates nothing.  At this network size the cost of a step is the number of
+NumPy calls, not arithmetic, so each function uses as few calls as it can.
+
+`forward(z, out)` sets out = f(z).
+`backward(z, a, grad_a, out)` sets out = grad_a * f'(z), where a = f(z) is
+the forward result (cheaper than z for tanh and sigmoid).  `out` may be used
+as scratch, but must not alias z, a or grad_a.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+ELU_ALPHA = 1.0
+_GELU_C = math.sqrt(2.0 / math.pi)
+_GELU_K = 0.044715
+
+
+class Activation:
+    name = "base"
+
+    def forward(self, z: np.ndarray, out: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def backward(self, z, a, grad_a, out) -> None:
+        raise NotImplementedError
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """Allocating form for tests, plotting and one-off use."""
+        out = np.empty_like(z, dtype=np.float64)
+        self.forward(z, out)
+        return out
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        """f'(z), allocating; for tests and one-off use."""
+        out = np.empty_like(z, dtype=np.float64)
+        self.backward(z, self(z), np.ones_like(z, dtype=np.float64), out)
+        return out
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def forward(self, z, out):
+        np.tanh(z, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        np.multiply(a, a, out=out)
+        np.subtract(1.0, out, out=out)
+        np.multiply(out, grad_a, out=out)
+
+
+class Sigmoid(Activation):
+    # sigmoid(z) = (1 + tanh(z/2)) / 2 never overflows, unlike 1/(1+exp(-z))
+    name = "sigmoid"
+
+    def forward(self, z, out):
+        np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        np.multiply(out, 0.5, out=out)
+        np.add(out, 0.5, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        np.subtract(1.0, a, out=out)
+        np.multiply(out, a, out=out)
+        np.multiply(out, grad_a, out=out)
+
+
+class Relu(Activation):
+    name = "relu"
+
+    def forward(self, z, out):
+        np.maximum(z, 0.0, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        np.multiply(grad_a, z > 0.0, out=out)
+
+
+class LeakyRelu(Activation):
+    name = "leaky_relu"
+
+    def forward(self, z, out):
+        np.multiply(z, LEAKY_SLOPE, out=out)
+        np.maximum(z, out, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        np.multiply(grad_a, np.where(z > 0.0, 1.0, LEAKY_SLOPE), out=out)
+
+
+class Elu(Activation):
+    name = "elu"
+
+    def forward(self, z, out):
+        np.minimum(z, 0.0, out=out)
+        np.expm1(out, out=out)  # alpha = 1
+        np.copyto(out, z, where=z > 0.0)
+
+    def backward(self, z, a, grad_a, out):
+        # for z <= 0, f'(z) = exp(z) = f(z) + 1
+        np.add(a, 1.0, out=out)
+        np.copyto(out, 1.0, where=z > 0.0)
+        np.multiply(out, grad_a, out=out)
+
+
+class Gelu(Activation):
+    """PyTorch's GELU(approximate="tanh"): z/2 * (1 + tanh(c (z + k z^3)))."""
+
+    name = "gelu"
+
+    def forward(self, z, out):
+        t = np.tanh(_GELU_C * (z + _GELU_K * z * z * z))
+        np.multiply(0.5 * z, 1.0 + t, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        z2 = z * z
+        t = np.tanh(_GELU_C * (z + _GELU_K * z2 * z))
+        inner = _GELU_C * (1.0 + 3.0 * _GELU_K * z2)
+        np.multiply(0.5 * z * (1.0 - t * t), inner, out=out)
+        out += 0.5 * (1.0 + t)
+        np.multiply(out, grad_a, out=out)
+
+
+class Linear(Activation):
+    name = "linear"
+
+    def forward(self, z, out):
+        np.copyto(out, z)
+
+    def backward(self, z, a, grad_a, out):
+        np.copyto(out, grad_a)
+
+
+class Softplus(Activation):
+    """log(1 + exp(z)), computed without overflow."""
+
+    name = "softplus"
+
+    def forward(self, z, out):
+        np.logaddexp(0.0, z, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        SIGMOID.forward(z, out)
+        np.multiply(out, grad_a, out=out)
+
+
+class Swish(Activation):
+    """z * sigmoid(z) (SiLU)."""
+
+    name = "swish"
+
+    def forward(self, z, out):
+        SIGMOID.forward(z, out)
+        np.multiply(out, z, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        # f' = s + z s (1 - s) = s (1 + z (1 - s)), with s = sigmoid(z)
+        s = np.empty_like(z)
+        SIGMOID.forward(z, s)
+        np.subtract(1.0, s, out=out)
+        np.multiply(out, z, out=out)
+        np.add(out, 1.0, out=out)
+        np.multiply(out, s, out=out)
+        np.multiply(out, grad_a, out=out)
+
+
+class Sine(Activation):
+    name = "sine"
+
+    def forward(self, z, out):
+        np.sin(z, out=out)
+
+    def backward(self, z, a, grad_a, out):
+        np.cos(z, out=out)
+        np.multiply(out, grad_a, out=out)
+
+
+SIGMOID = Sigmoid()
+
+ACTIVATIONS: dict[str, Activation] = {
+    act.name: act
+    for act in (
+        Relu(), LeakyRelu(), Elu(), Gelu(), Tanh(), SIGMOID, Linear(), Softplus(), Swish(), Sine(),
+    )  # fmt: skip
+}
+
+
+def get_activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}") from None

@@ -1,0 +1,83 @@
+"""Immutable pictures of a trainer's state, safe to hand to another thread.
+
+A `Snapshot` holds copies only (arrays marked read-only), so the window can
+draw one while the trainer goes on changing its own arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import Config
+
+
+def frozen(array) -> np.ndarray:
+    """A read-only copy."""
+    out = np.array(array, dtype=np.float64, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True)
+class Metrics:
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None = None  # classification only
+    test_accuracy: float | None = None
+
+    def as_dict(self) -> dict:
+        out = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss}
+        if self.train_accuracy is not None:
+            out["train_accuracy"] = self.train_accuracy
+            out["test_accuracy"] = self.test_accuracy
+        return out
+
+
+@dataclass(frozen=True)
+class History:
+    """Per-epoch curves; index 0 is the untrained network (epoch 0)."""
+
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    train_accuracy: np.ndarray | None = None
+    test_accuracy: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+
+@dataclass(frozen=True)
+class Grids:
+    """Every neuron's output over an R x R grid of the input square.
+
+    layers[0] holds the input features, layers[-1] the network's outputs; each
+    array has shape (R, R, units), indexed [x2 row from the bottom, x1 column].
+    """
+
+    resolution: int
+    layers: tuple[np.ndarray, ...]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.layers[-1]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    generation: int  # bumps on every rebuild or reset, so stale pictures can be dropped
+    config: Config
+    epoch: int
+    step: int  # mini-batch steps since the last reset
+    learning_rate: float
+    metrics: Metrics
+    weights: tuple[np.ndarray, ...]  # (out, in) per layer
+    biases: tuple[np.ndarray, ...]  # (out,) per layer
+    history: History
+    grids: Grids | None = None
+    diverged: bool = False
+    message: str = ""  # why training stopped, in plain words
+    extras: dict = field(default_factory=dict, compare=False)

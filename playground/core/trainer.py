@@ -1,0 +1,337 @@
+"""The trainer: one network, its data, its optimizer, and the training loop.
+
+Everything here runs in float64 and is deterministic: the same Config gives
+bit-identical parameters.  Randomness comes from three seeded streams, so
+changing one thing (say, re-initializing) does not disturb the others:
+the data (config.data_seed), the initial parameters and the mini-batch order
+(both from config.init_seed, as separate streams).
+
+A trainer is not thread-safe.  The window drives one from a single worker
+thread and reads it only through immutable `Snapshot`s.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from .config import Config, ConfigError
+from .datasets import Dataset, make_dataset
+from .features import feature_matrix, grid_points
+from .initializers import initialize_parameters
+from .losses import encode_targets, make_head, predicted_classes
+from .network import Network
+from .optimizers import learning_rate, make_optimizer
+from .regularizers import Regularizer
+from .snapshot import Grids, History, Metrics, Snapshot, frozen
+
+DATA_FIELDS = ("dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed")
+_INIT_STREAM, _SHUFFLE_STREAM = 1, 2
+
+
+class Trainer:
+    def __init__(self, config: Config | None = None, dataset: Dataset | None = None) -> None:
+        self.config = config if config is not None else Config()
+        self.generation = 0
+        self._grid_inputs: dict[int, np.ndarray] = {}
+        self._build(dataset)
+
+    # --- building ------------------------------------------------------------
+
+    def _build(self, dataset: Dataset | None = None) -> None:
+        cfg = self.config
+        self.dataset = dataset if dataset is not None else make_dataset(cfg)
+        self.head = make_head(cfg.problem, cfg.loss, cfg.num_outputs)
+        self.network = Network(cfg.layer_sizes, cfg.activation, self.head)
+        ds = self.dataset
+        self._x_train = feature_matrix(ds.x_train, cfg.features, ones=True)
+        self._x_test = feature_matrix(ds.x_test, cfg.features, ones=True)
+        self._t_train = encode_targets(self.head, ds.y_train, cfg.num_outputs)
+        self._t_test = encode_targets(self.head, ds.y_test, cfg.num_outputs)
+        self._grid_inputs.clear()
+        self.reinitialize()
+
+    def reinitialize(self, init_seed: int | None = None) -> None:
+        """Fresh parameters (from a new seed if given), epoch 0, empty history."""
+        if init_seed is not None:
+            self.config = self.config.replace(init_seed=init_seed)
+        cfg = self.config
+        rng = np.random.default_rng([cfg.init_seed, _INIT_STREAM])
+        self.network.set_parameters(initialize_parameters(cfg, rng))
+        self._start_fresh()
+
+    def _start_fresh(self) -> None:
+        cfg = self.config
+        self.generation += 1
+        self._shuffle_rng = np.random.default_rng([cfg.init_seed, _SHUFFLE_STREAM])
+        self.optimizer = make_optimizer(cfg, self.network.params.size)
+        self._make_regularizer()
+        self.epoch = 0
+        self.steps = 0
+        self._cursor = 0  # position within the current epoch's order
+        self._order_x = self._order_t = None
+        self.diverged = False
+        self.message = ""
+        self._history = np.full((64, 5), np.nan)
+        self._rows = 0
+        self._record()
+
+    def _make_regularizer(self) -> None:
+        cfg = self.config
+        net = self.network
+        mask = np.ones_like(net.bias_mask) if cfg.reg_bias else ~net.bias_mask
+        self.regularizer = Regularizer(cfg.regularization, cfg.reg_rate, mask)
+
+    def set_config(self, config: Config) -> bool:
+        """Apply a new configuration; returns True when training started over.
+
+        Learning rate, optimizer, regularization, batch size and schedule apply
+        at once and keep the parameters; anything else rebuilds (and new data
+        is generated only if a data setting changed).
+        """
+        old, self.config = self.config, config
+        if old.needs_rebuild(config):
+            same_data = all(getattr(old, f) == getattr(config, f) for f in DATA_FIELDS)
+            self._build(self.dataset if same_data else None)
+            return True
+        if config.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(config, self.network.params.size)
+            if self._cursor:  # mid-epoch: the fallback state must suit the new optimizer
+                self._checkpoint = (self.network.params.copy(), self.optimizer.state_dict(), self.steps)
+        else:
+            self.optimizer.set_config(config)
+        self._make_regularizer()
+        if self.diverged:  # the restored parameters are finite: let the person go on
+            self.diverged = False
+            self.message = ""
+        return False
+
+    # --- training ------------------------------------------------------------
+
+    @property
+    def batch_size(self) -> int:
+        n = len(self._x_train)
+        return n if self.config.batch_size is None else min(self.config.batch_size, n)
+
+    def train(
+        self,
+        epochs: int | None = None,
+        callback: Callable[[Trainer], bool | None] | None = None,
+    ) -> Metrics:
+        """Train whole epochs (config.epochs by default); stops early on divergence
+        or when callback(trainer), called after each epoch, returns False."""
+        for _ in range(self.config.epochs if epochs is None else epochs):
+            if not self.train_epoch():
+                break
+            if callback is not None and callback(self) is False:
+                break
+        return self.metrics
+
+    def train_epoch(self) -> bool:
+        """Finish the current epoch; False if training is stopped by divergence."""
+        if self.diverged:
+            return False
+        if self._cursor == 0:
+            self._begin_epoch()
+        n, bs = len(self._order_x), self.batch_size
+        net, reg, opt = self.network, self.regularizer, self.optimizer
+        params, grads, xs, ts = net.params, net.grads, self._order_x, self._order_t
+        lr = self._lr
+        with np.errstate(all="ignore"):  # overflow is caught below as divergence
+            for start in range(self._cursor, n, bs):
+                xb, tb = xs[start : start + bs], ts[start : start + bs]
+                net.forward(xb)
+                net.backward(xb, tb)
+                reg.add_gradient(params, grads)
+                opt.step(params, grads, lr)
+                self.steps += 1
+        self._cursor = n
+        return self._end_epoch()
+
+    def step(self, batches: int = 1) -> bool:
+        """Train single mini-batches; an epoch ends when its last batch is done."""
+        for _ in range(batches):
+            if self.diverged:
+                return False
+            if self._cursor == 0:
+                self._begin_epoch()
+            bs = self.batch_size
+            xb = self._order_x[self._cursor : self._cursor + bs]
+            tb = self._order_t[self._cursor : self._cursor + bs]
+            net = self.network
+            with np.errstate(all="ignore"):
+                net.forward(xb)
+                net.backward(xb, tb)
+                self.regularizer.add_gradient(net.params, net.grads)
+                self.optimizer.step(net.params, net.grads, self._lr)
+            self.steps += 1
+            self._cursor += len(xb)
+            if self._cursor >= len(self._order_x):
+                if not self._end_epoch():
+                    return False
+            elif not np.isfinite(net.params).all():
+                self._diverge("the parameters overflowed")
+                return False
+        return True
+
+    def _begin_epoch(self) -> None:
+        # Keep the last good state, so a divergence can fall back to it.
+        self._checkpoint = (self.network.params.copy(), self.optimizer.state_dict(), self.steps)
+        if self.config.shuffle:
+            order = self._shuffle_rng.permutation(len(self._x_train))
+            self._order_x, self._order_t = self._x_train[order], self._t_train[order]
+        else:
+            self._order_x, self._order_t = self._x_train, self._t_train
+        self._lr = learning_rate(self.config, self.epoch)
+
+    def _end_epoch(self) -> bool:
+        self._cursor = 0
+        self.epoch += 1
+        self._record()
+        loss = self._history[self._rows - 1, 1]
+        if not math.isfinite(loss):
+            self._diverge(f"the training loss became {'NaN' if loss != loss else 'infinite'}")
+            return False
+        if not np.isfinite(self.network.params).all():
+            self._diverge("the parameters overflowed")
+            return False
+        return True
+
+    def _diverge(self, what: str) -> None:
+        at = self.epoch if self._cursor == 0 else self.epoch + 1
+        params, opt_state, steps = self._checkpoint
+        self.network.params[:] = params
+        self.optimizer.load_state_dict(opt_state)
+        self.steps = steps
+        self.epoch = at - 1
+        self._cursor = 0
+        self._rows = min(self._rows, self.epoch + 1)
+        self.diverged = True
+        self.message = (
+            f"Training diverged in epoch {at}: {what}. "
+            f"Try a smaller learning rate (now {self._lr:g}) or another initializer; "
+            f"the network is back at the end of epoch {self.epoch}."
+        )
+
+    # --- measuring -----------------------------------------------------------
+
+    def _evaluate(self, x_aug, targets, labels) -> tuple[float, float]:
+        with np.errstate(all="ignore"):
+            out = self.network.forward(x_aug)
+            loss = self.head.loss(self.network._workspace(len(x_aug)).z[-1], out, targets)
+            if self.config.num_classes == 0:
+                return loss, math.nan
+            accuracy = float(np.mean(predicted_classes(self.head, out) == labels))
+        return loss, accuracy
+
+    def _record(self) -> None:
+        ds = self.dataset
+        train = self._evaluate(self._x_train, self._t_train, ds.y_train)
+        test = self._evaluate(self._x_test, self._t_test, ds.y_test)
+        if self._rows == len(self._history):
+            grown = np.full((2 * len(self._history), 5), np.nan)
+            grown[: self._rows] = self._history
+            self._history = grown
+        self._history[self._rows] = (self.epoch, train[0], test[0], train[1], test[1])
+        self._rows += 1
+
+    @property
+    def metrics(self) -> Metrics:
+        epoch, train_loss, test_loss, train_acc, test_acc = self._history[self._rows - 1]
+        classification = self.config.num_classes > 0
+        return Metrics(
+            epoch=int(epoch),
+            train_loss=float(train_loss),
+            test_loss=float(test_loss),
+            train_accuracy=float(train_acc) if classification else None,
+            test_accuracy=float(test_acc) if classification else None,
+        )
+
+    @property
+    def history(self) -> History:
+        h = self._history[: self._rows]
+        classification = self.config.num_classes > 0
+        return History(
+            epochs=frozen(h[:, 0]),
+            train_loss=frozen(h[:, 1]),
+            test_loss=frozen(h[:, 2]),
+            train_accuracy=frozen(h[:, 3]) if classification else None,
+            test_accuracy=frozen(h[:, 4]) if classification else None,
+        )
+
+    @property
+    def current_learning_rate(self) -> float:
+        return learning_rate(self.config, self.epoch)
+
+    def predict(self, points: np.ndarray) -> np.ndarray:
+        """The network's outputs (after the output activation) for raw points (n, 2)."""
+        x = feature_matrix(np.asarray(points, dtype=np.float64).reshape(-1, 2), self.config.features, True)
+        with np.errstate(all="ignore"):
+            return self.network.forward(x).copy()
+
+    def grids(self, resolution: int = 50) -> Grids:
+        """Every neuron's output over a resolution x resolution grid."""
+        if not 2 <= resolution <= 400:
+            raise ConfigError(f"grid resolution must be from 2 to 400 (got {resolution})")
+        x = self._grid_inputs.get(resolution)
+        if x is None:
+            x = feature_matrix(grid_points(resolution), self.config.features, ones=True)
+            self._grid_inputs = {resolution: x}  # keep one: resolutions rarely change
+        r = resolution
+        with np.errstate(all="ignore"):
+            layers = [x[:, :-1], *self.network.activations(x)]
+        return Grids(r, tuple(frozen(a.reshape(r, r, -1)) for a in layers))
+
+    def snapshot(self, grid_resolution: int | None = None) -> Snapshot:
+        params = self.network.get_parameters()
+        return Snapshot(
+            generation=self.generation,
+            config=self.config,
+            epoch=self.epoch,
+            step=self.steps,
+            learning_rate=self.current_learning_rate,
+            metrics=self.metrics,
+            weights=tuple(frozen(w) for w, _ in params),
+            biases=tuple(frozen(b) for _, b in params),
+            history=self.history,
+            grids=self.grids(grid_resolution) if grid_resolution else None,
+            diverged=self.diverged,
+            message=self.message,
+        )
+
+    # --- editing -------------------------------------------------------------
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Copies of (weight (out, in), bias (out,)) per layer, PyTorch's layout."""
+        return self.network.get_parameters()
+
+    def load_parameters(self, layers) -> None:
+        """Start over from the given parameters (shapes must fit this network)."""
+        self.network.set_parameters(layers)
+        self._start_fresh()
+
+    def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self._check_edit(layer, row, col, value)
+        self.network.weight(layer)[row, col] = value
+        self._refresh_last_record()
+
+    def set_bias(self, layer: int, row: int, value: float) -> None:
+        self._check_edit(layer, row, 0, value)
+        self.network.bias(layer)[row] = value
+        self._refresh_last_record()
+
+    def _check_edit(self, layer, row, col, value) -> None:
+        sizes = self.config.layer_sizes
+        if not 0 <= layer < len(sizes) - 1:
+            raise ValueError(f"layer must be from 0 to {len(sizes) - 2} (got {layer})")
+        if not (0 <= row < sizes[layer + 1] and 0 <= col < sizes[layer]):
+            raise ValueError(f"no connection {row} <- {col} in layer {layer}")
+        if not math.isfinite(value):
+            raise ValueError(f"a parameter must be a finite number (got {value})")
+
+    def _refresh_last_record(self) -> None:
+        # an edit changes the losses: show the new ones without adding an epoch
+        self._rows -= 1
+        self._record()
