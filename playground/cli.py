@@ -77,21 +77,36 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     data.add_argument("--problem", choices=C.PROBLEMS, default=S)
     data.add_argument("--dataset", choices=C.DATASETS, default=S, help="default: circle")
     data.add_argument("--classes", type=int, default=S, help="classes for blobs and spirals (3)")
-    data.add_argument("--points", type=int, default=S, help="500 (classification), 1200 (regression)")
-    data.add_argument("--noise", type=float, default=S, help="0 to 1 (TensorFlow Playground: 0 to 0.5)")
-    data.add_argument("--train-ratio", type=float, default=S, help="fraction used for training, 0.1 to 0.9")
-    data.add_argument("--seed", type=int, default=S, help="seeds the data, the initial weights and the batch order")
+    data.add_argument(
+        "--points", type=int, default=S, help="500 (classification), 1200 (regression)"
+    )
+    data.add_argument(
+        "--noise", type=float, default=S, help="0 to 1 (TensorFlow Playground: 0 to 0.5)"
+    )
+    data.add_argument(
+        "--train-ratio", type=float, default=S, help="fraction used for training, 0.1 to 0.9"
+    )
+    data.add_argument(
+        "--seed",
+        type=int,
+        default=S,
+        help="seeds the data, the initial weights and the batch order",
+    )
     data.add_argument("--data-seed", type=int, default=S)
     data.add_argument("--init-seed", type=int, default=S)
     net = p.add_argument_group("network")
     net.add_argument("--features", type=_comma_list("features", C.FEATURES), default=S,
                      help=f"comma-separated: {_choice_list(C.FEATURES)} (x1,x2)")  # fmt: skip
-    net.add_argument("--hidden", type=_hidden, default=S, help="layer sizes, e.g. 8,8; '' for none (4,2)")
+    net.add_argument(
+        "--hidden", type=_hidden, default=S, help="layer sizes, e.g. 8,8; '' for none (4,2)"
+    )
     net.add_argument("--activation", choices=C.ACTIVATIONS, default=S, help="default: tanh")
     net.add_argument("--loss", choices=C.LOSSES, default=S, help="default: mse")
     init = p.add_argument_group("initialization")
     init.add_argument("--init", choices=C.WEIGHT_INITS, default=S, help="default: tf_playground")
-    init.add_argument("--init-scale", type=float, default=S, help="c, a or sigma for constant, uniform, normal")
+    init.add_argument(
+        "--init-scale", type=float, default=S, help="c, a or sigma for constant, uniform, normal"
+    )
     init.add_argument("--init-gain", type=float, default=S, help="default: the activation's gain")
     init.add_argument("--bias-init", choices=C.BIAS_INITS, default=S, help="default: constant")
     init.add_argument("--bias-value", type=float, default=S, help="default: 0.1")
@@ -104,8 +119,12 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     opt.add_argument("--beta2", type=float, default=S, help="Adam (0.999)")
     opt.add_argument("--eps", type=float, default=S, help="RMSProp and Adam (1e-8)")
     opt.add_argument("--schedule", choices=C.SCHEDULES, default=S, help="default: constant")
-    opt.add_argument("--lr-gamma", type=float, default=S, help="decay factor (step 0.5, exponential 0.99)")
-    opt.add_argument("--lr-period", type=int, default=S, help="epochs per step; cosine period (100)")
+    opt.add_argument(
+        "--lr-gamma", type=float, default=S, help="decay factor (step 0.5, exponential 0.99)"
+    )
+    opt.add_argument(
+        "--lr-period", type=int, default=S, help="epochs per step; cosine period (100)"
+    )
     opt.add_argument("--lr-min", type=float, default=S, help="cosine floor (0)")
     reg = p.add_argument_group("regularization")
     reg.add_argument("--regularization", choices=C.REGULARIZATIONS, default=S, help="default: none")
@@ -123,13 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Train small neural networks and see inside them.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    train = sub.add_parser("train", help="train headless and report", description="Train headless.")
+    train = sub.add_parser(
+        "train",
+        help="train headless and report",
+        usage="%(prog)s [options]",
+        description="Train a network without the window and report how it did.",
+    )
     _add_train_flags(train)
     out = train.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print one JSON object with the results")
     out.add_argument("--quiet", action="store_true", help="no progress line")
     out.add_argument("--save", metavar="FILE.npz", help="write the trained parameters")
-    out.add_argument("--export-data", metavar="FILE.csv", help="write the points as x1,x2,label,split")
+    out.add_argument(
+        "--export-data", metavar="FILE.csv", help="write the points as x1,x2,label,split"
+    )
     return parser
 
 
@@ -163,7 +189,9 @@ def _read_config_file(path: str) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"--config: {path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise UsageError(
+            f"--config: {path} is not valid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
     if not isinstance(data, dict):
         raise UsageError(f"--config: {path} must hold a JSON object of option names and values")
     return data
@@ -180,7 +208,7 @@ def _flag_message(exc: ConfigError) -> str:
 
 def _progress_line(trainer, total: int, rate: float) -> str:
     m = trainer.metrics
-    line = f"epoch {m.epoch}/{total}  train loss {m.train_loss:.4f}  test loss {m.test_loss:.4f}"
+    line = f"epoch {m.epoch}/{total}  train loss {m.train_loss:.4g}  test loss {m.test_loss:.4g}"
     if m.test_accuracy is not None:
         line += f"  test accuracy {100 * m.test_accuracy:.1f} %"
     return line + f"  {rate:,.0f} epochs/s"
@@ -190,6 +218,8 @@ def run_train(args: argparse.Namespace) -> int:
     from .core.trainer import Trainer
 
     cfg = config_from_args(args)
+    for flag, path in (("--save", args.save), ("--export-data", args.export_data)):
+        _check_writable(flag, path)  # before training, so no work is lost to a typo
     trainer = Trainer(cfg)
     if args.export_data:
         _export_data(args.export_data, trainer)
@@ -202,7 +232,9 @@ def run_train(args: argparse.Namespace) -> int:
         now = time.perf_counter()
         if show and now - last_print[0] > 0.1:
             last_print[0] = now
-            sys.stderr.write("\r" + _progress_line(t, cfg.epochs, t.epoch / (now - start)) + "\x1b[K")
+            sys.stderr.write(
+                "\r" + _progress_line(t, cfg.epochs, t.epoch / (now - start)) + "\x1b[K"
+            )
             sys.stderr.flush()
 
     trainer.train(cfg.epochs, callback=progress)
@@ -246,6 +278,16 @@ def _result(trainer, rate: float, seconds: float) -> dict:
         "config": trainer.config.to_dict(),
     }
     return out
+
+
+def _check_writable(flag: str, path: str | None) -> None:
+    if path is None:
+        return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag}: cannot write {path}: no folder {folder}")
+    if Path(path).is_dir():
+        raise UsageError(f"{flag}: {path} is a folder, not a file")
 
 
 def _save(path: str, trainer) -> None:

@@ -67,7 +67,7 @@ def test_backprop_matches_finite_differences(activation, head_spec, reg_spec):
 
 
 def test_regularizer_skips_biases_unless_asked():
-    net, x, t = _setup("tanh", HEADS[0])
+    net, _, _ = _setup("tanh", HEADS[0])
     weights_only = Regularizer("l2", 1.0, ~net.bias_mask)
     everything = Regularizer("l2", 1.0, np.ones_like(net.bias_mask))
     w = net.params[~net.bias_mask]

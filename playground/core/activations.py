@@ -185,8 +185,17 @@ SIGMOID = Sigmoid()
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
-        Relu(), LeakyRelu(), Elu(), Gelu(), Tanh(), SIGMOID, Linear(), Softplus(), Swish(), Sine(),
-    )  # fmt: skip
+        Relu(),
+        LeakyRelu(),
+        Elu(),
+        Gelu(),
+        Tanh(),
+        SIGMOID,
+        Linear(),
+        Softplus(),
+        Swish(),
+        Sine(),
+    )
 }
 
 

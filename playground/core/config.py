@@ -237,9 +237,10 @@ def _normalize(cfg: Config) -> None:
     if cfg.points is None:
         _set(cfg, "points", 1200 if cfg.problem == "regression" else 500)
     # features in one canonical order, so the same set is the same network
-    if all(isinstance(f, str) for f in cfg.features) and set(cfg.features) <= set(FEATURES):
-        if len(set(cfg.features)) == len(cfg.features):
-            _set(cfg, "features", tuple(f for f in FEATURES if f in cfg.features))
+    names = cfg.features
+    valid = all(isinstance(f, str) for f in names) and set(names) <= set(FEATURES)
+    if valid and len(set(names)) == len(names):
+        _set(cfg, "features", tuple(f for f in FEATURES if f in names))
 
 
 def _is_int(value) -> bool:
@@ -266,7 +267,9 @@ def _check_range(name: str, value, lo, hi, integer=False) -> None:
     ok = _is_int(value) if integer else _is_number(value)
     if not ok or not (lo <= value <= hi):
         kind = "an integer" if integer else "a number"
-        raise ConfigError(f"{name} must be {kind} from {lo} to {hi} (got {value!r})", _field_of(name))
+        raise ConfigError(
+            f"{name} must be {kind} from {lo} to {hi} (got {value!r})", _field_of(name)
+        )
 
 
 def _validate(cfg: Config) -> None:

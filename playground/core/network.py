@@ -42,7 +42,7 @@ class Network:
         self.sizes = tuple(int(s) for s in sizes)
         self.activation: Activation = get_activation(activation)
         self.head = head
-        shapes = [(o, i + 1) for i, o in zip(self.sizes[:-1], self.sizes[1:])]
+        shapes = [(o, i + 1) for i, o in zip(self.sizes[:-1], self.sizes[1:], strict=True)]
         total = sum(o * c for o, c in shapes)
         self.params = np.zeros(total)
         self.grads = np.zeros(total)

@@ -99,7 +99,11 @@ class Trainer:
         if config.optimizer != old.optimizer:
             self.optimizer = make_optimizer(config, self.network.params.size)
             if self._cursor:  # mid-epoch: the fallback state must suit the new optimizer
-                self._checkpoint = (self.network.params.copy(), self.optimizer.state_dict(), self.steps)
+                self._checkpoint = (
+                    self.network.params.copy(),
+                    self.optimizer.state_dict(),
+                    self.steps,
+                )
         else:
             self.optimizer.set_config(config)
         self._make_regularizer()
@@ -267,7 +271,9 @@ class Trainer:
 
     def predict(self, points: np.ndarray) -> np.ndarray:
         """The network's outputs (after the output activation) for raw points (n, 2)."""
-        x = feature_matrix(np.asarray(points, dtype=np.float64).reshape(-1, 2), self.config.features, True)
+        x = feature_matrix(
+            np.asarray(points, dtype=np.float64).reshape(-1, 2), self.config.features, True
+        )
         with np.errstate(all="ignore"):
             return self.network.forward(x).copy()
 

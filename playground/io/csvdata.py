@@ -19,7 +19,7 @@ def write_points_csv(path, dataset: Dataset) -> None:
         f.write("x1,x2,label,split\n")
         for split, xs, ys in (("train", dataset.x_train, dataset.y_train),
                               ("test", dataset.x_test, dataset.y_test)):  # fmt: skip
-            for (a, b), y in zip(xs, ys):
+            for (a, b), y in zip(xs, ys, strict=True):
                 label = str(int(y)) if classification else _number(y)
                 f.write(f"{_number(a)},{_number(b)},{label},{split}\n")
 

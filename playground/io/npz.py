@@ -41,7 +41,7 @@ def architecture(config: Config) -> dict:
 def save_npz(path, layers, config: Config, extra_metadata: dict | None = None) -> None:
     """Write (weight, bias) pairs and their description to `path`, atomically."""
     arrays = {}
-    for (w_name, b_name), (w, b) in zip(parameter_names(len(layers)), layers):
+    for (w_name, b_name), (w, b) in zip(parameter_names(len(layers)), layers, strict=True):
         arrays[w_name] = np.ascontiguousarray(w, dtype=np.float64)
         arrays[b_name] = np.ascontiguousarray(b, dtype=np.float64)
     meta = architecture(config) | (extra_metadata or {})

@@ -1,0 +1,32 @@
+"""The window entry point (the full window is its own issue)."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from playground.main_window import MainWindow
+
+
+def test_main_window_title(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "Neural Playground"
+
+
+def test_no_arguments_opens_the_window(monkeypatch):
+    import playground.app
+    from playground.cli import main
+
+    opened = []
+    monkeypatch.setattr(playground.app, "run_app", lambda: opened.append(True) or 0)
+    assert main([]) == 0 and opened == [True]
+
+
+@pytest.mark.skipif(
+    shutil.which("neural-playground") is None, reason="console script not installed"
+)
+def test_console_script_is_installed():
+    out = subprocess.run(["neural-playground", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("neural-playground ")
