@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (the BLAS thread count must be set before NumPy is imported)
 """Engine speed: epochs per second against PyTorch eager, and NumPy calls per batch.
 
     python benchmarks/bench_engine.py [--repeats N] [--seconds S] [--profile]
@@ -16,20 +17,20 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import dis  # noqa: E402
-import linecache  # noqa: E402
-import math  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections import Counter, defaultdict  # noqa: E402
+import argparse
+import dis
+import linecache
+import math
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import playground.core.network  # noqa: E402
-from playground.core.config import Config  # noqa: E402
-from playground.core.trainer import Trainer  # noqa: E402
+import playground.core.network
+from playground.core.config import Config
+from playground.core.trainer import Trainer
 
 try:
     import torch
@@ -147,16 +148,16 @@ def benchmark(repeats: int, seconds: float) -> None:
             for k, epoch in runs.items():
                 rates[k].append(epochs_per_second(epoch, seconds))
         med = {k: statistics.median(v) for k, v in rates.items()}
-        us = {k: 1e6 / (m * batches) for k, m in med.items()}
+        eng, tor = med["engine"], med.get("torch", math.nan)
         spread = "  ".join(f"{k} {min(v):.0f}-{max(v):.0f}" for k, v in rates.items())
-        if "torch" in med:
-            line = f"{med['engine']:12.1f}{med['torch']:12.1f}{med['engine'] / med['torch']:8.2f}"
-            line += f"{us['engine']:17.1f}{us['torch']:16.1f}"
-        else:
-            line = f"{med['engine']:12.1f}{'-':>12}{'-':>8}{us['engine']:17.1f}{'-':>16}"
-        print(f"{name:34}{line}  {spread}")
-        n_train, n_test = len(trainer._x_train), len(trainer._x_test)
-        print(f"{'':4}{n_train} train / {n_test} test points, {batches} batches/epoch")
+        print(
+            f"{name:34}{eng:12.1f}{tor:12.1f}{eng / tor:8.2f}"
+            f"{1e6 / (eng * batches):17.1f}{1e6 / (tor * batches):16.1f}  {spread}"
+        )
+        print(
+            f"{'':4}{len(trainer._x_train)} train / {len(trainer._x_test)} test points, "
+            f"{batches} batches/epoch"
+        )
     print("us/batch = epoch time / batches: it includes the per-epoch shuffle and evaluation.")
 
 
@@ -253,9 +254,7 @@ def profile_batch(trainer: Trainer) -> None:
         print(f"\n  {title}: {sum(counts.values())}")
         for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"    {count:5d}  {key}")
-    print(
-        "\n  engine lines with subscripts [] / []=, operators op, .T (on lists, arrays or numbers):"
-    )
+    print("\n  engine lines: subscripts [] []=, operators op, .T (on arrays, lists or numbers):")
     for (path, line), counts in sorted(ops.items()):
         what = " ".join(f"{k}{v}" for k, v in sorted(counts.items()))
         src = linecache.getline(path, line).strip()
@@ -272,9 +271,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}", end="")
     print(f", torch {torch.__version__}" if torch is not None else ", torch not installed")
-    blas = {v: os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-    blas |= {v: os.environ[v] for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ}
-    print("BLAS: " + ", ".join(f"{k}={v}" for k, v in blas.items()), end="")
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE")
+    blas = [f"{v}={os.environ[v]}" for v in (*names, "OPENBLAS_L2_SIZE") if v in os.environ]
+    print("BLAS: " + ", ".join(blas), end="")
     if torch is not None:
         torch.set_num_threads(1)
         print(f"; torch threads {torch.get_num_threads()}", end="")

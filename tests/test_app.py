@@ -1,11 +1,14 @@
 """The window entry point (the full window is its own issue)."""
 
-import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from playground.main_window import MainWindow
+
+SCRIPT = Path(sys.executable).parent / "neural-playground"
 
 
 def test_main_window_title(qtbot):
@@ -24,9 +27,7 @@ def test_no_arguments_opens_the_window(monkeypatch):
     assert main([]) == 0 and opened == [True]
 
 
-@pytest.mark.skipif(
-    shutil.which("neural-playground") is None, reason="console script not installed"
-)
+@pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed beside Python")
 def test_console_script_is_installed():
-    out = subprocess.run(["neural-playground", "--version"], capture_output=True, text=True)
+    out = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("neural-playground ")
