@@ -19,7 +19,7 @@ CASES = {  # name: (flags, metric, threshold)
         0.90,
     ),
     "spirals-3": (
-        "--dataset spirals --classes 3 --hidden 16,16 --loss cross-entropy "
+        "--dataset spirals --classes 3 --points 1500 --hidden 16,16 --loss cross-entropy "
         "--optimizer adam --lr 0.01 --epochs 300",
         "test_accuracy",
         0.90,

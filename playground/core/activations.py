@@ -57,14 +57,15 @@ class Tanh(Activation):
 
 
 class Sigmoid(Activation):
-    # sigmoid(z) = (1 + tanh(z/2)) / 2 never overflows, unlike 1/(1+exp(-z))
+    # sigmoid(z) = exp(-log(1 + exp(-z))): never overflows (unlike 1/(1+exp(-z)))
+    # and keeps full relative precision in the tails (unlike (1 + tanh(z/2)) / 2)
     name = "sigmoid"
 
     def forward(self, z, out):
-        np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        np.multiply(out, 0.5, out=out)
-        np.add(out, 0.5, out=out)
+        np.negative(z, out=out)
+        np.logaddexp(0.0, out, out=out)
+        np.negative(out, out=out)
+        np.exp(out, out=out)
 
     def backward(self, z, a, grad_a, out):
         np.subtract(1.0, a, out=out)
