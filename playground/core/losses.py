@@ -17,6 +17,8 @@ import numpy as np
 
 from .activations import SIGMOID
 
+_ONE = np.array(1.0)  # 0-d: no float conversion per call
+
 
 class Head:
     name = "base"
@@ -30,8 +32,8 @@ class Head:
         """Mean data loss of a batch, from logits z, outputs o and targets t."""
         raise NotImplementedError
 
-    def grad(self, z, o, t, out, scratch) -> None:
-        """out = d(mean loss)/dz; scratch is a spare buffer of z's shape."""
+    def grad(self, z, o, t, out, scratch, inv_n) -> None:
+        """out = d(mean loss)/dz; scratch is a spare buffer of z's shape, inv_n is 1/n."""
         raise NotImplementedError
 
 
@@ -46,9 +48,9 @@ class MseLinear(Head):
         d = o - t
         return 0.5 * float(np.vdot(d, d)) / len(o)
 
-    def grad(self, z, o, t, out, scratch):
+    def grad(self, z, o, t, out, scratch, inv_n):
         np.subtract(o, t, out=out)
-        np.multiply(out, 1.0 / len(o), out=out)
+        np.multiply(out, inv_n, out=out)
 
 
 class MseTanh(MseLinear):
@@ -57,13 +59,13 @@ class MseTanh(MseLinear):
     def forward(self, z, out):
         np.tanh(z, out=out)
 
-    def grad(self, z, o, t, out, scratch):
+    def grad(self, z, o, t, out, scratch, inv_n):
         # (o - t) * (1 - o^2) / n
         np.multiply(o, o, out=scratch)
-        np.subtract(1.0, scratch, out=scratch)
+        np.subtract(_ONE, scratch, out=scratch)
         np.subtract(o, t, out=out)
         np.multiply(out, scratch, out=out)
-        np.multiply(out, 1.0 / len(o), out=out)
+        np.multiply(out, inv_n, out=out)
 
 
 class BinaryCrossEntropy(Head):
@@ -78,9 +80,9 @@ class BinaryCrossEntropy(Head):
     def loss(self, z, o, t):
         return float(np.mean(np.logaddexp(0.0, z) - t * z))
 
-    def grad(self, z, o, t, out, scratch):
+    def grad(self, z, o, t, out, scratch, inv_n):
         np.subtract(o, t, out=out)
-        np.multiply(out, 1.0 / len(o), out=out)
+        np.multiply(out, inv_n, out=out)
 
 
 class SoftmaxCrossEntropy(Head):
@@ -99,9 +101,9 @@ class SoftmaxCrossEntropy(Head):
         lse = np.log(np.exp(z - m).sum(axis=1)) + m[:, 0]
         return float(np.mean(lse - (z * t).sum(axis=1)))
 
-    def grad(self, z, o, t, out, scratch):
+    def grad(self, z, o, t, out, scratch, inv_n):
         np.subtract(o, t, out=out)
-        np.multiply(out, 1.0 / len(o), out=out)
+        np.multiply(out, inv_n, out=out)
 
 
 def make_head(problem: str, loss: str, num_outputs: int) -> Head:

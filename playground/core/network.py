@@ -31,8 +31,10 @@ class _Workspace:
         self.a = [buf[:, :-1] for buf in self.a_aug]
         self.output = np.empty((n, outs[-1]))
         self.dz = [np.empty((n, k)) for k in outs]
+        self.dz_t = [d.T for d in self.dz]  # views made once, not per step
         self.da = [np.empty((n, k)) for k in outs[:-1]]
         self.scratch = np.empty((n, outs[-1]))
+        self.inv_n = np.array(1.0 / n)  # 0-d: no float conversion per call
 
 
 class Network:
@@ -56,6 +58,10 @@ class Network:
             self.grad_layers.append(self.grads[start:stop].reshape(o, c))
             self.bias_mask[start:stop].reshape(o, c)[:, -1] = True
             start = stop
+        # views made once: a fresh .T or slice per step costs as much as a ufunc
+        self._p_t = [p.T for p in self.layers]
+        self._w = [p[:, :-1] for p in self.layers]
+        self._last = len(self.layers) - 1
         self._workspaces: dict[int, _Workspace] = {}
 
     # --- parameters in PyTorch layout ---------------------------------------
@@ -109,27 +115,29 @@ class Network:
         ws = self._workspace(len(x_aug))
         act = self.activation
         inp = x_aug
-        last = self.num_layers - 1
-        for i, p in enumerate(self.layers):
-            np.matmul(inp, p.T, out=ws.z[i])
+        last = self._last
+        z, a, a_aug = ws.z, ws.a, ws.a_aug
+        # ndarray.dot with out= is about 3x cheaper per call than np.matmul here
+        for i, p_t in enumerate(self._p_t):
+            inp.dot(p_t, out=z[i])
             if i < last:
-                act.forward(ws.z[i], ws.a[i])
-                inp = ws.a_aug[i]
-        self.head.forward(ws.z[last], ws.output)
+                act.forward(z[i], a[i])
+                inp = a_aug[i]
+        self.head.forward(z[last], ws.output)
         return ws.output
 
     def backward(self, x_aug: np.ndarray, targets: np.ndarray) -> None:
         """Gradient of the mean data loss into `grads`, after forward(x_aug)."""
         ws = self._workspace(len(x_aug))
-        last = self.num_layers - 1
-        self.head.grad(ws.z[last], ws.output, targets, ws.dz[last], ws.scratch)
-        act = self.activation
-        for i in range(last, -1, -1):
-            inp = ws.a_aug[i - 1] if i > 0 else x_aug
-            np.matmul(ws.dz[i].T, inp, out=self.grad_layers[i])
-            if i > 0:
-                np.matmul(ws.dz[i], self.layers[i][:, :-1], out=ws.da[i - 1])
-                act.backward(ws.z[i - 1], ws.a[i - 1], ws.da[i - 1], ws.dz[i - 1])
+        last = self._last
+        z, a, a_aug, dz, da = ws.z, ws.a, ws.a_aug, ws.dz, ws.da
+        self.head.grad(z[last], ws.output, targets, dz[last], ws.scratch, ws.inv_n)
+        act, grad_layers, dz_t, w = self.activation, self.grad_layers, ws.dz_t, self._w
+        for i in range(last, 0, -1):
+            dz_t[i].dot(a_aug[i - 1], out=grad_layers[i])  # [dW | db] at once
+            dz[i].dot(w[i], out=da[i - 1])
+            act.backward(z[i - 1], a[i - 1], da[i - 1], dz[i - 1])
+        dz_t[0].dot(x_aug, out=grad_layers[0])
 
     def loss(self, x_aug: np.ndarray, targets: np.ndarray) -> float:
         """Mean data loss (no regularization) over the given points."""
