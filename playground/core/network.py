@@ -144,8 +144,11 @@ class Network:
         out = self.forward(x_aug)
         return self.head.loss(self._workspace(len(x_aug)).z[-1], out, targets)
 
-    def activations(self, x_aug: np.ndarray) -> list[np.ndarray]:
-        """Copies of every layer's outputs: hidden activations, then the final output."""
+    def activations(self, x_aug: np.ndarray, copy: bool = True) -> list[np.ndarray]:
+        """Every layer's outputs: hidden activations, then the final output.
+
+        With copy=False they are the network's own buffers, valid until its next pass.
+        """
         out = self.forward(x_aug)
-        ws = self._workspace(len(x_aug))
-        return [a.copy() for a in ws.a] + [out.copy()]
+        layers = [*self._workspace(len(x_aug)).a, out]
+        return [a.copy() for a in layers] if copy else layers

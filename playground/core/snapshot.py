@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import Config
+from .datasets import Dataset
 
 
-def frozen(array) -> np.ndarray:
+def frozen(array, dtype=np.float64) -> np.ndarray:
     """A read-only copy."""
-    out = np.array(array, dtype=np.float64, copy=True)
+    out = np.array(array, dtype=dtype, copy=True)
     out.flags.writeable = False
     return out
 
@@ -56,6 +57,7 @@ class Grids:
 
     layers[0] holds the input features, layers[-1] the network's outputs; each
     array has shape (R, R, units), indexed [x2 row from the bottom, x1 column].
+    float32: these are for display, and a big network's grids are megabytes.
     """
 
     resolution: int
@@ -77,7 +79,8 @@ class Snapshot:
     weights: tuple[np.ndarray, ...]  # (out, in) per layer
     biases: tuple[np.ndarray, ...]  # (out,) per layer
     history: History
-    grids: Grids | None = None
+    grids: Grids | None = None  # None: unchanged since the last snapshot that had them
+    dataset: Dataset | None = None  # immutable, shared rather than copied
     diverged: bool = False
     message: str = ""  # why training stopped, in plain words
     extras: dict = field(default_factory=dict, compare=False)

@@ -287,8 +287,8 @@ class Trainer:
             self._grid_inputs = {resolution: x}  # keep one: resolutions rarely change
         r = resolution
         with np.errstate(all="ignore"):
-            layers = [x[:, :-1], *self.network.activations(x)]
-        return Grids(r, tuple(frozen(a.reshape(r, r, -1)) for a in layers))
+            layers = [x[:, :-1], *self.network.activations(x, copy=False)]
+        return Grids(r, tuple(frozen(a.reshape(r, r, -1), np.float32) for a in layers))
 
     def snapshot(self, grid_resolution: int | None = None) -> Snapshot:
         params = self.network.get_parameters()
@@ -303,6 +303,7 @@ class Trainer:
             biases=tuple(frozen(b) for _, b in params),
             history=self.history,
             grids=self.grids(grid_resolution) if grid_resolution else None,
+            dataset=self.dataset,
             diverged=self.diverged,
             message=self.message,
         )
