@@ -6,13 +6,17 @@ import sys
 
 
 def run_app(argv: list[str] | None = None) -> int:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
+    from .resources import resource_path
+    from .settings import APPLICATION, ORGANIZATION
 
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
-    app.setApplicationName("Neural Playground")
-    app.setOrganizationName("Neural Playground")
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))
     window = MainWindow()
     window.show()
     return app.exec()

@@ -194,3 +194,21 @@ def test_schedules_change_the_learning_rate_by_epoch(schedule):
         rates.append(t.current_learning_rate)
         t.train_epoch()
     assert rates[0] == 0.1 and rates[-1] < 0.1
+
+
+def test_history_sample_thins_long_runs_but_keeps_the_ends():
+    t = Trainer(Config(batch_size=None))
+    t.train(999)
+    full, thin = t.history, t.history_sample(100)
+    assert len(full) == 1000 and len(thin) <= 101
+    assert thin.epochs[0] == 0 and thin.epochs[-1] == 999
+    assert np.all(np.diff(thin.epochs) > 0)
+    assert np.array_equal(thin.train_loss, full.train_loss[thin.epochs.astype(int)])
+    assert len(t.snapshot(history_limit=50).history) <= 51
+
+
+def test_grids_of_a_huge_network_output_do_not_warn():
+    t = Trainer(Config(dataset="plane", hidden=(8,), activation="linear"))
+    t.network.params[:] = 1e30  # outputs beyond float32's range
+    g = t.grids(10)
+    assert np.isinf(g.output).any() or np.abs(g.output).max() > 1e38

@@ -42,14 +42,16 @@ class Trainer:
 
     def _build(self, dataset: Dataset | None = None) -> None:
         cfg = self.config
-        self.dataset = dataset if dataset is not None else make_dataset(cfg)
-        self.head = make_head(cfg.problem, cfg.loss, cfg.num_outputs)
-        self.network = Network(cfg.layer_sizes, cfg.activation, self.head)
-        ds = self.dataset
-        self._x_train = feature_matrix(ds.x_train, cfg.features, ones=True)
-        self._x_test = feature_matrix(ds.x_test, cfg.features, ones=True)
-        self._t_train = encode_targets(self.head, ds.y_train, cfg.num_outputs)
-        self._t_test = encode_targets(self.head, ds.y_test, cfg.num_outputs)
+        # everything is made first and assigned last, so a failure changes nothing
+        ds = dataset if dataset is not None else make_dataset(cfg)
+        head = make_head(cfg.problem, cfg.loss, cfg.num_outputs)
+        network = Network(cfg.layer_sizes, cfg.activation, head)
+        x_train = feature_matrix(ds.x_train, cfg.features, ones=True)
+        x_test = feature_matrix(ds.x_test, cfg.features, ones=True)
+        t_train = encode_targets(head, ds.y_train, cfg.num_outputs)
+        t_test = encode_targets(head, ds.y_test, cfg.num_outputs)
+        self.dataset, self.head, self.network = ds, head, network
+        self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
         self._grid_inputs.clear()
         self.reinitialize()
 
@@ -94,7 +96,11 @@ class Trainer:
         old, self.config = self.config, config
         if old.needs_rebuild(config):
             same_data = all(getattr(old, f) == getattr(config, f) for f in DATA_FIELDS)
-            self._build(self.dataset if same_data else None)
+            try:
+                self._build(self.dataset if same_data else None)
+            except BaseException:
+                self.config = old  # all or nothing: the old network is still whole
+                raise
             return True
         if config.optimizer != old.optimizer:
             self.optimizer = make_optimizer(config, self.network.params.size)
@@ -255,7 +261,16 @@ class Trainer:
 
     @property
     def history(self) -> History:
+        return self.history_sample()
+
+    def history_sample(self, limit: int | None = None) -> History:
+        """The per-epoch curves; with a limit, every k-th epoch (and the last) so
+        that at most about `limit` rows are copied: a plot needs no more, and a
+        long run's full history is megabytes."""
         h = self._history[: self._rows]
+        if limit is not None and len(h) > limit:
+            k = -(-len(h) // limit)
+            h = np.concatenate([h[: len(h) - 1 : k], h[-1:]])
         classification = self.config.num_classes > 0
         return History(
             epochs=frozen(h[:, 0]),
@@ -286,11 +301,14 @@ class Trainer:
             x = feature_matrix(grid_points(resolution), self.config.features, ones=True)
             self._grid_inputs = {resolution: x}  # keep one: resolutions rarely change
         r = resolution
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a nearly diverged network overflows float32
             layers = [x[:, :-1], *self.network.activations(x, copy=False)]
-        return Grids(r, tuple(frozen(a.reshape(r, r, -1), np.float32) for a in layers))
+            return Grids(r, tuple(frozen(a.reshape(r, r, -1), np.float32) for a in layers))
 
-    def snapshot(self, grid_resolution: int | None = None) -> Snapshot:
+    def snapshot(
+        self, grid_resolution: int | None = None, history_limit: int | None = None
+    ) -> Snapshot:
+        """An immutable copy of the state; grids and a thinned history on request."""
         params = self.network.get_parameters()
         return Snapshot(
             generation=self.generation,
@@ -301,7 +319,7 @@ class Trainer:
             metrics=self.metrics,
             weights=tuple(frozen(w) for w, _ in params),
             biases=tuple(frozen(b) for _, b in params),
-            history=self.history,
+            history=self.history_sample(history_limit),
             grids=self.grids(grid_resolution) if grid_resolution else None,
             dataset=self.dataset,
             diverged=self.diverged,

@@ -1,0 +1,181 @@
+"""How fast the window is, offscreen: refresh cost, frame rate, training speed, pause latency.
+
+    python benchmarks/bench_window.py [--seconds S]
+
+For TensorFlow Playground's largest network (6 hidden layers of 8, all seven of
+its features) and for 8 layers of 32 on 2,000 training points it prints:
+  - one full refresh (network graph with every tile, output heatmap, loss plot):
+    the views' update alone, and update plus a synchronous repaint of the window;
+    median and 95th percentile over snapshots taken along a training run;
+  - frames drawn per second while training at full speed;
+  - epochs per second inside the running app next to the headless trainer on the
+    same setup, in the same process, and their ratio;
+  - how long a pause takes to take effect (pause() to the worker's confirmation).
+Targets (issue 3): refresh < 8 ms median for 6x8, >= 30 fps, in-app >= 0.7x
+headless, pause within 50 ms.  The machine is shared: quote medians, compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from playground import Config, Trainer
+from playground.main_window import MainWindow
+
+TF_FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+SETUPS = {
+    "6x8 tanh, 7 features, b10": Config(hidden=(8,) * 6, features=TF_FEATURES),
+    "8x32 relu, 2000 points, b32": Config(
+        hidden=(32,) * 8,
+        points=4000,
+        activation="relu",
+        init="he_normal",
+        lr=0.01,
+        batch_size=32,
+    ),
+}
+
+
+def pump(ms: float) -> None:
+    """Run the event loop for `ms` milliseconds."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(ms), loop.quit)
+    loop.exec()
+
+
+def pump_until(condition, timeout_ms: float = 10_000) -> float:
+    """Process events until condition() holds; returns the seconds it took."""
+    clock = QElapsedTimer()
+    clock.start()
+    while not condition():
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 1)
+        if clock.elapsed() > timeout_ms:
+            raise TimeoutError("the window did not respond in time")
+    return clock.nsecsElapsed() / 1e9
+
+
+def percentile(values, q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def headless_rate(cfg: Config, seconds: float) -> float:
+    trainer = Trainer(cfg)
+    trainer.train_epoch()
+    start, epochs = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        trainer.train_epoch()
+        epochs += 1
+    return epochs / (time.perf_counter() - start)
+
+
+def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[float]]:
+    trainer = Trainer(cfg)
+    snaps = []
+    for _ in range(40):
+        trainer.train(3)
+        snaps.append(trainer.snapshot(grid_resolution=100))
+    update, with_paint = [], []
+    views = (window.network_view, window.output_view, window.loss_view)
+    for snap in snaps * 2:
+        t0 = time.perf_counter()
+        for view in views:
+            view.set_snapshot(snap)
+        t1 = time.perf_counter()
+        window.repaint()  # synchronous: every visible widget paints now
+        t2 = time.perf_counter()
+        update.append(t1 - t0)
+        with_paint.append(t2 - t0)
+    return update, with_paint
+
+
+def running_figures(window: MainWindow, seconds: float) -> tuple[float, float]:
+    """(frames drawn per second, epochs per second) while training at full speed."""
+    session = window.session
+    session.set_speed(0)
+    drawn = [0]
+    original = window.refresh_frame
+
+    def counting_refresh() -> bool:
+        did = original()
+        drawn[0] += did
+        return did
+
+    window._frame_timer.timeout.disconnect()
+    window._frame_timer.timeout.connect(counting_refresh)
+    session.play()
+    pump(500)  # settle
+    start_epoch, drawn[0] = window._last_snapshot.epoch, 0
+    start = time.perf_counter()
+    pump(seconds * 1000)
+    elapsed = time.perf_counter() - start
+    fps, epochs = drawn[0] / elapsed, (window._last_snapshot.epoch - start_epoch) / elapsed
+    session.pause()
+    pump_until(lambda: not session.is_running)
+    return fps, epochs
+
+
+def pause_latencies(window: MainWindow, trials: int = 10) -> list[float]:
+    session = window.session
+    latencies = []
+    for _ in range(trials):
+        session.play()
+        pump_until(lambda: session.is_running)
+        pump(200)
+        session.pause()  # returns at once; the worker confirms with running_changed(False)
+        latencies.append(pump_until(lambda: not session.is_running))
+    return latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of each timed run")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    rows = []
+    for name, cfg in SETUPS.items():
+        with tempfile.TemporaryDirectory() as folder:
+            settings = QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(cfg, settings=settings)
+            window.resize(1440, 900)
+            window.show()
+            pump_until(lambda w=window: w._last_snapshot is not None)
+            update, painted = refresh_costs(window, cfg)
+            fps, in_app = running_figures(window, args.seconds)
+            pauses = pause_latencies(window)
+            window.close()
+        headless = headless_rate(cfg, args.seconds)
+        rows.append((name, update, painted, fps, in_app, headless, pauses))
+    app.processEvents()
+
+    print(f"Python {sys.version.split()[0]}, Qt platform {os.environ['QT_QPA_PLATFORM']}")
+    for name, update, painted, fps, in_app, headless, pauses in rows:
+        ms = [1e3 * v for v in update]
+        pms = [1e3 * v for v in painted]
+        print(f"\n{name}")
+        print(f"  refresh, views updated     median {statistics.median(ms):6.2f} ms   "
+              f"p95 {percentile(ms, 0.95):6.2f} ms")  # fmt: skip
+        print(f"  refresh, updated + painted median {statistics.median(pms):6.2f} ms   "
+              f"p95 {percentile(pms, 0.95):6.2f} ms")  # fmt: skip
+        print(f"  frames per second while training  {fps:6.1f}")
+        print(f"  epochs/s in the app {in_app:8.1f}   headless {headless:8.1f}   "
+              f"ratio {in_app / headless:5.2f}")  # fmt: skip
+        lat = [1e3 * v for v in pauses]
+        print(f"  pause takes effect   median {statistics.median(lat):6.1f} ms   "
+              f"max {max(lat):6.1f} ms")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""The GUI thread's handle on training: one worker thread, commands in, snapshots out.
+
+Every command method emits a signal queued to the worker's slot, so the GUI
+never waits for training and never touches the trainer.  Pictures come back
+through the worker's mailbox: poll `latest()` once a frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+
+from playground.core import Config, Snapshot
+
+from .worker import TrainerWorker
+
+QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+class TrainingSession(QObject):
+    """Starts a worker thread at construction; call `shutdown()` before the GUI goes away."""
+
+    running_changed = Signal(bool)
+    diverged = Signal(str)  # training paused itself; the message says why
+    error = Signal(str)  # a command was refused; nothing changed
+
+    # commands, each connected (queued) to the worker slot of the same name
+    _play = Signal()
+    _pause = Signal()
+    _step = Signal(int)
+    _reset = Signal()
+    _set_config = Signal(object)
+    _set_weight = Signal(int, int, int, float)
+    _set_bias = Signal(int, int, float)
+    _load_parameters = Signal(object)
+    _set_speed = Signal(int)
+    _set_stop_at = Signal(int)
+    _set_grid_resolution = Signal(int)
+    _shutdown = Signal()
+
+    def __init__(self, config: Config | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running = False
+        self._generation = -1  # newest generation latest() has returned
+        self._closed = False
+        self._thread = QThread(self)
+        self._thread.setObjectName("trainer")
+        worker = self._worker = TrainerWorker(config)
+        worker.moveToThread(self._thread)
+        # direct (same thread): the trainer is built in the worker thread, before its event loop
+        self._thread.started.connect(worker.start)
+        for name in (
+            "play", "pause", "step", "reset", "set_config", "set_weight", "set_bias",
+            "load_parameters", "set_speed", "set_stop_at", "set_grid_resolution",
+        ):  # fmt: skip
+            getattr(self, "_" + name).connect(getattr(worker, name), QUEUED)
+        # blocking: when emit returns, the worker's timer is stopped and it can quit
+        self._shutdown.connect(worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
+        worker.running_changed.connect(self._on_running_changed, QUEUED)
+        worker.diverged.connect(self.diverged, QUEUED)
+        worker.error.connect(self.error, QUEUED)
+        app = QCoreApplication.instance()
+        if app is not None:  # a safety net; the window should call shutdown() itself
+            app.aboutToQuit.connect(self.shutdown)
+        self._thread.start()
+
+    # --- commands (each returns at once; the worker applies it soon) ----------
+
+    def play(self) -> None:
+        self._send(self._play)
+
+    def pause(self) -> None:
+        self._send(self._pause)
+
+    def step(self, epochs: int = 1) -> None:
+        """Pause, then train exactly `epochs` epochs."""
+        self._send(self._step, epochs)
+
+    def reset(self) -> None:
+        """Fresh parameters from init seed + 1, epoch 0 (running or not stays as is)."""
+        self._send(self._reset)
+
+    def set_config(self, config: Config) -> None:
+        """Hot change (keeps training) or rebuild (epoch 0, new generation)."""
+        self._send(self._set_config, config)
+
+    def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self._send(self._set_weight, layer, row, col, value)
+
+    def set_bias(self, layer: int, row: int, value: float) -> None:
+        self._send(self._set_bias, layer, row, value)
+
+    def load_parameters(self, layers) -> None:
+        """Start over from [(weight (out, in), bias (out,)), ...] (copied here)."""
+        try:  # copy now: the caller may reuse its arrays before the worker reads them
+            layers = [(np.array(w, dtype=float), np.array(b, dtype=float)) for w, b in layers]
+        except (TypeError, ValueError) as exc:
+            self.error.emit(f"parameters must be (weight, bias) pairs of numbers: {exc}")
+            return
+        self._send(self._load_parameters, layers)
+
+    def set_speed(self, epochs_per_frame: int) -> None:
+        """Epochs per 1/60 s; 0 = as fast as it goes."""
+        self._send(self._set_speed, epochs_per_frame)
+
+    def set_stop_at(self, epoch: int) -> None:
+        """Pause on reaching this epoch; 0 = never."""
+        self._send(self._set_stop_at, epoch)
+
+    def set_grid_resolution(self, resolution: int) -> None:
+        self._send(self._set_grid_resolution, resolution)
+
+    def _send(self, signal, *args) -> None:
+        if not self._closed:  # after shutdown nobody is listening
+            signal.emit(*args)
+
+    # --- state -----------------------------------------------------------------
+
+    def latest(self) -> Snapshot | None:
+        """The newest snapshot not yet returned, or None; stale generations are dropped.
+
+        A snapshot's `grids` may be None: keep drawing the last grids you got.
+        """
+        snapshot = self._worker.mailbox.take()
+        if snapshot is None or snapshot.generation < self._generation:
+            return None
+        self._generation = snapshot.generation
+        return snapshot
+
+    @property
+    def epochs_per_second(self) -> float:
+        """Measured over the last ~0.5 s of training; 0.0 while paused."""
+        return self._worker.epochs_per_second
+
+    @property
+    def is_running(self) -> bool:
+        """As last reported by the worker (a play() takes effect a moment later)."""
+        return self._running
+
+    @property
+    def worker_thread(self) -> QThread:
+        return self._thread
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self._running = running  # set before listeners hear it, so they can read it
+        self.running_changed.emit(running)
+
+    # --- lifetime --------------------------------------------------------------
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop training and end the thread; waits for it.  Safe to call again."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread.isRunning():
+            self._shutdown.emit()  # blocks until the worker's timer is stopped
+            self._thread.quit()
+            self._thread.wait()
+        self._running = False

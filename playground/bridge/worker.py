@@ -1,0 +1,290 @@
+"""The training loop's home: a QObject that lives in its own QThread.
+
+The worker owns the `Trainer`; commands arrive as queued slot calls, pictures
+leave as immutable `Snapshot`s in a `Mailbox`.  While running, a QTimer calls
+`tick()`, which trains for a few milliseconds and returns, so the thread's
+event loop serves commands (pause, edits, quit) between chunks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
+
+from playground.core import Config, ConfigError, Trainer
+
+from .mailbox import FRAME, Mailbox, Publisher, keep_untaken_grids
+
+TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
+SLICE_ABOVE = 4 * TIME_BOX  # epochs costlier than this train batch by batch
+RATE_WINDOW = 0.5  # seconds over which epochs/s is measured
+MAX_SEED = 2**63 - 1
+
+
+class TrainerWorker(QObject):
+    """Owns one Trainer; construct in the GUI thread, then move to a QThread.
+
+    `start()` must run in the worker thread (connect it to QThread.started):
+    it builds the trainer and the timers there, so they belong to that thread.
+    `epochs_per_second` is a float the worker rebinds and the GUI reads
+    (a single reference store, atomic under the GIL; 0.0 while paused).
+    """
+
+    running_changed = Signal(bool)
+    diverged = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, config: Config | None = None, mailbox: Mailbox | None = None) -> None:
+        super().__init__()
+        self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_untaken_grids)
+        self.epochs_per_second = 0.0
+        self._config = config if config is not None else Config()
+        self._trainer: Trainer | None = None
+        self._timer: QTimer | None = None
+        self._running = False
+        self._speed = 0  # epochs per frame; 0 = as fast as it goes
+        self._stop_at = 0  # 0 = never
+        self._credit, self._credit_at = 0.0, 0.0  # epochs earned (speed > 0), not yet trained
+        self._epoch_cost = 0.0  # smoothed seconds per epoch; 0 = not measured yet
+        self._rate_since, self._rate_epochs = 0.0, 0
+        self._publisher = Publisher(self.mailbox)
+        self._dirty = self._flush_posted = False  # an immediate publish (with grids) is due
+
+    @property
+    def trainer(self) -> Trainer | None:
+        """The trainer (None before start()); only for the worker's own thread and tests."""
+        return self._trainer
+
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    # --- lifetime ------------------------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        """Build the trainer and the tick timer in the worker thread; publish a first picture."""
+        self._trainer = Trainer(self._config)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # slow speeds wait ~1/60 s
+        self._timer.timeout.connect(self.tick)
+        self._publish_soon()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop for good: no timer stays active in a thread that is about to end."""
+        self._running = False
+        self._dirty = False
+        if self._timer is not None:
+            self._timer.stop()
+
+    # --- commands ------------------------------------------------------------
+
+    @Slot()
+    def play(self) -> None:
+        if self._running:
+            return
+        if self._trainer.diverged:  # training cannot go on: say why again
+            self.diverged.emit(self._trainer.message)
+            return
+        self._running = True
+        now = time.perf_counter()
+        self._credit, self._credit_at = 1.0, now  # the first epoch at once, even when slow
+        self._rate_since, self._rate_epochs = now, 0
+        self._timer.start(0)
+        self.running_changed.emit(True)
+
+    @Slot()
+    def pause(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._timer.stop()
+        self.epochs_per_second = 0.0
+        self._publish_soon()
+        self.running_changed.emit(False)
+
+    @Slot(int)
+    def step(self, epochs: int) -> None:
+        """Pause, then train exactly `epochs` more epochs (fewer if training diverges)."""
+        if epochs < 1:
+            self.error.emit(f"a step must be 1 epoch or more (got {epochs})")
+            return
+        self.pause()
+        trainer = self._trainer
+        for _ in range(epochs):
+            if not trainer.train_epoch():
+                break
+        self._publish_soon()
+        if trainer.diverged:
+            self.diverged.emit(trainer.message)
+
+    @Slot()
+    def reset(self) -> None:
+        """Fresh parameters from the next init seed, epoch 0; running or not stays as is."""
+        trainer = self._trainer
+        trainer.reinitialize((trainer.config.init_seed + 1) % (MAX_SEED + 1))
+        self._changed()
+
+    @Slot(object)
+    def set_config(self, config: object) -> None:
+        """Hot-apply or rebuild, as Trainer.set_config; a bad config changes nothing."""
+        try:
+            if not isinstance(config, Config):
+                raise ConfigError(f"expected a Config, got {type(config).__name__}")
+            config = config.replace()  # validates again: it may have been forged
+        except ConfigError as exc:  # a subclass of ValueError
+            self.error.emit(str(exc))
+            return
+        self._edit(self._trainer.set_config, config)
+
+    @Slot(int, int, int, float)
+    def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self._edit(self._trainer.set_weight, layer, row, col, value)
+
+    @Slot(int, int, float)
+    def set_bias(self, layer: int, row: int, value: float) -> None:
+        self._edit(self._trainer.set_bias, layer, row, value)
+
+    @Slot(object)
+    def load_parameters(self, layers: object) -> None:
+        """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
+        self._edit(self._trainer.load_parameters, layers)
+
+    @Slot(int)
+    def set_speed(self, epochs_per_frame: int) -> None:
+        if epochs_per_frame < 0:
+            self.error.emit(f"speed must be 0 or more epochs per frame (got {epochs_per_frame})")
+            return
+        self._speed = epochs_per_frame
+        self._credit = min(self._credit, max(epochs_per_frame, 1))
+        self._credit_at = time.perf_counter()
+        if self._running:
+            self._timer.setInterval(0)  # the next tick works out its own pace
+
+    @Slot(int)
+    def set_stop_at(self, epoch: int) -> None:
+        """Pause on reaching `epoch` (0 = never); once there, play goes on past it."""
+        if epoch < 0:
+            self.error.emit(f"stop-at must be an epoch of 0 or more (got {epoch})")
+            return
+        self._stop_at = epoch
+
+    @Slot(int)
+    def set_grid_resolution(self, resolution: int) -> None:
+        if not 2 <= resolution <= 400:
+            self.error.emit(f"grid resolution must be from 2 to 400 (got {resolution})")
+            return
+        self._publisher.set_resolution(resolution)
+        self._publish_soon()
+
+    def _edit(self, action, *args) -> None:
+        try:
+            action(*args)
+        except (ValueError, TypeError) as exc:  # the trainer checks before it changes anything
+            self.error.emit(str(exc))
+            return
+        self._changed()
+
+    def _changed(self) -> None:
+        self._epoch_cost = 0.0  # the network or data may differ: measure again
+        self._publish_soon()
+
+    # --- training ------------------------------------------------------------
+
+    @Slot()
+    def tick(self) -> None:
+        """One time box of training, then maybe a snapshot; driven by the timer."""
+        if not self._running:
+            return
+        trainer = self._trainer
+        start = time.perf_counter()
+        allowed = self._earn_credit(start) if self._speed else math.inf
+        stop = self._stop_at if self._stop_at > trainer.epoch else 0
+        if stop:
+            allowed = min(allowed, stop - trainer.epoch)
+        # end the box early if the next snapshot falls due in it: a steady 60 pictures/s
+        due = self._publisher.next_due()
+        deadline = start + TIME_BOX if due <= start else min(start + TIME_BOX, due)
+        try:
+            done = self._train(allowed, deadline) if allowed >= 1 else 0
+        except Exception as exc:  # an engine bug: stop, say so once, and let it be seen
+            self.pause()
+            self.error.emit(f"training stopped: {exc}")
+            raise
+        now = time.perf_counter()
+        self._credit -= done
+        self._count(done, now)
+        if trainer.diverged:
+            self.pause()
+            self.diverged.emit(trainer.message)
+        elif stop and trainer.epoch >= stop:
+            self.pause()
+        elif now >= self._publisher.next_due():
+            self._publish(grids=self._dirty)
+        if self._running and self._speed:
+            self._wait_for_credit()
+
+    def _train(self, allowed: float, deadline: float) -> int:
+        """Train up to `allowed` epochs until the deadline; returns epochs finished."""
+        trainer = self._trainer
+        first = trainer.epoch
+        while trainer.epoch - first < allowed and not trainer.diverged:
+            t0 = time.perf_counter()
+            if self._epoch_cost < SLICE_ABOVE:
+                trainer.train_epoch()
+                cost = time.perf_counter() - t0
+            else:  # a huge epoch goes batch by batch, so commands wait ms, not seconds
+                trainer.step(1)
+                batches = math.ceil(len(trainer.dataset.x_train) / trainer.batch_size)
+                cost = (time.perf_counter() - t0) * batches
+            # smoothed, so one slow epoch (GC, GUI holding the GIL) does not switch modes
+            self._epoch_cost = cost if not self._epoch_cost else (self._epoch_cost + cost) / 2
+            if time.perf_counter() >= deadline:
+                break
+        return trainer.epoch - first
+
+    def _earn_credit(self, now: float) -> int:
+        # speed N = N epochs per 1/60 s: time earns credit, epochs spend it; at
+        # most one frame's worth is kept, so a stall is not followed by a burst
+        earned = (now - self._credit_at) * self._speed / FRAME
+        self._credit = min(self._credit + earned, self._speed)
+        self._credit_at = now
+        return int(self._credit)
+
+    def _wait_for_credit(self) -> None:
+        # sleep until the next epoch is earned instead of spinning the event loop
+        missing = 1.0 - self._credit
+        wait = 0 if missing <= 0 else math.ceil(1000 * missing * FRAME / self._speed)
+        if self._timer.interval() != wait:
+            self._timer.setInterval(wait)
+
+    def _count(self, epochs: int, now: float) -> None:
+        self._rate_epochs += epochs
+        span = now - self._rate_since
+        # with epochs slower than the window, wait for one rather than report 0
+        if span >= RATE_WINDOW and (self._rate_epochs or span >= 5 * RATE_WINDOW):
+            self.epochs_per_second = self._rate_epochs / span
+            self._rate_since, self._rate_epochs = now, 0
+
+    # --- publishing ----------------------------------------------------------
+
+    def _publish(self, grids: bool) -> None:
+        if self._publisher.publish(self._trainer, grids):
+            self._dirty = False
+
+    def _publish_soon(self) -> None:
+        # Posted behind the commands already queued, so a burst of edits (a
+        # dragged weight) is applied in full and then pictured once, grids and all.
+        self._dirty = True
+        if not self._flush_posted:
+            self._flush_posted = True
+            QMetaObject.invokeMethod(self, "_flush", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def _flush(self) -> None:
+        self._flush_posted = False
+        if self._dirty:
+            self._publish(grids=True)

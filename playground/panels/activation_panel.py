@@ -1,0 +1,92 @@
+"""NETWORK: the hidden layers' activation, the loss, and the output they imply."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from playground.core.config import ACTIVATIONS, LOSSES, Config
+
+from .widgets import ConfigPanel, fill_combo, select_data, set_item_enabled
+
+# name -> (friendly name, tooltip)
+ACTIVATION_INFO = {
+    "relu": ("ReLU", "max(0, z): cheap and fast to train; units stuck below 0 stop learning."),
+    "leaky_relu": ("Leaky ReLU", "z for z > 0, 0.01·z below: a ReLU whose units never fully die."),
+    "elu": ("ELU", "z for z > 0, eᶻ − 1 below: smooth, with negative outputs down to −1."),
+    "gelu": ("GELU", "z times the chance a standard normal is below z: a smooth ReLU."),
+    "tanh": ("Tanh", "S-shaped from −1 to 1, centred on 0 (TF Playground's default)."),
+    "sigmoid": ("Sigmoid", "S-shaped from 0 to 1; saturates easily, so deep stacks learn slowly."),
+    "linear": ("Linear", "The identity: layers of it together are still one straight boundary."),
+    "softplus": ("Softplus", "log(1 + eᶻ): a smooth ReLU that is never exactly 0."),
+    "swish": ("Swish", "z · sigmoid(z) (SiLU): smooth, dips a little below 0."),
+    "sine": ("Sine", "sin(z): periodic, so units can draw waves and rings."),
+}
+LOSS_INFO = {
+    "mse": ("MSE", "Squared error ½(output − target)², TF Playground's loss, for both kinds."),
+    "cross-entropy": (
+        "Cross-entropy",
+        "Log loss on class probabilities: punishes confident mistakes hard; classification only.",
+    ),
+}
+OUTPUT_TEXT = {
+    ("tanh", "mse"): "tanh + MSE",
+    ("sigmoid", "cross-entropy"): "sigmoid + cross-entropy",
+    ("softmax", "cross-entropy"): "softmax + cross-entropy",
+    ("linear", "mse"): "linear + MSE",
+}
+OUTPUT_TIPS = {
+    "tanh": "One output in −1..1, its sign is the class; trained with squared error.",
+    "sigmoid": "One output, the probability of the blue class; trained with log loss.",
+    "softmax": "One output per class, probabilities that add up to 1; trained with log loss.",
+    "linear": "One output, the predicted number itself; trained with squared error.",
+}
+
+
+def output_text(cfg: Config) -> str:
+    """'tanh + MSE' and the like: the output activation the loss and problem imply."""
+    key = (cfg.output_activation, cfg.loss)
+    return OUTPUT_TEXT.get(key, f"{cfg.output_activation} + {LOSS_INFO[cfg.loss][0]}")
+
+
+class ActivationPanel(ConfigPanel):
+    """Hidden activation and loss; shows the output activation they imply.
+
+    Emits {"activation": name} and {"loss": "mse" | "cross-entropy"}.
+    Cross-entropy cannot be chosen for regression.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Network", parent)
+
+        self.activation = QComboBox()
+        fill_combo(self.activation, [(a, *ACTIVATION_INFO[a]) for a in ACTIVATIONS])
+        self.add_row(
+            "Activation",
+            self.activation,
+            "The function every hidden neuron applies to its weighted sum.",
+        )
+        self.activation.activated.connect(
+            lambda i: self._propose(activation=self.activation.itemData(i))
+        )
+
+        self.loss = QComboBox()
+        fill_combo(self.loss, [(name, *LOSS_INFO[name]) for name in LOSSES])
+        self.add_row(
+            "Loss",
+            self.loss,
+            "What training minimizes: squared error, or cross-entropy (classification only).",
+        )
+        self.loss.activated.connect(lambda i: self._propose(loss=self.loss.itemData(i)))
+
+        self.output = QLabel()
+        self.output_label = self.add_row(
+            "Output", self.output, "The output layer's activation, fixed by the loss and problem."
+        )
+        self.set_config(Config())
+
+    def _show(self, cfg: Config) -> None:
+        select_data(self.activation, cfg.activation)
+        select_data(self.loss, cfg.loss)
+        set_item_enabled(self.loss, LOSSES.index("cross-entropy"), cfg.problem != "regression")
+        self.output.setText(output_text(cfg))
+        self.output.setToolTip(OUTPUT_TIPS.get(cfg.output_activation, ""))

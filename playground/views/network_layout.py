@@ -1,0 +1,318 @@
+"""Where everything of the network graph goes, in widget pixels (Qt-free).
+
+`compute_layout(width, height, enabled, hidden, outputs)` places the columns
+(all nine features, each hidden layer, the outputs), sizes the nodes to the
+space there is, and lists every edge's end points in the canonical edge order:
+layer by layer, each weight matrix row-major over (out, in), which is
+`np.concatenate([w.ravel() for w in snapshot.weights])`.
+
+Everything is an integer pixel (node sizes, gaps, columns), so the per-column
+tile atlases line up with the screen pixel for pixel and stay crisp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.config import FEATURES
+from playground.core.features import LABELS
+
+# --- the look, in px -----------------------------------------------------------
+MARGIN = 16
+LABEL_WIDTH = 58  # feature names, right-aligned left of the input tiles
+OUTPUT_LABEL_WIDTH = 54  # room right of the output nodes
+TITLE_Y = 12  # section titles ("FEATURES", "2 HIDDEN LAYERS", "OUTPUT")
+CONTROLS_Y = 38  # the per-layer + / − buttons
+COUNT_Y = 62  # "4 neurons" under the buttons
+GRAPH_TOP = 86
+LEGEND_HEIGHT = 30
+BUTTON = 20  # per-layer button size
+LAYER_BUTTON = 24  # the global "+ / − layer" buttons
+MAX_NODE = 56  # largest hidden node
+MAX_OUTPUT = 72  # largest output node
+MAX_FEATURE_NODE = 40
+TILE_MIN = 14  # below this a node is a plain square coloured by its mean output
+GAP_RATIO = 0.3  # vertical gap between nodes, as a fraction of their size
+DENSE_STEP = 24  # node pitch (px) under which edges get thinner
+DENSE_EDGES = 400  # edges per layer above which edges get fainter
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of square nodes: `count` nodes of `size` px, `gap` px apart."""
+
+    kind: str  # "features", "hidden" or "output"
+    layer: int  # its index in Grids.layers (features 0, hidden 1..L, output L+1)
+    x: int  # left edge of the nodes
+    top: int  # top edge of the first node
+    size: int
+    gap: int
+    count: int
+
+    @property
+    def step(self) -> int:
+        return self.size + self.gap
+
+    @property
+    def height(self) -> int:
+        return self.count * self.size + (self.count - 1) * self.gap
+
+    @property
+    def centre_x(self) -> float:
+        return self.x + self.size / 2
+
+    @property
+    def tiles(self) -> bool:
+        """True: nodes show their output map; False: a square of the mean colour."""
+        return self.size >= TILE_MIN
+
+    def node_top(self, i: int) -> int:
+        return self.top + i * self.step
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: int
+    height: int
+    columns: tuple[Column, ...]  # features, hidden..., output
+    enabled: tuple[bool, ...]  # per feature of config.FEATURES
+    # nodes, flattened column by column: rect (x, y, size) and (column, unit)
+    node_x: np.ndarray
+    node_y: np.ndarray
+    node_size: np.ndarray
+    node_column: np.ndarray
+    node_unit: np.ndarray
+    # edges in the canonical order: segment ends, and (layer, row, col) of the weight
+    edge_x0: np.ndarray
+    edge_y0: np.ndarray
+    edge_x1: np.ndarray
+    edge_y1: np.ndarray
+    edge_layer: np.ndarray
+    edge_row: np.ndarray
+    edge_col: np.ndarray
+    edge_scale: float  # multiplies TF's 1..10 px widths when nodes are packed tight
+    edge_alpha: int  # 0..255, lower when a layer has very many edges
+    legend_y: int
+
+    @property
+    def hidden_columns(self) -> tuple[Column, ...]:
+        return self.columns[1:-1]
+
+    @property
+    def hidden_span(self) -> tuple[float, float]:
+        """x range the hidden-layer title is centred on."""
+        first, last = self.columns[0], self.columns[-1]
+        return first.x + first.size, last.x
+
+
+def _fit(count: int, height: int, cap: int) -> tuple[int, int]:
+    """Largest node size (and gap) that fits `count` nodes into `height` px."""
+    size = int(height / (count + (count - 1) * GAP_RATIO)) if count else cap
+    size = max(2, min(cap, size))
+    gap = max(1, round(size * GAP_RATIO))
+    while size > 2 and count * size + (count - 1) * gap > height:
+        size -= 1
+        gap = max(1, round(size * GAP_RATIO))
+    return size, gap
+
+
+def compute_layout(
+    width: int,
+    height: int,
+    enabled: tuple[bool, ...] | tuple[str, ...],
+    hidden: tuple[int, ...],
+    outputs: int,
+) -> Layout:
+    """Place the graph in a width x height widget.
+
+    `enabled` is either the enabled feature names or one bool per
+    `config.FEATURES`; `hidden` the hidden layer sizes; `outputs` the output count.
+    """
+    if enabled and isinstance(enabled[0], str):
+        enabled = tuple(name in enabled for name in FEATURES)
+    enabled = tuple(bool(e) for e in enabled)
+    width, height = max(int(width), 200), max(int(height), 200)
+    graph_h = max(40, height - GRAPH_TOP - LEGEND_HEIGHT - 8)
+    counts = [len(FEATURES), *hidden, outputs]
+    n_cols = len(counts)
+
+    first_centre = MARGIN + LABEL_WIDTH + MAX_FEATURE_NODE / 2
+    last_centre = width - MARGIN - OUTPUT_LABEL_WIDTH - MAX_OUTPUT / 2
+    pitch = (last_centre - first_centre) / (n_cols - 1)
+    h_cap = max(2, int(pitch * 0.55))  # leave the rest of the pitch to the edges
+
+    feat_size, feat_gap = _fit(len(FEATURES), graph_h, min(MAX_FEATURE_NODE, h_cap))
+    hid_size, hid_gap = _fit(max(counts[1:]), graph_h, min(MAX_NODE, h_cap))
+
+    columns = []
+    mid = GRAPH_TOP + graph_h / 2
+    for c, count in enumerate(counts):
+        kind = "features" if c == 0 else "output" if c == n_cols - 1 else "hidden"
+        size, gap = (feat_size, feat_gap) if c == 0 else (hid_size, hid_gap)
+        if kind == "output":  # a little larger than the hidden nodes, never tiny
+            cap = min(MAX_OUTPUT, h_cap, max(round(1.4 * hid_size), 24))
+            size, gap = _fit(count, graph_h, cap)
+        centre = first_centre + c * pitch
+        col_h = count * size + (count - 1) * gap
+        columns.append(
+            Column(kind, c, round(centre - size / 2), int(mid - col_h / 2), size, gap, count)
+        )
+
+    node_x, node_y, node_size, node_col, node_unit = [], [], [], [], []
+    for c, col in enumerate(columns):
+        units = np.arange(col.count)
+        node_x.append(np.full(col.count, col.x))
+        node_y.append(col.top + units * col.step)
+        node_size.append(np.full(col.count, col.size))
+        node_col.append(np.full(col.count, c))
+        node_unit.append(units)
+
+    # edges: layer i joins column i (only its enabled features for i = 0) to i + 1
+    feature_nodes = np.flatnonzero(enabled)
+    xs0, ys0, xs1, ys1, ls, rs, cs = [], [], [], [], [], [], []
+    max_edges = 0
+    for i in range(n_cols - 1):
+        src, dst = columns[i], columns[i + 1]
+        src_units = feature_nodes if i == 0 else np.arange(src.count)
+        rows, cols = np.meshgrid(np.arange(dst.count), np.arange(len(src_units)), indexing="ij")
+        rows, cols = rows.ravel(), cols.ravel()
+        max_edges = max(max_edges, len(rows))
+        xs0.append(np.full(len(rows), src.x + src.size, dtype=np.float64))
+        ys0.append(src.top + src_units[cols] * src.step + src.size / 2)
+        xs1.append(np.full(len(rows), dst.x, dtype=np.float64))
+        ys1.append(dst.top + rows * dst.step + dst.size / 2)
+        ls.append(np.full(len(rows), i))
+        rs.append(rows)
+        cs.append(cols)
+
+    def cat(parts, dtype):
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+    step = hid_size + hid_gap
+    scale = float(np.clip(step / DENSE_STEP, 0.25, 1.0))
+    alpha = int(255 * float(np.clip(np.sqrt(DENSE_EDGES / max(max_edges, 1)), 0.3, 1.0)))
+    return Layout(
+        width=width,
+        height=height,
+        columns=tuple(columns),
+        enabled=enabled,
+        node_x=cat(node_x, np.float64),
+        node_y=cat(node_y, np.float64),
+        node_size=cat(node_size, np.float64),
+        node_column=cat(node_col, np.intp),
+        node_unit=cat(node_unit, np.intp),
+        edge_x0=cat(xs0, np.float64),
+        edge_y0=cat(ys0, np.float64),
+        edge_x1=cat(xs1, np.float64),
+        edge_y1=cat(ys1, np.float64),
+        edge_layer=cat(ls, np.intp),
+        edge_row=cat(rs, np.intp),
+        edge_col=cat(cs, np.intp),
+        edge_scale=scale,
+        edge_alpha=alpha,
+        legend_y=height - LEGEND_HEIGHT + 4,
+    )
+
+
+def edge_widths(weights: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """TF Playground's edge width: |w| from [0, 5] onto [1, 10] px, clamped, in
+    half-pixel steps (so edges share a few cached pens), times `scale`."""
+    w = np.abs(np.nan_to_num(np.asarray(weights, dtype=np.float64), nan=0.0))
+    px = 1.0 + 9.0 * np.minimum(w, 5.0) / 5.0
+    return np.round(px * 2.0) / 2.0 * scale
+
+
+SHADES = 15  # colour steps per sign: 31 shades in all, as TF Playground
+
+
+def edge_shades(weights: np.ndarray) -> np.ndarray:
+    """Colour step of each weight, -SHADES..SHADES (saturated at |w| >= 1)."""
+    w = np.nan_to_num(np.asarray(weights, dtype=np.float64), nan=0.0)
+    return np.rint(np.clip(w, -1.0, 1.0) * SHADES).astype(np.intp)
+
+
+def hit_edge(layout: Layout, x: float, y: float, widths: np.ndarray) -> int:
+    """Index of the edge under (x, y), or -1: the nearest within its half width
+    + 3 px, among the drawn ones (width > 0)."""
+    if not len(layout.edge_x0):
+        return -1
+    x0, y0 = layout.edge_x0, layout.edge_y0
+    dx, dy = layout.edge_x1 - x0, layout.edge_y1 - y0
+    length2 = dx * dx + dy * dy
+    t = np.clip(((x - x0) * dx + (y - y0) * dy) / np.maximum(length2, 1e-9), 0.0, 1.0)
+    dist = np.hypot(x0 + t * dx - x, y0 + t * dy - y)
+    slack = np.where(widths > 0, dist - (widths / 2 + 3.0), np.inf)  # 0: not drawn
+    best = int(np.argmin(slack))
+    return best if slack[best] <= 0 else -1
+
+
+def bias_size(node_size):
+    """Side of the bias square at a node's lower-left corner (0: none, too small)."""
+    b = np.clip(np.round(np.asarray(node_size, dtype=np.float64) * 0.26), 5, 12)
+    return np.where(np.asarray(node_size) >= TILE_MIN, b, 0.0)
+
+
+def hit_node(layout: Layout, x: float, y: float, pad: float = 2.0) -> int:
+    """Index (into the flattened node arrays) of the node under (x, y), or -1;
+    a node's bias square (which sticks out at its lower left) counts as the node."""
+    pad = pad + 0.6 * bias_size(layout.node_size) * (layout.node_column > 0)
+    inside = (
+        (x >= layout.node_x - pad)
+        & (x <= layout.node_x + layout.node_size + pad)
+        & (y >= layout.node_y - pad)
+        & (y <= layout.node_y + layout.node_size + pad)
+    )
+    hits = np.flatnonzero(inside)
+    return int(hits[0]) if len(hits) else -1
+
+
+# --- what the hover read-out says ----------------------------------------------------
+
+
+def fmt_value(v: float) -> str:
+    if (v != 0 and abs(v) < 1e-3) or abs(v) >= 1e5:
+        return f"{v:.3e}"
+    return f"{v:.4f}"
+
+
+def describe_node(layout: Layout, layer: int, unit: int) -> str:
+    """'hidden 2 · neuron 3' or 'output' for a Grids layer index and unit (people count from 1)."""
+    if layer == len(layout.columns) - 1:
+        k = layout.columns[-1].count
+        return "output" if k == 1 else f"output {unit + 1} (class {unit + 1})"
+    return f"hidden {layer} · neuron {unit + 1}"
+
+
+def hover_lines(target: tuple, layout: Layout, config, snap=None, grids=None) -> tuple[str, ...]:
+    """The read-out for a hovered ("feature", i), ("edge", layer, row, col) or
+    ("node", grid layer, unit): value first, then where it is, then a hint."""
+    if target[0] == "feature":
+        name, on = FEATURES[target[1]], layout.enabled[target[1]]
+        if not on:
+            return (LABELS[name], "not used by the network", "click to turn it on")
+        last = sum(layout.enabled) == 1
+        hint = "the only input: it must stay on" if last else "click to turn it off"
+        return (LABELS[name], "an input of the network", hint)
+    if snap is None:
+        return ("no snapshot yet",)
+    if target[0] == "edge":
+        _, layer, row, col = target
+        w = float(snap.weights[layer][row, col])
+        src = LABELS[config.features[col]] if layer == 0 else f"hidden {layer} · neuron {col + 1}"
+        return (
+            f"weight {fmt_value(w)}",
+            f"{src}  →  {describe_node(layout, layer + 1, row)}",
+            f"layer {layer}, weight[{row}, {col}]",
+            "click to edit",
+        )
+    _, layer, unit = target
+    b = float(snap.biases[layer - 1][unit])
+    lines = [f"bias {fmt_value(b)}", describe_node(layout, layer, unit)]
+    if grids is not None:
+        g = grids.layers[layer][..., unit]
+        lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
+        lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
+    lines.append(f"layer {layer - 1}, bias[{unit}] · click to edit")
+    return tuple(lines)

@@ -1,0 +1,479 @@
+"""The bridge: the mailbox, the worker driven by hand, and the session in a real thread."""
+
+import dataclasses
+import threading
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from playground.bridge import Mailbox, TrainerWorker, TrainingSession
+from playground.bridge.mailbox import FRAME, HISTORY_ROWS, Publisher, keep_untaken_grids
+from playground.core import Config
+
+TINY = Config(points=100, hidden=(2,))  # ~0.2 ms an epoch
+DIVERGENT = Config(dataset="plane", activation="relu", init="he_normal", lr=3.0)
+
+
+def drain():
+    """Run the posted calls (the worker's deferred publish) in this thread."""
+    for _ in range(3):
+        QCoreApplication.processEvents()
+
+
+def recorder(signal):
+    got = []
+    signal.connect(got.append)
+    return got
+
+
+@pytest.fixture
+def make_worker(qtbot):
+    """A worker in the test's thread, started, its first picture taken."""
+    workers = []
+
+    def make(config=None, mailbox=None):
+        worker = TrainerWorker(config, mailbox)
+        worker.start()
+        drain()
+        worker.mailbox.take()
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.shutdown()
+
+
+def run_until_paused(worker, limit=5000):
+    for _ in range(limit):
+        if not worker.is_running:
+            return
+        worker.tick()
+    raise AssertionError("the worker never paused")
+
+
+# --- Mailbox -------------------------------------------------------------------
+
+
+def test_mailbox_overwrites_and_take_empties():
+    box = Mailbox()
+    assert box.take() is None and box.peek() is None
+    box.put(1)
+    box.put(2)
+    assert box.take() == 2
+    assert box.take() is None
+    assert box.peek() == 2
+    box.put(3)
+    assert box.take() == 3
+
+
+def test_mailbox_merges_only_over_an_untaken_value():
+    box = Mailbox(merge=lambda pending, new: pending + new)
+    box.put(1)
+    box.put(2)  # 1 was not taken: merged
+    assert box.take() == 3
+    box.put(10)  # 3 was taken: stored as is
+    assert box.take() == 10
+
+
+def test_mailbox_two_threads_putting_and_one_taking():
+    box, n = Mailbox(), 20_000
+    seen = {0: [], 1: []}
+    done = threading.Event()
+
+    def writer(who):
+        for i in range(n):
+            box.put((who, i))
+
+    def reader():
+        while not done.is_set():
+            value = box.take()
+            if value is not None:
+                seen[value[0]].append(value[1])
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in (0, 1)]
+    taker = threading.Thread(target=reader)
+    taker.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    taker.join()
+    assert box.peek() in {(0, n - 1), (1, n - 1)}
+    for values in seen.values():  # each writer's values come out in order, none twice
+        assert values == sorted(set(values))
+
+
+def test_a_snapshot_without_grids_keeps_untaken_grids(make_worker):
+    trainer = make_worker().trainer
+    with_grids = trainer.snapshot(grid_resolution=10)
+    trainer.train_epoch()
+    without = trainer.snapshot()
+    merged = keep_untaken_grids(with_grids, without)
+    assert merged.grids is with_grids.grids and merged.epoch == without.epoch
+    trainer.reinitialize(5)  # another generation: its grids would be wrong
+    assert keep_untaken_grids(with_grids, trainer.snapshot()).grids is None
+
+
+def test_publisher_paces_costly_pictures():
+    class SlowTrainer:  # every snapshot takes 20 ms, grids or not
+        generation = 1
+
+        def snapshot(self, grid_resolution=None, history_limit=None):
+            time.sleep(0.02)
+            grids = None if grid_resolution is None else SimpleNamespace(resolution=grid_resolution)
+            return SimpleNamespace(generation=self.generation, grids=grids)
+
+    trainer, box = SlowTrainer(), Mailbox()
+    publisher = Publisher(box)
+    assert publisher.publish(trainer, grids=False)  # a generation's first picture has grids
+    assert box.take().grids.resolution == 100
+    assert not publisher.publish(trainer, grids=False)  # grids again only after 3x their cost
+    assert publisher.next_due() - publisher.last >= 3 * 0.02 > FRAME  # history costs too
+    assert publisher.publish(trainer, grids=True)  # asked for: always
+    publisher.set_resolution(30)
+    assert publisher.publish(trainer, grids=False) and box.take().grids.resolution == 30
+    trainer.generation = 2
+    assert publisher.publish(trainer, grids=False)
+
+
+# --- TrainerWorker, driven by hand in the test's thread -------------------------
+
+
+def test_start_publishes_a_first_picture_with_grids(qtbot):
+    worker = TrainerWorker(Config(hidden=(3,)))
+    worker.start()
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.epoch == 0 and snap.grids.resolution == 100
+    assert [g.shape[-1] for g in snap.grids.layers] == [2, 3, 1]
+    worker.shutdown()
+
+
+def test_play_and_ticks_train_and_pause_stops(make_worker):
+    worker = make_worker(TINY)
+    states = recorder(worker.running_changed)
+    worker.play()
+    for _ in range(5):
+        worker.tick()
+    assert worker.trainer.epoch > 5 and states == [True]
+    worker.pause()
+    epoch = worker.trainer.epoch
+    for _ in range(5):
+        worker.tick()
+    assert worker.trainer.epoch == epoch and states == [True, False]
+    drain()
+    assert worker.mailbox.take().grids is not None  # pausing publishes at once, with grids
+
+
+def test_epochs_per_second_is_measured_and_zero_when_paused(make_worker):
+    worker = make_worker(TINY)
+    worker.play()
+    end = time.perf_counter() + 0.6
+    while time.perf_counter() < end:
+        worker.tick()
+    assert worker.epochs_per_second > 100
+    worker.pause()
+    assert worker.epochs_per_second == 0.0
+
+
+def test_step_trains_exactly_one_epoch_and_publishes_grids(make_worker):
+    worker = make_worker()
+    worker.step(1)
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.epoch == 1 and snap.grids is not None
+    worker.step(3)
+    drain()
+    assert worker.mailbox.take().epoch == 4
+    worker.play()
+    worker.tick()
+    epoch = worker.trainer.epoch
+    worker.step(1)  # a step pauses first
+    assert not worker.is_running and worker.trainer.epoch == epoch + 1
+
+
+def test_a_burst_of_edits_is_pictured_once(make_worker):
+    puts = []
+
+    class Counting(Mailbox):
+        def put(self, value):
+            puts.append(value)
+            super().put(value)
+
+    worker = make_worker(mailbox=Counting())
+    puts.clear()
+    for i in range(20):
+        worker.set_weight(0, 0, 0, i / 10)
+    drain()
+    assert len(puts) == 1 and puts[0].weights[0][0, 0] == pytest.approx(1.9)
+
+
+def test_reset_starts_a_new_generation_from_the_next_seed(make_worker):
+    worker = make_worker()
+    worker.step(3)
+    drain()
+    before = worker.mailbox.take()
+    worker.reset()
+    drain()
+    after = worker.mailbox.take()
+    assert after.epoch == 0 and after.grids is not None
+    assert after.config.init_seed == before.config.init_seed + 1
+    assert after.generation > before.generation
+    assert not np.array_equal(after.weights[0], before.weights[0])
+
+
+def test_hot_config_change_keeps_training(make_worker):
+    worker = make_worker()
+    worker.step(3)
+    drain()
+    before = worker.mailbox.take()
+    worker.set_config(before.config.replace(lr=0.1))
+    drain()
+    after = worker.mailbox.take()
+    assert after.epoch == 3 and after.generation == before.generation
+    assert after.config.lr == 0.1 and np.array_equal(after.weights[0], before.weights[0])
+
+
+def test_architecture_change_starts_over(make_worker):
+    worker = make_worker()
+    worker.step(3)
+    drain()
+    before = worker.mailbox.take()
+    worker.set_config(before.config.replace(hidden=(5,)))
+    drain()
+    after = worker.mailbox.take()
+    assert after.epoch == 0 and after.generation > before.generation
+    assert after.weights[0].shape == (5, 2) and after.grids.layers[1].shape[-1] == 5
+
+
+def test_a_bad_config_is_refused_and_changes_nothing(make_worker):
+    worker = make_worker()
+    worker.step(2)
+    drain()
+    before = worker.mailbox.take()
+    errors = recorder(worker.error)
+    forged = Config()
+    object.__setattr__(forged, "hidden", (0,))  # slipped past validation
+    worker.set_config(forged)
+    worker.set_config({"lr": 0.1})
+    drain()
+    assert len(errors) == 2 and "hidden" in errors[0] and "Config" in errors[1]
+    assert worker.mailbox.take() is None  # nothing changed, nothing published
+    assert worker.trainer.config == before.config and worker.trainer.epoch == 2
+
+
+def test_weight_and_bias_edits_reach_the_trainer(make_worker):
+    worker = make_worker()
+    errors = recorder(worker.error)
+    worker.set_weight(1, 1, 3, 0.75)
+    worker.set_bias(0, 2, -0.5)
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.weights[1][1, 3] == 0.75 and snap.biases[0][2] == -0.5
+    worker.set_weight(1, 2, 0, 1.0)  # layer 1 has 2 neurons
+    worker.set_bias(7, 0, 1.0)
+    worker.set_weight(0, 0, 0, float("nan"))
+    drain()
+    assert len(errors) == 3 and worker.mailbox.take() is None
+
+
+def test_load_parameters_starts_over_from_them(make_worker):
+    worker = make_worker(Config(hidden=(3,)))
+    errors = recorder(worker.error)
+    layers = [(np.full((3, 2), 0.5), np.zeros(3)), (np.ones((1, 3)), np.array([0.2]))]
+    worker.step(2)
+    worker.load_parameters(layers)
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.epoch == 0 and np.array_equal(snap.weights[0], layers[0][0])
+    worker.load_parameters(layers[:1])
+    assert len(errors) == 1
+
+
+def test_stop_at_pauses_at_exactly_that_epoch(make_worker):
+    worker = make_worker(TINY)
+    worker.set_stop_at(7)
+    worker.play()
+    run_until_paused(worker)
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.epoch == 7 and snap.grids is not None
+    worker.play()  # past the stop, play goes on
+    for _ in range(3):
+        worker.tick()
+    assert worker.trainer.epoch > 7 and worker.is_running
+
+
+def test_divergence_pauses_and_says_why(make_worker):
+    worker = make_worker(DIVERGENT)
+    messages = recorder(worker.diverged)
+    worker.play()
+    run_until_paused(worker)
+    assert len(messages) == 1 and "diverged" in messages[0]
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.diverged and snap.message == messages[0]
+    worker.play()  # refused: it says why again and stays paused
+    assert not worker.is_running and len(messages) == 2
+    worker.set_config(DIVERGENT.replace(lr=0.001))  # a smaller rate lets it go on
+    worker.play()
+    assert worker.is_running
+
+
+def test_speed_gives_at_most_n_epochs_per_tick(make_worker):
+    worker = make_worker(TINY)
+    worker.set_speed(3)
+    worker.play()
+    trainer = worker.trainer
+
+    def epochs_per_tick(wait):
+        counts = []
+        for _ in range(5):
+            time.sleep(wait)
+            before = trainer.epoch
+            worker.tick()
+            counts.append(trainer.epoch - before)
+        return counts
+
+    counts = epochs_per_tick(0.05)  # earns 9 epochs each; only a frame's worth (3) is kept
+    assert max(counts) == 3 and counts.count(3) >= 3
+    worker.set_speed(0)  # as fast as it goes: a whole time box of tiny epochs
+    assert max(epochs_per_tick(0)) > 3
+
+
+def test_slow_speed_runs_at_its_pace_without_spinning(qtbot, make_worker):
+    worker = make_worker(TINY)
+    worker.set_speed(1)  # 60 epochs/s
+    worker.play()
+    cpu = time.process_time()
+    qtbot.wait(500)  # the worker's own timer drives it here
+    worker.pause()
+    assert 20 <= worker.trainer.epoch <= 40
+    assert time.process_time() - cpu < 0.25  # it slept between epochs
+
+
+def test_huge_epochs_train_in_slices(make_worker):
+    worker = make_worker(Config(points=100_000, train_ratio=0.9, hidden=(16, 16, 16)))
+    worker.play()
+    worker.tick()  # a whole epoch, measured: far longer than a time box
+    start = time.perf_counter()
+    worker.tick()
+    assert time.perf_counter() - start < 0.1  # commands wait for one slice, not an epoch
+
+
+def test_grids_are_throttled_while_running(make_worker):
+    worker = make_worker(Config(hidden=(32,) * 8))
+    worker.play()
+    with_grids = without = 0
+    end = time.perf_counter() + 5
+    while with_grids < 2 and time.perf_counter() < end:
+        worker.tick()
+        snap = worker.mailbox.take()
+        if snap is not None:
+            with_grids += snap.grids is not None
+            without += snap.grids is None
+    assert with_grids == 2 and without > with_grids  # grids keep coming, but not always
+
+
+def test_grid_resolution_and_bad_settings(make_worker):
+    worker = make_worker()
+    errors = recorder(worker.error)
+    worker.set_grid_resolution(40)
+    drain()
+    assert worker.mailbox.take().grids.resolution == 40
+    for bad in (worker.set_grid_resolution, worker.set_speed, worker.set_stop_at, worker.step):
+        bad(-1)
+    assert len(errors) == 4
+
+
+# --- TrainingSession: a real thread ---------------------------------------------
+
+
+@pytest.fixture
+def session(qtbot):
+    session = TrainingSession(TINY)
+    yield session
+    session.shutdown()
+
+
+def wait_for(qtbot, session, test, timeout=5000):
+    """Poll latest() as the window's frame timer would, until a snapshot passes test."""
+    found = []
+
+    def check():
+        snap = session.latest()
+        if snap is not None and test(snap):
+            found.append(snap)
+        return bool(found)
+
+    qtbot.waitUntil(check, timeout=timeout)
+    return found[0]
+
+
+def test_session_trains_pauses_and_shuts_down(qtbot, session):
+    wait_for(qtbot, session, lambda s: s.epoch == 0)
+    with qtbot.waitSignal(session.running_changed):
+        session.play()
+    assert session.is_running
+    wait_for(qtbot, session, lambda s: s.epoch > 5)
+    qtbot.waitUntil(lambda: session.epochs_per_second > 0)
+    with qtbot.waitSignal(session.running_changed) as paused:
+        session.pause()
+    assert paused.args == [False] and not session.is_running
+    qtbot.wait(50)
+    last = session.latest()  # the picture published on pausing
+    assert last is not None and last.grids is not None
+    qtbot.wait(200)
+    later = session.latest()
+    assert later is None or later.epoch == last.epoch  # nothing trains any more
+    session.shutdown()
+    assert session.worker_thread.isFinished()
+    session.shutdown()  # again: nothing happens
+    session.play()  # ignored after shutdown
+
+
+def test_shutdown_while_running_is_quick_and_clean(qtbot):
+    session = TrainingSession(Config(hidden=(8,) * 6))
+    with qtbot.waitSignal(session.running_changed):
+        session.play()
+    try:
+        qtbot.wait(100)
+        start = time.perf_counter()
+        session.shutdown()
+        assert time.perf_counter() - start < 1.0
+        assert session.worker_thread.isFinished()
+    finally:
+        session.shutdown()
+
+
+def test_session_reports_divergence_and_errors(qtbot, session):
+    with qtbot.waitSignal(session.diverged) as diverged:
+        session.set_config(DIVERGENT)
+        session.play()
+    assert "diverged" in diverged.args[0]
+    qtbot.waitUntil(lambda: not session.is_running)
+    with qtbot.waitSignal(session.error):
+        session.set_stop_at(-1)
+    with qtbot.waitSignal(session.error):
+        session.load_parameters([("not", "numbers")])
+
+
+def test_session_drops_stale_generations(qtbot, session):
+    snap = wait_for(qtbot, session, lambda s: True)
+    session._worker.mailbox.put(dataclasses.replace(snap, generation=snap.generation - 1))
+    assert session.latest() is None
+
+
+def test_published_history_is_thinned(make_worker):
+    worker = make_worker(Config(batch_size=None, hidden=(2,)))
+    worker.trainer.train(9000)
+    worker.step(1)
+    drain()
+    snap = worker.mailbox.take()
+    assert snap.epoch == 9001 and len(snap.history) <= HISTORY_ROWS + 1
+    assert snap.history.epochs[-1] == 9001

@@ -1,0 +1,319 @@
+"""The network graph, offscreen: synthetic snapshots in, item state and signals out."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from playground import Config, Trainer
+from playground.core.config import FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS
+from playground.views import colors
+from playground.views.network_layout import TILE_MIN
+from playground.views.network_view import NetworkView
+
+TF7 = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+NEG, ZERO, POS = (
+    np.array(QColor(c).getRgb()[:3]) for c in (colors.NEGATIVE, colors.ZERO, colors.POSITIVE)
+)
+
+
+def rgb_close(rgba, rgb, tol=4) -> bool:
+    return bool(np.abs(np.asarray(rgba)[..., :3].astype(int) - rgb).max() <= tol)
+
+
+@pytest.fixture
+def view(qtbot):
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(900, 560)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def trainer(**fields) -> Trainer:
+    fields.setdefault("features", ("x1", "x2"))
+    return Trainer(Config(**fields))
+
+
+def point(p: QPointF) -> QPoint:
+    return p.toPoint()
+
+
+def move_mouse(view: NetworkView, pos: QPointF) -> None:
+    """A real mouse-move event on the view (QTest.mouseMove only moves the
+    cursor, which the offscreen platform reports late or not at all)."""
+    viewport = view.canvas.viewport()
+    QApplication.sendEvent(
+        viewport,
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(pos),
+            QPointF(viewport.mapToGlobal(pos)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+
+
+# --- edges ---------------------------------------------------------------------------
+
+
+def test_edge_width_follows_abs_weight_and_colour_its_sign(view):
+    t = trainer(hidden=(3,))
+    w = t.network.weight(0)  # (3, 2): edge order is row-major, e = row * 2 + col
+    w[:] = [[0.0, -2.5], [2.5, 7.0], [-7.0, 0.5]]
+    view.set_snapshot(t.snapshot())
+    widths = view.edge_pen_widths()
+    assert widths[:6].tolist() == [1.0, 5.5, 5.5, 10.0, 10.0, 2.0]
+    edge_colors = view.edge_colors()
+    assert rgb_close(edge_colors[0], ZERO, 1)
+    assert rgb_close(edge_colors[1], NEG, 1) and rgb_close(edge_colors[4], NEG, 1)
+    assert rgb_close(edge_colors[2], POS, 1) and rgb_close(edge_colors[3], POS, 1)
+    # the pens really drawn carry those widths
+    drawn = {pen.widthF() for pen, _ in view._edges._groups}
+    assert {1.0, 5.5, 10.0} <= drawn
+
+
+def test_tf_sized_net_uses_tf_widths_unscaled(view):
+    t = trainer(hidden=(8,) * 6, features=TF7)
+    rng = np.random.default_rng(1)
+    for i in range(t.network.num_layers):
+        t.network.weight(i)[:] = rng.uniform(-6, 6, t.network.weight(i).shape)
+    snap = t.snapshot(grid_resolution=40)
+    view.set_snapshot(snap)
+    w = np.abs(np.concatenate([x.ravel() for x in snap.weights]))
+    expected = np.round((1 + 9 * np.minimum(w, 5) / 5) * 2) / 2
+    assert np.array_equal(view.edge_pen_widths(), expected)
+    assert len(expected) == 7 * 8 + 5 * 64 + 8
+
+
+# --- tiles and biases ------------------------------------------------------------------
+
+
+def test_tiles_show_each_neurons_output_right_side_up(view):
+    t = trainer(hidden=(3,))
+    w, b = t.network.weight(0), t.network.bias(0)
+    w[:] = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    b[:] = [3.0, 0.0, 0.0]  # neuron 0: tanh(3) ~ +1 everywhere
+    view.set_snapshot(t.snapshot(grid_resolution=50))
+    tiles = view.tile_images()
+    size = int(view.node_rect(1, 0).width())
+    assert size >= TILE_MIN
+    assert tiles[1].shape == (3, size, size, 4)
+    assert tiles[2].shape[0] == 1 and tiles[0].shape[0] == 2  # output; enabled features
+    assert rgb_close(tiles[1][0], POS, 3)  # positive output shows blue
+    x1_tile, x2_tile = tiles[1][1], tiles[1][2]
+    assert rgb_close(x1_tile[:, 0], NEG, 3) and rgb_close(x1_tile[:, -1], POS, 3)
+    assert rgb_close(x2_tile[0], POS, 3) and rgb_close(x2_tile[-1], NEG, 3)  # +x2 is up
+    # the input features' own tiles: x1 orange on the left, blue on the right
+    assert rgb_close(tiles[0][0][:, 0], NEG, 3) and rgb_close(tiles[0][0][:, -1], POS, 3)
+
+
+def test_sigmoid_output_is_drawn_as_2p_minus_1(view):
+    t = trainer(hidden=(), loss="cross-entropy")
+    t.network.weight(0)[:] = 0.0
+    t.network.bias(0)[:] = 0.0  # p = 0.5 everywhere: the neutral grey
+    view.set_snapshot(t.snapshot(grid_resolution=20))
+    assert rgb_close(view.tile_images()[1][0], ZERO, 2)
+
+
+def test_bias_squares_use_the_diverging_scale(view):
+    t = trainer(hidden=(2,))
+    t.network.bias(0)[:] = [-1.0, 2.0]
+    t.network.bias(1)[:] = [0.0]
+    view.set_snapshot(t.snapshot())
+    hidden, output = view.bias_colors()
+    assert rgb_close(hidden[0], NEG, 1) and rgb_close(hidden[1], POS, 1)
+    assert rgb_close(output[0], ZERO, 1)
+
+
+def test_snapshot_without_grids_keeps_the_tiles(view):
+    t = trainer(hidden=(4, 2))
+    view.set_snapshot(t.snapshot(grid_resolution=30))
+    before = [tile.copy() for tile in view.tile_images()]
+    widths = view.edge_pen_widths()
+    t.network.weight(1)[:] = 4.0
+    t.network.bias(0)[:] = -2.0
+    view.set_snapshot(t.snapshot())  # grids None
+    assert all(np.array_equal(a, b) for a, b in zip(before, view.tile_images(), strict=True))
+    assert not np.array_equal(widths, view.edge_pen_widths())  # the weights did update
+    view.set_snapshot(t.snapshot(grid_resolution=30))
+    assert not np.array_equal(before[1], view.tile_images()[1])
+
+
+def test_new_architecture_relays_out(view):
+    view.set_snapshot(trainer(hidden=(4, 2)).snapshot(grid_resolution=20))
+    assert [len(t) for t in view.tile_images()] == [2, 4, 2, 1]
+    view.set_snapshot(trainer(hidden=(5,), features=("x1", "x2", "sinx1")).snapshot())
+    assert len(view.edge_pen_widths()) == 3 * 5 + 5
+    assert [len(t) for t in view.tile_images()] == [3, 5, 1]  # blank until grids come
+    assert view.neuron_buttons(0)[0].isVisible() and not view.neuron_buttons(1)[0].isVisible()
+
+
+# --- clicks, buttons, editing ---------------------------------------------------------
+
+
+def test_clicking_a_feature_emits_its_name(qtbot, view):
+    view.set_snapshot(trainer(hidden=(2,)).snapshot())
+    target = view.node_rect(0, FEATURES.index("x1sq")).center()
+    with qtbot.waitSignal(view.feature_toggled, timeout=1000) as blocker:
+        qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point(target))
+    assert blocker.args == ["x1sq"]
+
+
+def test_buttons_emit_and_are_disabled_at_the_limits(qtbot, view):
+    view.set_snapshot(trainer(hidden=(1, MAX_NEURONS, 3)).snapshot())
+    (add0, rem0), (add1, rem1), (add2, rem2) = (view.neuron_buttons(i) for i in range(3))
+    assert add0.isEnabled() and not rem0.isEnabled()
+    assert not add1.isEnabled() and rem1.isEnabled()
+    with qtbot.waitSignal(view.neuron_added) as added:
+        qtbot.mouseClick(add2, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.neuron_removed) as removed:
+        qtbot.mouseClick(rem2, Qt.MouseButton.LeftButton)
+    assert added.args == [2] and removed.args == [2]
+    with qtbot.assertNotEmitted(view.neuron_removed):
+        qtbot.mouseClick(rem0, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.layer_added):
+        qtbot.mouseClick(view.add_layer_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.layer_removed):
+        qtbot.mouseClick(view.remove_layer_button, Qt.MouseButton.LeftButton)
+
+    view.set_snapshot(trainer(hidden=(1,) * MAX_HIDDEN_LAYERS).snapshot())
+    assert not view.add_layer_button.isEnabled() and view.remove_layer_button.isEnabled()
+    view.set_snapshot(trainer(hidden=()).snapshot())
+    assert view.add_layer_button.isEnabled() and not view.remove_layer_button.isEnabled()
+    with qtbot.assertNotEmitted(view.layer_removed):
+        qtbot.mouseClick(view.remove_layer_button, Qt.MouseButton.LeftButton)
+
+
+def test_clicking_an_edge_edits_its_weight(qtbot, view):
+    view.set_snapshot(trainer(hidden=(4, 2)).snapshot())
+    assert view.editor() is None
+    target = view.edge_point(1, 0, 1, 0.6)
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point(target))
+    editor = view.editor()
+    assert editor is not None
+    qtbot.keyClicks(editor, "2.5")
+    with qtbot.waitSignal(view.weight_edited) as blocker:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert blocker.args == [1, 0, 1, 2.5]
+    assert view.editor() is None
+
+
+def test_clicking_a_node_edits_its_bias_and_escape_cancels(qtbot, view):
+    view.set_snapshot(trainer(hidden=(4, 2)).snapshot())
+    view.click_at(view.node_rect(2, 1).center())
+    qtbot.keyClicks(view.editor(), "-10")
+    with qtbot.waitSignal(view.bias_edited) as blocker:
+        qtbot.keyClick(view.editor(), Qt.Key.Key_Enter)
+    assert blocker.args == [1, 1, -10.0]
+
+    view.click_at(view.node_rect(1, 3).center())
+    editor = view.editor()
+    qtbot.keyClicks(editor, "7")
+    with qtbot.assertNotEmitted(view.bias_edited), qtbot.assertNotEmitted(view.weight_edited):
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert view.editor() is None
+
+
+def test_editor_refuses_what_is_not_a_number(qtbot, view):
+    view.set_snapshot(trainer(hidden=(2,)).snapshot())
+    view.click_at(view.edge_point(0, 1, 0))
+    editor = view.editor()
+    qtbot.keyClicks(editor, "abc")
+    with qtbot.assertNotEmitted(view.weight_edited):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.editor() is editor  # still open, marked invalid
+    editor.selectAll()
+    qtbot.keyClicks(editor, "inf")
+    with qtbot.assertNotEmitted(view.weight_edited):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert view.editor() is editor
+
+
+# --- hovering -----------------------------------------------------------------------------
+
+
+def test_hovering_a_neuron_emits_it_and_shows_its_bias(qtbot, view):
+    t = trainer(hidden=(4, 2))
+    t.network.bias(0)[2] = 0.4321
+    view.set_snapshot(t.snapshot(grid_resolution=20))
+    with qtbot.waitSignal(view.neuron_hovered) as blocker:
+        move_mouse(view, view.node_rect(1, 2).center())
+    assert blocker.args == [1, 2]
+    assert "bias 0.4321" in view.hover_text()
+    # live: the next snapshot refreshes the read-out
+    t.network.bias(0)[2] = -1.5
+    view.set_snapshot(t.snapshot())
+    assert "bias -1.5000" in view.hover_text()
+    with qtbot.waitSignal(view.neuron_hovered) as blocker:
+        move_mouse(view, QPointF(5, view.height() / 2))
+    assert blocker.args == [-1, -1]
+    assert view.hover_text() == ""
+
+
+def test_hovering_an_edge_shows_its_weight(qtbot, view):
+    t = trainer(hidden=(3,))
+    t.network.weight(1)[0, 2] = -0.75
+    view.set_snapshot(t.snapshot())
+    with qtbot.assertNotEmitted(view.neuron_hovered):
+        move_mouse(view, view.edge_point(1, 0, 2, 0.5))
+    text = view.hover_text()
+    assert "weight -0.7500" in text and "weight[0, 2]" in text
+    assert "hidden 1 · neuron 3" in text and "output" in text
+
+
+def test_hovering_an_enabled_feature_emits_grid_layer_zero(qtbot, view):
+    view.set_snapshot(trainer(hidden=(2,), features=("x2", "sinx1")).snapshot())
+    with qtbot.waitSignal(view.neuron_hovered) as blocker:
+        view.hover_at(view.node_rect(0, FEATURES.index("sinx1")).center())
+    assert blocker.args == [0, 1]  # the second enabled feature
+
+
+# --- size and scale -------------------------------------------------------------------------
+
+
+def test_layout_follows_the_widget_size(qtbot, view):
+    view.set_snapshot(trainer(hidden=(8,) * 3).snapshot())
+    small = view.node_rect(1, 0)
+    view.resize(1400, 900)
+    qtbot.waitUntil(lambda: view.node_rect(1, 0) != small)
+    big = view.node_rect(1, 0)
+    assert big.width() > small.width() and big.center().x() > small.center().x()
+
+
+def test_a_16_by_64_network_stays_bounded(view):
+    t = trainer(hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS, features=TF7)
+    view.set_snapshot(t.snapshot(grid_resolution=10))
+    assert view.item_count() < 200
+    tiles = view.tile_images()
+    assert len(tiles) == 18 and tiles[5].shape[0] == MAX_NEURONS
+    assert tiles[5].shape[1] < TILE_MIN  # tiny nodes: one flat colour, the mean output
+    assert all(len(np.unique(tile.reshape(-1, 4), axis=0)) == 1 for tile in tiles[5])
+    # a dense layer draws only its strongest edges, and those are the strongest
+    snap = t.snapshot()
+    w = np.abs(snap.weights[5].ravel())
+    start = sum(x.size for x in snap.weights[:5])
+    drawn = view.edge_pen_widths()[start : start + w.size] > 0
+    assert 0 < drawn.sum() < w.size
+    assert w[drawn].min() >= w[~drawn].max()
+    image = view.grab().toImage()
+    assert not image.isNull() and image.width() == 900
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [dict(hidden=(8,) * 6, features=TF7, dataset="spiral"), {}],
+    ids=["tf-6x8", "default-4-2"],
+)
+def test_render_is_not_blank(view, tmp_path, fields):
+    t = trainer(**fields)
+    t.train(5)
+    view.set_snapshot(t.snapshot(grid_resolution=50))
+    assert view.grab().save(str(tmp_path / "network_view.png"))
+    image = view.grab().toImage()
+    sample = {image.pixel(x, y) for x in range(0, 900, 7) for y in range(0, 560, 7)}
+    assert len(sample) > 50
