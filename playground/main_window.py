@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         ]
         for left, right in pairwise(bottom):
             self.splitDockWidget(left, right, Qt.Orientation.Horizontal)
+        self._bottom_docks = bottom
 
         self.run_controls = RunControls()
         bar = QToolBar("Run")
@@ -312,8 +313,10 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1440, 900)
         state = load_bytes(self.settings, "window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            # first run: the network gets the room, the settings panels just what they need
+            docks = self._bottom_docks
+            self.resizeDocks(docks, [190] * len(docks), Qt.Orientation.Vertical)
         self.show_test.setChecked(load_flag(self.settings, "view/show_test", False))
         self.discretize.setChecked(load_flag(self.settings, "view/discretize", False))
         self.log_scale.setChecked(load_flag(self.settings, "view/log_scale", False))

@@ -130,6 +130,15 @@ def test_bias_squares_use_the_diverging_scale(view):
     assert rgb_close(output[0], ZERO, 1)
 
 
+def test_overflowing_outputs_draw_at_the_scale_ends_without_warnings(view):
+    """A nearly diverged network's neurons reach float32's limits (and beyond)."""
+    t = trainer(hidden=(3,), activation="linear", dataset="plane")
+    t.network.params[:] = 1e37  # hidden values ~1e38: x 127.5 overflows float32
+    view.set_snapshot(t.snapshot(grid_resolution=20))  # warnings are errors in tests
+    hidden = view.tile_images()[1]
+    assert rgb_close(hidden[0, 10, 10], POS) or rgb_close(hidden[0, 10, 10], NEG)
+
+
 def test_snapshot_without_grids_keeps_the_tiles(view):
     t = trainer(hidden=(4, 2))
     view.set_snapshot(t.snapshot(grid_resolution=30))

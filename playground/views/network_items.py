@@ -71,6 +71,7 @@ def values_to_rgba(values: np.ndarray, table: np.ndarray | None = None) -> np.nd
     of the table, because tiles are many pixels (NaN lands on an end, not 0).
     `table` may be _LUT32_SCREEN to get the screen's byte order instead."""
     v = np.array(values, dtype=np.float32)  # a copy, changed in place below
+    np.clip(v, np.float32(-1.0), np.float32(1.0), out=v)  # first: inf * 127.5 would overflow
     v *= np.float32(127.5)
     v += np.float32(128.0)
     np.fmax(v, np.float32(0.0), out=v)  # fmax / fmin also replace NaN
