@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from playground import Config, Trainer
 from playground.main_window import MainWindow
@@ -88,12 +88,17 @@ def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[fl
         snaps.append(trainer.snapshot(grid_resolution=100))
     update, with_paint = [], []
     views = (window.network_view, window.output_view, window.loss_view)
+    # what a frame repaints: the three views' canvases and the epoch counter
+    surfaces = [g.viewport() for v in views for g in v.findChildren(QGraphicsView)]
+    surfaces.append(window.run_controls)
     for snap in snaps * 2:
         t0 = time.perf_counter()
         for view in views:
             view.set_snapshot(snap)
+        window.run_controls.set_epoch(snap.epoch)
         t1 = time.perf_counter()
-        window.repaint()  # synchronous: every visible widget paints now
+        for surface in surfaces:
+            surface.repaint()  # synchronous: paints now
         t2 = time.perf_counter()
         update.append(t1 - t0)
         with_paint.append(t2 - t0)
@@ -151,6 +156,7 @@ def main() -> int:
             window.resize(1440, 900)
             window.show()
             pump_until(lambda w=window: w._last_snapshot is not None)
+            pump(300)  # exposed and laid out
             update, painted = refresh_costs(window, cfg)
             fps, in_app = running_figures(window, args.seconds)
             pauses = pause_latencies(window)

@@ -41,8 +41,20 @@ from .views.network_view import NetworkView
 from .views.output_view import OutputView
 from .views.thumbnails import dataset_icon
 
-FRAME_MS = 16  # the GUI draws at most ~60 times a second
+FRAME_MS = 16  # the GUI draws at most ~60 times a second when idle (hover, edits)
+# While training, both threads share one interpreter lock and every frame the
+# window paints is time the trainer waits: 40 frames a second is smooth and
+# leaves the trainer more of the interpreter (see benchmarks/bench_window.py).
+TRAINING_FRAME_MS = 25
 NEW_LAYER_NEURONS = 2  # as TensorFlow Playground
+
+
+def grid_resolution_for(config: Config) -> int:
+    """Pixels per side of every neuron's picture: TensorFlow Playground's 100 for
+    networks of its size; coarser for big ones, whose tiles are small anyway and
+    whose pictures would otherwise cost the trainer more than it trains."""
+    neurons = sum(config.hidden)
+    return 100 if neurons <= 64 else 64 if neurons <= 256 else 40
 
 
 class MainWindow(QMainWindow):
@@ -185,6 +197,7 @@ class MainWindow(QMainWindow):
         rc.speed_changed.connect(self.session.set_speed)
         rc.stop_at_changed.connect(self.session.set_stop_at)
         self.session.set_speed(rc.speed_value())  # the worker starts as the bar shows
+        self.session.set_grid_resolution(grid_resolution_for(self.config))
 
         nv = self.network_view
         nv.feature_toggled.connect(self._toggle_feature)
@@ -201,6 +214,7 @@ class MainWindow(QMainWindow):
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
 
         self.session.running_changed.connect(self.run_controls.set_running)
+        self.session.running_changed.connect(self._pace_frames)
         self.session.diverged.connect(self._diverged)
         self.session.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.banner.lower_rate_clicked.connect(self._lower_learning_rate)
@@ -242,6 +256,8 @@ class MainWindow(QMainWindow):
             return False
         if new != self.config:
             rebuild = self.config.needs_rebuild(new)
+            if grid_resolution_for(new) != grid_resolution_for(self.config):
+                self.session.set_grid_resolution(grid_resolution_for(new))
             self.config = new
             self.session.set_config(new)
             if rebuild:
@@ -273,6 +289,9 @@ class MainWindow(QMainWindow):
     def _lower_learning_rate(self) -> None:
         self.banner.hide()
         self.apply_changes({"lr": self.config.lr / 10})
+
+    def _pace_frames(self, running: bool) -> None:
+        self._frame_timer.setInterval(TRAINING_FRAME_MS if running else FRAME_MS)
 
     def _diverged(self, message: str) -> None:
         self.banner.show_message(message)

@@ -192,3 +192,12 @@ def test_window_renders_to_a_non_blank_png(qtbot, window, tmp_path):
     assert len(colours) > 200  # a blank or one-colour window has a handful
     blue = np.all(np.abs(data[..., :3].astype(int) - (0xBD, 0x77, 0x08)) < 40, axis=-1)  # BGR
     assert blue.sum() > 500  # the diverging scale's blue is on screen
+
+
+def test_big_networks_get_coarser_pictures(qtbot, window):
+    from playground.main_window import grid_resolution_for
+
+    assert grid_resolution_for(Config(hidden=(8,) * 6)) == 100
+    window.apply_changes({"hidden": (32,) * 8})
+    snap = _wait_for(qtbot, window, lambda s: s.config.hidden == (32,) * 8 and s.grids is not None)
+    assert snap.grids.resolution == 64
