@@ -334,8 +334,11 @@ class MainWindow(QMainWindow):
         state = load_bytes(self.settings, "window/state")
         if state is None or not self.restoreState(state):
             # first run: the network gets the room, the settings panels just what they need
+            # (after the first show: before it, Qt has no sizes to share out)
             docks = self._bottom_docks
-            self.resizeDocks(docks, [190] * len(docks), Qt.Orientation.Vertical)
+            QTimer.singleShot(
+                0, lambda: self.resizeDocks(docks, [170] * len(docks), Qt.Orientation.Vertical)
+            )
         self.show_test.setChecked(load_flag(self.settings, "view/show_test", False))
         self.discretize.setChecked(load_flag(self.settings, "view/discretize", False))
         self.log_scale.setChecked(load_flag(self.settings, "view/log_scale", False))
