@@ -23,6 +23,7 @@ class TrainingSession(QObject):
     running_changed = Signal(bool)
     diverged = Signal(str)  # training paused itself; the message says why
     error = Signal(str)  # a command was refused; nothing changed
+    state_ready = Signal(object)  # the trainer's whole state, after request_state()
 
     # commands, each connected (queued) to the worker slot of the same name
     _play = Signal()
@@ -36,6 +37,8 @@ class TrainingSession(QObject):
     _set_speed = Signal(int)
     _set_stop_at = Signal(int)
     _set_grid_resolution = Signal(int)
+    _request_state = Signal()
+    _load_state = Signal(object)
     _shutdown = Signal()
 
     def __init__(self, config: Config | None = None, parent: QObject | None = None) -> None:
@@ -52,6 +55,7 @@ class TrainingSession(QObject):
         for name in (
             "play", "pause", "step", "reset", "set_config", "set_weight", "set_bias",
             "load_parameters", "set_speed", "set_stop_at", "set_grid_resolution",
+            "request_state", "load_state",
         ):  # fmt: skip
             getattr(self, "_" + name).connect(getattr(worker, name), QUEUED)
         # blocking: when emit returns, the worker's timer is stopped and it can quit
@@ -59,6 +63,7 @@ class TrainingSession(QObject):
         worker.running_changed.connect(self._on_running_changed, QUEUED)
         worker.diverged.connect(self.diverged, QUEUED)
         worker.error.connect(self.error, QUEUED)
+        worker.state_ready.connect(self.state_ready, QUEUED)
         app = QCoreApplication.instance()
         if app is not None:  # a safety net; the window should call shutdown() itself
             app.aboutToQuit.connect(self.shutdown)
@@ -109,6 +114,14 @@ class TrainingSession(QObject):
 
     def set_grid_resolution(self, resolution: int) -> None:
         self._send(self._set_grid_resolution, resolution)
+
+    def request_state(self) -> None:
+        """Ask for the trainer's whole state; it arrives by state_ready(state)."""
+        self._send(self._request_state)
+
+    def load_state(self, state: dict) -> None:
+        """Go on from a saved state (see core Trainer.from_state); refused ones say so by error."""
+        self._send(self._load_state, state)
 
     def _send(self, signal, *args) -> None:
         if not self._closed:  # after shutdown nobody is listening

@@ -35,6 +35,7 @@ class TrainerWorker(QObject):
     running_changed = Signal(bool)
     diverged = Signal(str)
     error = Signal(str)
+    state_ready = Signal(object)  # reply to request_state(): the trainer's whole state
 
     def __init__(self, config: Config | None = None, mailbox: Mailbox | None = None) -> None:
         super().__init__()
@@ -152,6 +153,25 @@ class TrainerWorker(QObject):
     def load_parameters(self, layers: object) -> None:
         """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
         self._edit(self._trainer.load_parameters, layers)
+
+    @Slot()
+    def request_state(self) -> None:
+        """Send the trainer's whole state (copies), e.g. to save an experiment."""
+        self.state_ready.emit(self._trainer.state_dict())
+
+    @Slot(object)
+    def load_state(self, state: object) -> None:
+        """Go on from a saved state: the trainer is rebuilt from it, validated first."""
+        try:
+            trainer = Trainer.from_state(state)
+        except (ValueError, TypeError) as exc:
+            self.error.emit(str(exc))
+            return
+        self.pause()
+        # a newer generation than anything shown, so the window takes its pictures
+        trainer.generation = self._trainer.generation + 1
+        self._trainer = trainer
+        self._changed()
 
     @Slot(int)
     def set_speed(self, epochs_per_frame: int) -> None:

@@ -29,3 +29,58 @@ def read_points_csv(path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
     points = np.column_stack([rows["x1"], rows["x2"]]).astype(np.float64)
     return points, np.asarray(rows["label"], dtype=np.float64), rows["split"] == "train"
+
+
+MAX_PREDICT_POINTS = 1_000_000
+
+
+class PointsFileError(ValueError):
+    """A points file that cannot be read (one sentence naming the file)."""
+
+
+def read_input_points(path) -> np.ndarray:
+    """Points (n, 2) from a CSV whose header names x1 and x2 (other columns are ignored)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = csv.reader(f)
+            header = [h.strip() for h in next(rows, [])]
+            if "x1" not in header or "x2" not in header:
+                raise PointsFileError(f"{path}: the first line must name the columns x1 and x2")
+            i, j = header.index("x1"), header.index("x2")
+            points = []
+            for line_no, row in enumerate(rows, start=2):
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if len(points) >= MAX_PREDICT_POINTS:
+                    raise PointsFileError(f"{path}: more than {MAX_PREDICT_POINTS:,} points")
+                try:
+                    x1, x2 = float(row[i]), float(row[j])
+                except (ValueError, IndexError):
+                    raise PointsFileError(f"{path}: line {line_no} has no numbers x1, x2") from None
+                if not (np.isfinite(x1) and np.isfinite(x2)):
+                    raise PointsFileError(
+                        f"{path}: line {line_no} holds a value that is not finite"
+                    )
+                points.append((x1, x2))
+    except OSError as exc:
+        raise PointsFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise PointsFileError(f"{path} is not a UTF-8 text file") from None
+    except csv.Error as exc:
+        raise PointsFileError(f"{path} is not a CSV file ({exc})") from None
+    return np.array(points, dtype=np.float64).reshape(-1, 2)
+
+
+def outputs_csv(outputs: np.ndarray) -> str:
+    """One row per point: `output`, or output_0..output_{K-1}; shortest exact floats."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    k = outputs.shape[1]
+    header = "output" if k == 1 else ",".join(f"output_{i}" for i in range(k))
+    return "".join([header + "\n", *(",".join(map(_number, row)) + "\n" for row in outputs)])
+
+
+def write_outputs_csv(path, outputs: np.ndarray) -> None:
+    with atomic_write(path, "w", encoding="utf-8", newline="") as f:
+        f.write(outputs_csv(outputs))

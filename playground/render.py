@@ -1,0 +1,107 @@
+"""The window's picture of a network, as a PNG or SVG file: for `render` on the
+command line and File > Export image.  The same views the window draws, laid
+side by side: the network graph, then the output heatmap and the loss read-outs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .core.snapshot import Snapshot
+
+IMAGE_SUFFIXES = (".png", ".svg")
+DEFAULT_SIZE = (1400, 640)
+
+
+class RenderError(ValueError):
+    """The picture could not be made or written (one sentence)."""
+
+
+def _ensure_app():
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # headless: no screen needed
+        app = QApplication(["neural-playground"])
+    return app
+
+
+def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show_test=False):
+    """A laid-out widget showing the snapshot (the caller keeps it alive)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+    from .views.loss_view import LossView
+    from .views.network_view import NetworkView
+    from .views.output_view import OutputView
+
+    picture = QWidget()
+    picture.setStyleSheet("background: white;")
+    network, output, loss = NetworkView(), OutputView(), LossView()
+    output.set_show_test(show_test)
+    side = QVBoxLayout()
+    side.addWidget(loss)
+    side.addWidget(output, 1)
+    layout = QHBoxLayout(picture)
+    layout.addWidget(network, 3)
+    layout.addLayout(side, 1)
+    picture.resize(*size)
+    picture.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never on screen
+    picture.show()
+    for view in (network, output, loss):
+        view.set_snapshot(snapshot)
+    loss.curve_interval_ms = 0
+    loss.set_snapshot(snapshot)
+    picture.views = (network, output, loss)
+    return picture
+
+
+def render_snapshot(snapshot: Snapshot, path, size: tuple[int, int] = DEFAULT_SIZE) -> None:
+    """Write the picture of `snapshot` to `path` (.png or .svg), atomically."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES:
+        raise RenderError(f"{target.name}: the picture must be a .png or .svg file")
+    if not target.parent.is_dir():
+        raise RenderError(f"cannot write {target}: no folder {target.parent}")
+    app = _ensure_app()
+    picture = build_picture(snapshot, size)
+    for _ in range(3):  # let layouts settle before painting
+        app.processEvents()
+    tmp = target.with_name(f".{target.name}.tmp{suffix}")
+    try:
+        write = _write_png if suffix == ".png" else _write_svg
+        if not write(picture, tmp):
+            raise RenderError(f"cannot write {target}")
+        os.replace(tmp, target)
+    finally:
+        picture.close()
+        picture.deleteLater()
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _write_png(widget, path: Path) -> bool:
+    return widget.grab().save(str(path), "PNG")
+
+
+def _write_svg(widget, path: Path) -> bool:
+    from PySide6.QtCore import QPoint, QRect, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(widget.width(), widget.height()))
+    generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    generator.setTitle("Neural Playground")
+    painter = QPainter(generator)
+    try:
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    return path.exists() and path.stat().st_size > 0
