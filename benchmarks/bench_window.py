@@ -153,6 +153,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             settings = QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat)
             window = MainWindow(cfg, settings=settings)
+            window.files.ask_discard = lambda: "discard"  # a benchmark has nothing to save
             window.resize(1440, 900)
             window.show()
             pump_until(lambda w=window: w._last_snapshot is not None)

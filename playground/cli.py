@@ -149,13 +149,40 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a network without the window and report how it did.",
     )
     _add_train_flags(train)
-    out = train.add_argument_group("output")
+    out = train.add_argument_group("files")
     out.add_argument("--json", action="store_true", help="print one JSON object with the results")
     out.add_argument("--quiet", action="store_true", help="no progress line")
     out.add_argument("--save", metavar="FILE.npz", help="write the trained parameters")
     out.add_argument(
+        "--export", metavar="PATH", action="append", default=[],
+        help="write the parameters as .safetensors, .onnx, .npz or .json (repeatable)",
+    )  # fmt: skip
+    out.add_argument(
+        "--init-from", metavar="PATH", help="start from saved parameters (and their architecture)"
+    )
+    out.add_argument(
         "--export-data", metavar="FILE.csv", help="write the points as x1,x2,label,split"
     )
+
+    predict = sub.add_parser(
+        "predict", help="the outputs of a saved network for points in a CSV file",
+        description="Write a saved network's outputs (after its output activation) for points.",
+    )  # fmt: skip
+    predict.add_argument("model", help="parameters (.safetensors .onnx .npz .json) or .playground")
+    predict.add_argument("input", help="CSV with a header naming x1 and x2")
+    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: standard output")
+
+    inspect = sub.add_parser("inspect", help="architecture and weight statistics of a file")
+    inspect.add_argument("file", help="parameters (.safetensors .onnx .npz .json) or .playground")
+
+    render = sub.add_parser(
+        "render", help="train headless and save the window's picture",
+        usage="%(prog)s [options] OUT.png|OUT.svg",
+        description="Train headless, then draw the network and its output as the window does.",
+    )  # fmt: skip
+    _add_train_flags(render)
+    render.add_argument("out", metavar="OUT.png|OUT.svg")
+    render.add_argument("--init-from", metavar="PATH", help="start from saved parameters")
     return parser
 
 
@@ -214,13 +241,44 @@ def _progress_line(trainer, total: int, rate: float) -> str:
     return line + f"  {rate:,.0f} epochs/s"
 
 
-def run_train(args: argparse.Namespace) -> int:
+def _make_trainer(args: argparse.Namespace):
+    from .cli_commands import start_from
     from .core.trainer import Trainer
 
     cfg = config_from_args(args)
+    layers = None
+    if getattr(args, "init_from", None):
+        cfg, layers = start_from(args.init_from, cfg)
+    trainer = Trainer(cfg)
+    if layers is not None:
+        trainer.load_parameters(layers)
+    return trainer
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from .cli_commands import run_render as render
+    from .render import IMAGE_SUFFIXES
+
+    if Path(args.out).suffix.lower() not in IMAGE_SUFFIXES:  # before training, not after
+        raise UsageError(f"{args.out}: the picture must be a .png or .svg file")
+    _check_writable("render", args.out)
+    trainer = _make_trainer(args)
+    trainer.train()
+    render(trainer, args.out)
+    if trainer.diverged:
+        print(f"{PROG}: {trainer.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from .cli_commands import check_export_paths, export_all
+
     for flag, path in (("--save", args.save), ("--export-data", args.export_data)):
         _check_writable(flag, path)  # before training, so no work is lost to a typo
-    trainer = Trainer(cfg)
+    check_export_paths(args.export)
+    trainer = _make_trainer(args)
+    cfg = trainer.config
     if args.export_data:
         _export_data(args.export_data, trainer)
 
@@ -244,6 +302,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.save:
         _save(args.save, trainer)
+    export_all(args.export, trainer)
     if show:
         sys.stderr.write("\r\x1b[K")
     if args.json:
@@ -313,14 +372,28 @@ def _export_data(path: str, trainer) -> None:
 # --- entry point ---------------------------------------------------------------
 
 
+def _run_command(args: argparse.Namespace) -> int:
+    from . import cli_commands
+
+    commands = {
+        "train": run_train,
+        "render": run_render,
+        "predict": cli_commands.run_predict,
+        "inspect": cli_commands.run_inspect,
+    }
+    return commands[args.command](args)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
+    from .cli_commands import CommandError
+
     try:
         args = parser.parse_args(argv)
-        if args.command == "train":
-            return run_train(args)
-    except UsageError as exc:
+        if args.command is not None:
+            return _run_command(args)
+    except (UsageError, CommandError) as exc:
         command = f"{PROG} {argv[0]}" if argv and not argv[0].startswith("-") else PROG
         print(f"{command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -7,8 +7,10 @@ per frame by a GUI timer.  The window never touches the trainer itself.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from itertools import pairwise
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -29,6 +31,7 @@ from .bridge.session import TrainingSession
 from .core import config as C
 from .core.config import Config, ConfigError
 from .divergence_banner import DivergenceBanner
+from .file_actions import FileActions
 from .panels.activation_panel import ActivationPanel
 from .panels.data_panel import DataPanel
 from .panels.init_panel import InitPanel
@@ -68,6 +71,8 @@ class MainWindow(QMainWindow):
         self._fps = 0.0
         self._fps_clock = time.perf_counter()
         self._last_snapshot = None
+        self._last_grids = None  # snapshots may come without grids: the newest ones seen
+        self.setAcceptDrops(True)  # drop an experiment or a parameter file to open it
 
         self._build_views()
         self._build_panels()
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.files = FileActions(self)
+        self.files.build_menu(file_menu)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -207,6 +214,8 @@ class MainWindow(QMainWindow):
         nv.neuron_removed.connect(lambda i: self._resize_layer(i, -1))
         nv.weight_edited.connect(self.session.set_weight)
         nv.bias_edited.connect(self.session.set_bias)
+        nv.weight_edited.connect(self.files.mark_edited)
+        nv.bias_edited.connect(self.files.mark_edited)
         nv.neuron_hovered.connect(self.output_view.show_neuron)
 
         self.show_test.toggled.connect(self.output_view.set_show_test)
@@ -265,6 +274,17 @@ class MainWindow(QMainWindow):
             self._sync_panels()
         return True
 
+    def adopt_config(self, config: Config, send: bool = False) -> None:
+        """Take a configuration from a file; send it to the worker unless the
+        worker already has it (an opened experiment brings its own)."""
+        self.banner.hide()
+        if grid_resolution_for(config) != grid_resolution_for(self.config):
+            self.session.set_grid_resolution(grid_resolution_for(config))
+        self.config = config
+        if send:
+            self.session.set_config(config)
+        self._sync_panels()
+
     def _toggle_feature(self, name: str) -> None:
         features = set(self.config.features) ^ {name}
         if not features:
@@ -310,11 +330,22 @@ class MainWindow(QMainWindow):
         if snap is None:
             return False
         self._last_snapshot = snap
+        if snap.grids is not None:
+            self._last_grids = snap.grids
+        self.files.note_snapshot(snap)
         self.network_view.set_snapshot(snap)
         self.output_view.set_snapshot(snap)
         self.loss_view.set_snapshot(snap)
         self.run_controls.set_epoch(snap.epoch)
         return True
+
+    def last_full_snapshot(self):
+        """The newest snapshot with the newest grids of its generation (for pictures)."""
+        snap = self._last_snapshot
+        if snap is None or snap.grids is not None:
+            return snap
+        grids = self._last_grids
+        return dataclasses.replace(snap, grids=grids) if grids is not None else None
 
     def _count_frame(self, drew: bool) -> None:
         self._frames += int(drew)
@@ -353,7 +384,29 @@ class MainWindow(QMainWindow):
         save_config(s, self.config)
         s.sync()
 
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_path(event)
+        if path is not None and self.files.confirm_discard():
+            event.acceptProposedAction()
+            self.files.open_path(path)
+
+    @staticmethod
+    def _dropped_path(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        known = (".playground", ".safetensors", ".onnx", ".npz", ".json")
+        return path if path.suffix.lower() in known else None
+
     def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
         self._frame_timer.stop()
         self._save_layout()
         self.session.shutdown()  # the thread must be gone before the widgets are

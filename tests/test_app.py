@@ -15,7 +15,7 @@ def test_main_window_title(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    assert window.windowTitle() == "Neural Playground"
+    assert window.windowTitle().replace("[*]", "") == "Neural Playground"
 
 
 def test_no_arguments_opens_the_window(monkeypatch):

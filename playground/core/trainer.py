@@ -13,10 +13,11 @@ thread and reads it only through immutable `Snapshot`s.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .checkpoint import DATASET_KEYS, CheckedState, check_state
 from .config import Config, ConfigError
 from .datasets import Dataset, make_dataset
 from .features import feature_matrix, grid_points
@@ -73,7 +74,7 @@ class Trainer:
         self.epoch = 0
         self.steps = 0
         self._cursor = 0  # position within the current epoch's order
-        self._order_x = self._order_t = None
+        self._order = self._order_x = self._order_t = None  # order: indices, None = data order
         self.diverged = False
         self.message = ""
         self._history = np.full((64, 5), np.nan)
@@ -190,9 +191,10 @@ class Trainer:
         # Keep the last good state, so a divergence can fall back to it.
         self._checkpoint = (self.network.params.copy(), self.optimizer.state_dict(), self.steps)
         if self.config.shuffle:
-            order = self._shuffle_rng.permutation(len(self._x_train))
+            self._order = order = self._shuffle_rng.permutation(len(self._x_train))
             self._order_x, self._order_t = self._x_train[order], self._t_train[order]
         else:
+            self._order = None
             self._order_x, self._order_t = self._x_train, self._t_train
         self._lr = learning_rate(self.config, self.epoch)
 
@@ -325,6 +327,70 @@ class Trainer:
             diverged=self.diverged,
             message=self.message,
         )
+
+    # --- saving and restoring --------------------------------------------------
+
+    def state_dict(self) -> dict:
+        """Everything needed to train on bit for bit: JSON values and array copies.
+
+        The layout is described in core/checkpoint.py.  Mid-epoch it includes
+        the epoch's order, learning rate and fallback checkpoint, so training
+        resumes inside the epoch; the dataset's arrays are read-only and shared.
+        """
+        ds, mid = self.dataset, self._cursor > 0
+        order = checkpoint = None
+        if mid:
+            order = np.arange(len(self._x_train)) if self._order is None else self._order.copy()
+            params, opt_state, steps = self._checkpoint
+            opt_state = {
+                k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in opt_state.items()
+            }
+            checkpoint = {"params": params.copy(), "optimizer": opt_state, "steps": steps}
+        return {
+            "config": self.config.to_dict(),
+            "dataset": {k: getattr(ds, k) for k in DATASET_KEYS},
+            "params": self.network.params.copy(),
+            "optimizer": self.optimizer.state_dict(),
+            "shuffle_rng": self._shuffle_rng.bit_generator.state,  # a fresh dict of ints
+            "epoch": self.epoch,
+            "steps": self.steps,
+            "cursor": self._cursor,
+            "order": order,
+            "epoch_lr": float(self._lr) if mid else None,
+            "checkpoint": checkpoint,
+            "history": self._history[: self._rows].copy(),
+            "diverged": self.diverged,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping) -> Trainer:
+        """A trainer that trains on exactly as the one `state_dict()` came from.
+
+        Everything is checked before anything is built: a bad state raises
+        ValueError (one sentence) and leaves `state` as it was.
+        """
+        checked = check_state(state)
+        trainer = cls(checked.config, checked.dataset)
+        trainer._restore(checked)
+        return trainer
+
+    def _restore(self, s: CheckedState) -> None:
+        # s owns its arrays (check_state copied them), so they are taken as they are
+        self.network.params[:] = s.params
+        self.optimizer.load_state_dict(s.optimizer)
+        self._shuffle_rng.bit_generator.state = s.shuffle_rng
+        self.epoch, self.steps, self._cursor = s.epoch, s.steps, s.cursor
+        if s.cursor:
+            self._order = s.order
+            self._order_x, self._order_t = self._x_train[s.order], self._t_train[s.order]
+            self._lr = s.epoch_lr
+            self._checkpoint = s.checkpoint
+        rows = len(s.history)
+        self._history = np.full((max(64, 2 * rows), 5), np.nan)
+        self._history[:rows] = s.history
+        self._rows = rows
+        self.diverged, self.message = s.diverged, s.message
 
     # --- editing -------------------------------------------------------------
 

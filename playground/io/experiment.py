@@ -1,0 +1,280 @@
+"""Experiment files (.playground): a trainer's whole state in one ZIP archive.
+
+Opening one and training on gives the same bits as never having stopped.
+The archive (format "neural-playground-experiment", version 1) holds
+
+    experiment.json         format, version, app_version, state, extra
+    params.npy              one .npy member per array of the state, named by
+    dataset/x_train.npy     its place in it; in experiment.json each array is
+    optimizer/m.npy ...     replaced by {"$npy": "<member name>"}
+
+`state` is `Trainer.state_dict()` (layout in core/checkpoint.py); `extra` is
+whatever JSON the window wants back.  Nothing is pickled, so any ZIP tool and
+`np.load(..., allow_pickle=False)` can read the parts.
+
+Reading trusts nothing: sizes are checked against the ZIP directory before
+anything is inflated, each .npy header (dtype, shape, size) before its data,
+and the state by the engine (`check_state`) before it is returned.  Every
+failure is one ExperimentFileError sentence naming the file, and nothing
+else changes; a failed save leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import lzma
+import os
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import __version__
+from ..core.checkpoint import check_state
+from .atomic import atomic_write
+
+FORMAT_NAME = "neural-playground-experiment"
+FORMAT_VERSION = 1
+SUFFIX = ".playground"
+JSON_MEMBER = "experiment.json"
+
+MAX_TOTAL_BYTES = 256 * 2**20  # unpacked; 100,000 points and a million epochs of history fit
+MAX_MEMBERS = 64  # a state has about 15 arrays
+MAX_DIRECTORY_BYTES = 64 * 2**10  # ZIP directory: ~100 bytes a member
+MAX_JSON_BYTES = 16 * 2**20
+MAX_HEADER_BYTES = 4096  # a .npy header of a plain array is about 128 bytes
+MAX_DEPTH = 8  # the state nests 3 deep (checkpoint / optimizer / m)
+ARRAY_TYPES = ("f8", "i8")  # float64 and int64, either byte order
+_MARKER = "$npy"
+_MEMBER_NAME = re.compile(r"[a-z0-9_]+(/[a-z0-9_]+)*\.npy")
+# What a damaged or hostile file makes zipfile, zlib, json or numpy raise.
+# Caught only around reading, where any of them means "not an intact file".
+_UNREADABLE = (
+    OSError, EOFError, ValueError, TypeError, KeyError, IndexError, OverflowError,
+    RuntimeError, NotImplementedError, SyntaxError,
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error,
+)  # fmt: skip
+
+
+class ExperimentFileError(ValueError):
+    """An experiment file cannot be saved or opened (one sentence naming the file)."""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    state: dict  # for Trainer.from_state
+    extra: dict
+    app_version: str  # the app that wrote the file
+
+
+def save_experiment(path, trainer_state: dict, extra: dict | None = None) -> None:
+    """Write `trainer_state` (Trainer.state_dict()) and `extra` to `path`, atomically.
+
+    The state is checked first, so every file written opens again.
+    """
+    where = os.fspath(path)
+    try:
+        check_state(trainer_state)
+        arrays: dict[str, np.ndarray] = {}
+        document = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "app_version": __version__,
+            "state": _split(trainer_state, (), arrays),
+            "extra": {} if extra is None else extra,
+        }
+        if not isinstance(document["extra"], dict):
+            raise ValueError("extra must be a dict of JSON values")
+        text = json.dumps(document, allow_nan=False, indent=1).encode("utf-8")
+        size = len(text) + sum(a.nbytes + MAX_HEADER_BYTES for a in arrays.values())
+        if size > MAX_TOTAL_BYTES:
+            raise ValueError(f"the experiment is larger than {MAX_TOTAL_BYTES >> 20} MB")
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ExperimentFileError(_sentence("save", where, exc)) from None
+    try:
+        with (
+            atomic_write(path, "wb") as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
+            archive.writestr(JSON_MEMBER, text)
+            for name, array in arrays.items():
+                with archive.open(name, "w") as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise ExperimentFileError(_sentence("save", where, exc)) from None
+
+
+def load_experiment(path) -> dict:
+    """The trainer state saved in `path`, checked, for Trainer.from_state."""
+    return read_experiment(path).state
+
+
+def read_experiment(path) -> Experiment:
+    """The state, extra and writing app version saved in `path`, all checked."""
+    where = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            _check_directory_size(handle)
+            with zipfile.ZipFile(handle) as archive:
+                experiment = _read(archive)
+        check_state(experiment.state)
+    except _UNREADABLE as exc:
+        raise ExperimentFileError(_sentence("open", where, exc)) from None
+    return experiment
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def _split(node, place: tuple[str, ...], arrays: dict) -> object:
+    """node with each array moved to `arrays` (by member name) and marked."""
+    if isinstance(node, np.ndarray):
+        name = "/".join(place) + ".npy"
+        if not _MEMBER_NAME.fullmatch(name):
+            raise ValueError(f"cannot name an array at {'/'.join(place)!r} in a file")
+        arrays[name] = np.ascontiguousarray(node)
+        return {_MARKER: name}
+    if isinstance(node, dict):
+        if not all(isinstance(key, str) for key in node):
+            raise ValueError(f"the state at {'/'.join(place)!r} has a key that is not a text")
+        return {key: _split(value, (*place, key), arrays) for key, value in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_split(value, (*place, str(i)), arrays) for i, value in enumerate(node)]
+    if isinstance(node, np.generic):
+        return node.item()
+    return node  # json.dumps refuses what JSON cannot hold
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def _check_directory_size(handle) -> None:
+    """Refuse a huge ZIP directory before ZipFile parses it into millions of entries.
+
+    This reads the end record with zipfile's own (private, long-stable) reader,
+    so it sees what ZipFile will see; a zipfile without it skips the check.
+    """
+    if os.fstat(handle.fileno()).st_size > MAX_TOTAL_BYTES + MAX_JSON_BYTES:
+        raise ValueError(f"it is larger than an experiment can be ({MAX_TOTAL_BYTES >> 20} MB)")
+    try:
+        size = zipfile._EndRecData(handle)[zipfile._ECD_SIZE]
+    except (AttributeError, TypeError, IndexError):  # TypeError: no end record, ZipFile says so
+        return
+    if size > MAX_DIRECTORY_BYTES:
+        raise ValueError("its ZIP directory is far larger than an experiment's")
+
+
+def _read(archive: zipfile.ZipFile) -> Experiment:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ValueError(f"it has {len(infos)} members, more than an experiment has")
+    members = {info.filename: info for info in infos}
+    if len(members) != len(infos):
+        raise ValueError("it has two members with the same name")
+    if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:  # a zip bomb, maybe
+        raise ValueError(f"it would unpack to more than {MAX_TOTAL_BYTES >> 20} MB")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ValueError(f"its member {info.filename!r:.60} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ValueError(f"its member {info.filename!r:.60} uses an unknown compression")
+    document = _read_json(archive, members)
+    seen: set[str] = set()
+
+    def read_array(name) -> np.ndarray:
+        if not isinstance(name, str) or not _MEMBER_NAME.fullmatch(name):
+            raise ValueError(f"it names an array member {name!r:.60}, not a plain .npy name")
+        if name in seen:
+            raise ValueError(f"it uses its member {name} for two arrays")
+        if name not in members:
+            raise ValueError(f"its member {name!r} is missing")
+        seen.add(name)
+        return _read_npy(archive, members[name])
+
+    state = _join(document["state"], read_array, 0)
+    return Experiment(state=state, extra=document["extra"], app_version=document["app_version"])
+
+
+def _read_json(archive: zipfile.ZipFile, members: dict) -> dict:
+    info = members.get(JSON_MEMBER)
+    if info is None:
+        raise ValueError(f"it has no {JSON_MEMBER}, so it is not an experiment file")
+    if info.file_size > MAX_JSON_BYTES:
+        raise ValueError(f"its {JSON_MEMBER} is larger than {MAX_JSON_BYTES >> 20} MB")
+
+    def no_constants(name: str):
+        raise ValueError(f"its {JSON_MEMBER} holds {name}, which JSON does not allow")
+
+    text = archive.read(info).decode("utf-8")
+    document = json.loads(text, parse_constant=no_constants)
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ValueError("it is not a Neural Playground experiment")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError("its format version is missing or not a whole number")
+    if version > FORMAT_VERSION:
+        raise ValueError(
+            f"it was written by a newer Neural Playground (format version {version}; "
+            f"this one reads version {FORMAT_VERSION})"
+        )
+    document.setdefault("extra", {})
+    if not isinstance(document.get("state"), dict) or not isinstance(document["extra"], dict):
+        raise ValueError(f"its {JSON_MEMBER} lacks the state or has a malformed extra")
+    if not isinstance(document.get("app_version"), str):
+        raise ValueError(f"its {JSON_MEMBER} does not say which app version wrote it")
+    return document
+
+
+def _join(node, read_array, depth: int) -> object:
+    """node with each {"$npy": name} marker replaced by that member's array."""
+    if depth > MAX_DEPTH:
+        raise ValueError("its state is nested deeper than a trainer state")
+    if isinstance(node, dict):
+        if _MARKER in node:
+            if len(node) != 1:
+                raise ValueError("it has an array reference with other entries beside it")
+            return read_array(node[_MARKER])
+        return {key: _join(value, read_array, depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_join(value, read_array, depth + 1) for value in node]
+    return node
+
+
+def _read_npy(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    """One .npy member: its header checked before any of its data is read."""
+    name = info.filename
+    with archive.open(info) as member:
+        head = io.BytesIO(member.read(MAX_HEADER_BYTES))
+        version = np.lib.format.read_magic(head)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"its member {name} is in .npy version {version}, not 1.0 or 2.0")
+        read_header = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+        shape, _, dtype = read_header(head, max_header_size=MAX_HEADER_BYTES)
+        if dtype.str[1:] not in ARRAY_TYPES or len(shape) > 2 or min(shape, default=0) < 0:
+            raise ValueError(
+                f"its member {name} holds a {dtype} array of shape {shape}; "
+                "an experiment holds float64 and int64 arrays only"
+            )
+        count = 1
+        for n in shape:
+            count *= n  # Python ints: a huge claimed shape cannot overflow
+        if head.tell() + count * dtype.itemsize != info.file_size:
+            raise ValueError(f"its member {name} is not as long as its header says")
+        member.seek(0)
+        array = np.lib.format.read_array(
+            member, allow_pickle=False, max_header_size=MAX_HEADER_BYTES
+        )
+    return array.astype(dtype.newbyteorder("="), copy=False)  # native byte order
+
+
+def _sentence(action: str, where: str, exc: BaseException) -> str:
+    """'cannot open PATH: why', on one line whatever the exception's text."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    why = " ".join(why.split()) or type(exc).__name__
+    if len(why) > 300:
+        why = why[:297] + "..."
+    return f"cannot {action} {where}: {why}"
