@@ -141,6 +141,10 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Train small neural networks and see inside them.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--self-test", metavar="OUT.png",
+        help="open the window, train a little, save a screenshot and exit (checks a build)",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser(
         "train",
@@ -393,6 +397,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is not None:
             return _run_command(args)
+        if args.self_test:
+            from .self_test import run_self_test
+
+            return run_self_test(args.self_test)
     except (UsageError, CommandError) as exc:
         command = f"{PROG} {argv[0]}" if argv and not argv[0].startswith("-") else PROG
         print(f"{command}: error: {exc}", file=sys.stderr)

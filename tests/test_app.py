@@ -31,3 +31,15 @@ def test_no_arguments_opens_the_window(monkeypatch):
 def test_console_script_is_installed():
     out = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("neural-playground ")
+
+
+def test_self_test_opens_trains_and_saves_a_screenshot(tmp_path):
+    out = tmp_path / "self-test.png"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "--self-test", str(out)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "self-test passed" in result.stdout
+    assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 20_000
