@@ -5,7 +5,10 @@ from __future__ import annotations
 import sys
 
 
-def run_app(argv: list[str] | None = None) -> int:
+def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
+    """Show the window (opening `open_path`, an experiment or parameter file, if
+    given) and run until it closes."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -19,4 +22,6 @@ def run_app(argv: list[str] | None = None) -> int:
     app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))
     window = MainWindow()
     window.show()
+    if open_path is not None:
+        QTimer.singleShot(0, lambda: window.files.open_path(open_path))
     return app.exec()

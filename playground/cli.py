@@ -376,6 +376,9 @@ def _export_data(path: str, trainer) -> None:
 # --- entry point ---------------------------------------------------------------
 
 
+COMMANDS = ("train", "render", "predict", "inspect")
+
+
 def _run_command(args: argparse.Namespace) -> int:
     from . import cli_commands
 
@@ -390,6 +393,10 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        from .app import run_app  # `neural-playground FILE`: open the window with it
+
+        return run_app(open_path=argv[0])
     parser = build_parser()
     from .cli_commands import CommandError
 
@@ -410,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     from .app import run_app
 
-    return run_app()
+    return run_app()  # no arguments: the window
 
 
 if __name__ == "__main__":

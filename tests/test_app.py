@@ -23,8 +23,18 @@ def test_no_arguments_opens_the_window(monkeypatch):
     from playground.cli import main
 
     opened = []
-    monkeypatch.setattr(playground.app, "run_app", lambda: opened.append(True) or 0)
-    assert main([]) == 0 and opened == [True]
+    monkeypatch.setattr(playground.app, "run_app", lambda **kw: opened.append(kw) or 0)
+    assert main([]) == 0 and opened == [{}]
+
+
+def test_a_file_argument_opens_the_window_with_it(monkeypatch):
+    import playground.app
+    from playground.cli import main
+
+    opened = []
+    monkeypatch.setattr(playground.app, "run_app", lambda **kw: opened.append(kw) or 0)
+    assert main(["spiral.playground"]) == 0
+    assert opened == [{"open_path": "spiral.playground"}]
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed beside Python")
