@@ -60,6 +60,18 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _image_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT, e.g. 1400x640 (got {text!r})"
+        ) from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"width and height must be from 200 to 8000 (got {text})")
+    return width, height
+
+
 def _batch_size(text: str):
     if text == "full":
         return "full"
@@ -186,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_train_flags(render)
     render.add_argument("out", metavar="OUT.png|OUT.svg")
+    render.add_argument("--size", type=_image_size, default=(1400, 640),
+                        help="picture size in pixels, WIDTHxHEIGHT (1400x640)")  # fmt: skip
     render.add_argument("--init-from", metavar="PATH", help="start from saved parameters")
     return parser
 
@@ -268,7 +282,7 @@ def run_render(args: argparse.Namespace) -> int:
     _check_writable("render", args.out)
     trainer = _make_trainer(args)
     trainer.train()
-    render(trainer, args.out)
+    render(trainer, args.out, args.size)
     if trainer.diverged:
         print(f"{PROG}: {trainer.message}", file=sys.stderr)
         return EXIT_DIVERGED

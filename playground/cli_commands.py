@@ -113,10 +113,10 @@ def start_from(path: str, config):
     return config.replace(**fields), list(model.layers)
 
 
-def run_render(trainer: Trainer, out: str) -> None:
+def run_render(trainer: Trainer, out: str, size=(1400, 640)) -> None:
     from .render import RenderError, render_snapshot
 
     try:
-        render_snapshot(trainer.snapshot(grid_resolution=100), out)
+        render_snapshot(trainer.snapshot(grid_resolution=100), out, size)
     except RenderError as exc:
         raise CommandError(str(exc)) from None

@@ -41,6 +41,7 @@ class FileActions(QObject):
         self.ask_open = lambda: _open_name(window, "Open experiment", EXPERIMENT_FILTER)
         self.ask_save = lambda title, filt, suggested: _save_name(window, title, filt, suggested)
         self.ask_discard = lambda: _ask_save_changes(window)
+        self.ask_image_size = lambda: _ask_image_size(window)
         self.tell = lambda text: QMessageBox.warning(window, "Neural Playground", text)
 
     # --- the menu ----------------------------------------------------------------
@@ -240,7 +241,10 @@ class FileActions(QObject):
     def export_image_dialog(self) -> bool:
         suggested = str(Path.home() / f"{self.window.config.dataset}.png")
         name = self.ask_save("Export image", IMAGE_FILTER, suggested)
-        return bool(name) and self.export_image_to(Path(name))
+        if not name:
+            return False
+        size = self.ask_image_size()
+        return size is not None and self.export_image_to(Path(name), size)
 
     def export_image_to(self, path: Path, size=(1400, 640)) -> bool:
         snap = self.window.last_full_snapshot()
@@ -315,6 +319,23 @@ def _open_name(parent, title: str, filt: str) -> str:
 def _save_name(parent, title: str, filt: str, suggested: str) -> str:
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
     return name
+
+
+IMAGE_SIZES = {  # label: (width, height) in pixels
+    "1400 × 640 (screen)": (1400, 640),
+    "1920 × 880 (full HD slide)": (1920, 880),
+    "2800 × 1280 (print)": (2800, 1280),
+    "1000 × 460 (small)": (1000, 460),
+}
+
+
+def _ask_image_size(parent) -> tuple[int, int] | None:
+    from PySide6.QtWidgets import QInputDialog
+
+    label, ok = QInputDialog.getItem(
+        parent, "Export image", "Picture size:", list(IMAGE_SIZES), 0, False
+    )
+    return IMAGE_SIZES[label] if ok else None
 
 
 def _ask_save_changes(parent) -> str:

@@ -551,3 +551,20 @@ def test_a_bad_state_builds_no_trainer(monkeypatch, place):
     assert built == []
     Trainer.from_state(STATE)
     assert built == [1]
+
+
+def test_the_documented_experiment_snippet_reads_a_saved_file(tmp_path, monkeypatch, capsys):
+    import re
+    from pathlib import Path
+
+    from playground import Config, Trainer
+    from playground.io.experiment import save_experiment
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "file-formats.md").read_text()
+    (snippet,) = [b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if ".playground" in b]
+    trainer = Trainer(Config(dataset="spiral", hidden=(4,)))
+    trainer.train(3)
+    monkeypatch.chdir(tmp_path)
+    save_experiment("spiral.playground", trainer.state_dict())
+    exec(snippet, {})
+    assert capsys.readouterr().out.split() == ["3", "[4]", "(250,", "2)"]

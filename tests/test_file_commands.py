@@ -83,8 +83,15 @@ def test_inspect_prints_the_architecture(tmp_path, capsys):
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_render_writes_a_picture(tmp_path, capsys, suffix):
     out = tmp_path / f"picture{suffix}"
-    assert main(["render", "--dataset", "gauss", "--epochs", "20", str(out)]) == 0
+    assert (
+        main(["render", "--dataset", "gauss", "--epochs", "20", "--size", "900x500", str(out)]) == 0
+    )
     data = out.read_bytes()
+    if suffix == ".png":
+        from PySide6.QtGui import QImage
+
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (900, 500)
     assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:2000]
     assert len(data) > 5000
 
@@ -97,6 +104,7 @@ def test_render_writes_a_picture(tmp_path, capsys, suffix):
         (["train", "--export", "out.txt"], "--export"),
         (["train", "--init-from", "/no/such.safetensors"], "such.safetensors"),
         (["render", "picture.gif"], "png"),
+        (["render", "--size", "10x10", "p.png"], "--size"),
     ],
 )
 def test_file_command_errors_are_one_line(tmp_path, capsys, argv, mention):

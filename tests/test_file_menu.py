@@ -133,3 +133,17 @@ def test_importing_keeps_the_training_settings(qtbot, window, tmp_path):
     assert window.files.import_parameters_from(path)
     assert window.config.hidden == (5, 3)
     assert (window.config.lr, window.config.optimizer) == (0.3, "adam")
+
+
+def test_export_image_dialog_uses_the_chosen_size(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    path = tmp_path / "chosen.png"
+    window.files.ask_save = lambda title, filt, suggested: str(path)
+    window.files.ask_image_size = lambda: (1000, 460)
+    assert window.files.export_image_dialog()
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1000, 460)
+    window.files.ask_image_size = lambda: None  # cancelled: nothing written
+    path.unlink()
+    assert not window.files.export_image_dialog() and not path.exists()
