@@ -353,8 +353,11 @@ class MainWindow(QMainWindow):
         if now - self._fps_clock >= 1.0:
             self._fps = self._frames / (now - self._fps_clock)
             self._frames, self._fps_clock = 0, now
-            rate = self.session.epochs_per_second
-            self.status_rate.setText(f"{rate:,.0f} epochs/s  ·  {self._fps:.0f} fps")
+            if self.session.is_running:
+                rate = self.session.epochs_per_second
+                self.status_rate.setText(f"{rate:,.0f} epochs/s  ·  {self._fps:.0f} fps")
+            else:
+                self.status_rate.setText("paused")
 
     # --- lifetime ----------------------------------------------------------------
 
