@@ -214,6 +214,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
     flags = vars(args)
     seed = flags.get("seed")
     if seed is not None:
+        if not 0 <= seed <= C.MAX_SEED:
+            raise UsageError(f"argument --seed: must be from 0 to {C.MAX_SEED} (got {seed})")
         values["data_seed"] = values["init_seed"] = seed
     for f in C.Config.__dataclass_fields__:
         if f in flags:
@@ -360,6 +362,9 @@ def _result(trainer, rate: float, seconds: float) -> dict:
 def _check_writable(flag: str, path: str | None) -> None:
     if path is None:
         return
+    wanted = {"--save": ".npz", "--export-data": ".csv"}.get(flag)
+    if wanted and not path.lower().endswith(wanted):
+        raise UsageError(f"{flag}: {path} must end in {wanted}")
     folder = Path(path).parent
     if not folder.is_dir():
         raise UsageError(f"{flag}: cannot write {path}: no folder {folder}")
@@ -391,6 +396,14 @@ def _export_data(path: str, trainer) -> None:
 
 
 COMMANDS = ("train", "render", "predict", "inspect")
+OPENABLE = (".playground", ".safetensors", ".onnx", ".npz", ".json")
+
+
+def _looks_like_a_file(arg: str) -> bool:
+    """`neural-playground FILE` opens the window with it; a mistyped command does not."""
+    if arg in COMMANDS or arg.startswith("-"):
+        return False
+    return Path(arg).suffix.lower() in OPENABLE or Path(arg).is_file()
 
 
 def _run_command(args: argparse.Namespace) -> int:
@@ -407,7 +420,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+    if len(argv) == 1 and _looks_like_a_file(argv[0]):
         from .app import run_app  # `neural-playground FILE`: open the window with it
 
         return run_app(open_path=argv[0])

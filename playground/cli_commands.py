@@ -50,7 +50,11 @@ def run_predict(args) -> int:
         points = read_input_points(args.input)
     except PointsFileError as exc:
         raise CommandError(str(exc)) from None
-    outputs = trainer_for(model).predict(points) if len(points) else np.zeros((0, 1))
+    outputs = (
+        trainer_for(model).predict(points)
+        if len(points)
+        else np.zeros((0, model.config.num_outputs))
+    )
     if args.output:
         try:
             write_outputs_csv(args.output, outputs)

@@ -317,8 +317,12 @@ def _open_name(parent, title: str, filt: str) -> str:
 
 
 def _save_name(parent, title: str, filt: str, suggested: str) -> str:
-    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filt)
-    return name
+    dialog = QFileDialog(parent, title, suggested, filt)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # the dialog adds the suffix itself, before it asks about overwriting, so
+    # typing "keep" cannot silently replace keep.playground
+    dialog.setDefaultSuffix(filt.split("*.", 1)[1].split()[0].rstrip(")"))
+    return dialog.selectedFiles()[0] if dialog.exec() else ""
 
 
 IMAGE_SIZES = {  # label: (width, height) in pixels

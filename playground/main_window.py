@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
     def reset(self) -> None:
         """Epoch 0 with fresh parameters (the next initialization seed)."""
         self.banner.hide()
-        self.apply_changes({"init_seed": self.config.init_seed + 1})
+        self.apply_changes({"init_seed": C.next_seed(self.config.init_seed)})
 
     def apply_changes(self, changes: dict) -> bool:
         """Make a new Config from the current one; False (and a message) if it is refused."""
@@ -264,13 +264,15 @@ class MainWindow(QMainWindow):
             self._sync_panels()  # put the refused control back
             return False
         if new != self.config:
-            rebuild = self.config.needs_rebuild(new)
+            self.banner.hide()  # any accepted change clears a divergence stop
             if grid_resolution_for(new) != grid_resolution_for(self.config):
                 self.session.set_grid_resolution(grid_resolution_for(new))
+            if new.classes != self.config.classes:  # blobs and spirals show K classes
+                self.data_panel.set_icons(
+                    {name: dataset_icon(name, 64, new.classes) for name in C.MULTICLASS_DATASETS}
+                )
             self.config = new
             self.session.set_config(new)
-            if rebuild:
-                self.banner.hide()
             self._sync_panels()
         return True
 

@@ -30,25 +30,32 @@ def run_self_test(out: str) -> int:
             settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
             window = MainWindow(Config(dataset="spiral", hidden=(8, 8)), settings=settings)
             window.files.ask_discard = lambda: "discard"
-            window.show()
-            window.session.play()
-            deadline = time.monotonic() + TIMEOUT_S
-            while time.monotonic() < deadline:
-                app.processEvents()
-                snap = window._last_snapshot
-                if snap is not None and snap.epoch >= EPOCHS and snap.grids is not None:
-                    break
-                time.sleep(0.005)
-            else:
-                raise RuntimeError(f"the window did not train {EPOCHS} epochs in {TIMEOUT_S:.0f} s")
-            window.session.pause()
-            app.processEvents()
-            if not window.grab().save(out):
-                raise RuntimeError(f"cannot write the screenshot {out}")
-            epoch = window._last_snapshot.epoch
-            window.close()
+            try:
+                epoch = _train_and_shoot(app, window, out)
+            finally:
+                window.close()  # always: the trainer thread must end before Python does
     except Exception as exc:  # a broken build: say what, never a traceback
         print(f"neural-playground: self-test failed: {exc}", file=sys.stderr)
         return 1
     print(f"neural-playground: self-test passed ({epoch} epochs, screenshot {out})")
     return 0
+
+
+def _train_and_shoot(app, window, out: str) -> int:
+    """Show the window, train until it has drawn a few epochs, save its picture."""
+    window.show()
+    window.session.play()
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        app.processEvents()
+        snap = window._last_snapshot
+        if snap is not None and snap.epoch >= EPOCHS and snap.grids is not None:
+            break
+        time.sleep(0.005)
+    else:
+        raise RuntimeError(f"the window did not train {EPOCHS} epochs in {TIMEOUT_S:.0f} s")
+    window.session.pause()
+    app.processEvents()
+    if not window.grab().save(out):
+        raise RuntimeError(f"cannot write the screenshot {out}")
+    return window._last_snapshot.epoch

@@ -230,3 +230,25 @@ def test_save_to_an_unwritable_place_is_one_line(capsys):
     assert main(["train", "--epochs", "1", "--save", "/no/such/dir/p.npz"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--save" in err
+
+
+def test_saved_files_are_readable_by_others(tmp_path, capsys):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "shared.npz"
+        assert main(["train", "--epochs", "1", "--save", str(path)]) == 0
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_wrong_save_suffix_is_refused_before_training(capsys):
+    assert main(["train", "--epochs", "100000", "--save", "out.npy"]) == 2
+    assert "must end in .npz" in capsys.readouterr().err
+
+
+def test_a_mistyped_command_is_an_error_not_a_window(capsys):
+    assert main(["trian"]) == 2
+    assert "trian" in capsys.readouterr().err

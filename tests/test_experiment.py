@@ -440,7 +440,7 @@ def test_missing_and_misused_members_are_refused(tmp_path):
         (("dataset", "y_train"), np.full(STATE["dataset"]["y_train"].shape, 7), "class indices"),
         (("dataset", "x_test"), np.full((3, 2), np.inf), "finite"),
         (("order",), np.zeros(STATE["order"].shape, np.int64), "permutation"),
-        (("history",), np.zeros((2, 5)), "history must have shape"),
+        (("history",), np.zeros((2, 5)), "history must hold rising epochs"),
         (("cursor",), 10**6, "cursor must be below"),
         (("epoch",), -1, "epoch must be a whole number"),
         (("epoch_lr",), None, "epoch_lr must be a finite number"),

@@ -497,3 +497,23 @@ def test_loss_view_range_holds_the_data_and_grows_in_steps(loss_view):
     assert x0 <= 0 and 411 <= x1 <= 600 and y0 <= 0 and 0.7 <= y1 <= 1.0
     loss_view.set_snapshot(with_history(base, [*train, 0.09], [*train, 0.09]))
     assert loss_view.plot_item.getViewBox().viewRange()[0] == [x0, x1]  # no change per epoch
+
+
+def test_k_class_squared_error_draws_the_winning_class(qtbot):
+    """K tanh outputs: the picture shows the argmax class, as the engine predicts."""
+    t = Trainer(Config(dataset="blobs", classes=3, loss="mse", hidden=(), features=("x1", "x2")))
+    t.network.weight(0)[...] = [[0.0, 0.0], [0.0, 0.0], [3.0, 0.0]]  # class 2 grows with x1
+    t.network.bias(0)[...] = (0.5, -0.5, -0.5)  # class 0 wins where x1 < 0
+    view = OutputView()
+    qtbot.addWidget(view)
+    view.set_snapshot(t.snapshot(grid_resolution=20))
+    rgba = view.image_item.image.astype(float)
+
+    def hue_class(pixel) -> int:
+        # a class colour blended toward white: 255 - pixel points along 255 - colour
+        away = 255.0 - pixel[:3]
+        dirs = [255.0 - np.array(QColor(c).getRgb()[:3]) for c in colors.CLASS_COLORS[:3]]
+        cos = [away @ d / (np.linalg.norm(away) * np.linalg.norm(d)) for d in dirs]
+        return int(np.argmax(cos))
+
+    assert hue_class(rgba[10, 18]) == 2 and hue_class(rgba[10, 1]) == 0

@@ -212,3 +212,18 @@ def test_grids_of_a_huge_network_output_do_not_warn():
     t.network.params[:] = 1e30  # outputs beyond float32's range
     g = t.grids(10)
     assert np.isinf(g.output).any() or np.abs(g.output).max() > 1e38
+
+
+def test_a_very_long_history_thins_out_but_keeps_its_ends(monkeypatch):
+    import playground.core.checkpoint as checkpoint
+    import playground.core.trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "MAX_HISTORY_ROWS", 64)
+    monkeypatch.setattr(checkpoint, "MAX_HISTORY_ROWS", 64)
+    t = Trainer(Config(batch_size=None, hidden=(2,)))
+    t.train(300)
+    h = t.history
+    assert len(h) <= 64 and h.epochs[0] == 0 and h.epochs[-1] == 300
+    assert np.all(np.diff(h.epochs) > 0)
+    again = Trainer.from_state(t.state_dict())  # a thinned history still saves and opens
+    assert np.array_equal(again.history.epochs, h.epochs)

@@ -14,13 +14,13 @@ import time
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from playground.core import Config, ConfigError, Trainer
+from playground.core.config import next_seed
 
 from .mailbox import FRAME, Mailbox, Publisher, keep_untaken_grids
 
 TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
 SLICE_ABOVE = 4 * TIME_BOX  # epochs costlier than this train batch by batch
 RATE_WINDOW = 0.5  # seconds over which epochs/s is measured
-MAX_SEED = 2**63 - 1
 
 
 class TrainerWorker(QObject):
@@ -126,7 +126,7 @@ class TrainerWorker(QObject):
     def reset(self) -> None:
         """Fresh parameters from the next init seed, epoch 0; running or not stays as is."""
         trainer = self._trainer
-        trainer.reinitialize((trainer.config.init_seed + 1) % (MAX_SEED + 1))
+        trainer.reinitialize(next_seed(trainer.config.init_seed))
         self._changed()
 
     @Slot(object)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import MAX_POINTS, MIN_POINTS, Config
+from .config import MAX_HISTORY_ROWS, MAX_POINTS, MIN_POINTS, Config
 from .datasets import Dataset
 from .optimizers import make_optimizer
 
@@ -275,9 +275,17 @@ def _checkpoint(value, config: Config, size: int, steps: int) -> tuple[np.ndarra
 
 
 def _history(value, epoch: int, num_classes: int) -> np.ndarray:
-    history = _floats("history", value, (epoch + 1, 5))
-    if not np.array_equal(history[:, 0], np.arange(epoch + 1)):
-        raise ValueError("history must have one row per epoch, numbered from 0")
+    # one row per epoch, or (past MAX_HISTORY_ROWS) thinned: rising epochs from 0 to `epoch`
+    history = _floats("history", value, (None, 5))
+    epochs = history[:, 0]
+    if not (
+        0 < len(history) <= min(epoch + 1, MAX_HISTORY_ROWS)
+        and epochs[0] == 0
+        and epochs[-1] == epoch
+        and np.array_equal(epochs, np.floor(epochs))
+        and (np.diff(epochs) > 0).all()
+    ):
+        raise ValueError(f"history must hold rising epochs from 0 to {epoch}, one row each")
     accuracy = history[:, 3:]
     if num_classes and not ((accuracy >= 0) & (accuracy <= 1)).all():
         raise ValueError("history accuracies must lie from 0 to 1")

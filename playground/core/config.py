@@ -47,6 +47,16 @@ MAX_NEURONS = 64
 MIN_POINTS, MAX_POINTS = 4, 100_000
 MIN_CLASSES, MAX_CLASSES = 2, 8
 MAX_EPOCHS = 10_000_000
+MAX_SEED = 2**63 - 1
+# Per-epoch history rows kept in full (40 MB); past this, older rows thin out two
+# to one, so a run left going for hours stays small enough to save.
+MAX_HISTORY_ROWS = 1 << 20
+
+
+def next_seed(seed: int) -> int:
+    """The seed after `seed`, wrapping to 0 past the largest."""
+    return 0 if seed >= MAX_SEED else seed + 1
+
 
 # Fields that can change while a network trains without starting it over:
 # the optimizer reads them afresh each step.  Everything else rebuilds.
@@ -287,8 +297,8 @@ def _validate(cfg: Config) -> None:
     _check_range("points", cfg.points, MIN_POINTS, MAX_POINTS, integer=True)
     _check_range("noise", cfg.noise, 0.0, 1.0)
     _check_range("train_ratio", cfg.train_ratio, 0.1, 0.9)
-    _check_range("data_seed", cfg.data_seed, 0, 2**63 - 1, integer=True)
-    _check_range("init_seed", cfg.init_seed, 0, 2**63 - 1, integer=True)
+    _check_range("data_seed", cfg.data_seed, 0, MAX_SEED, integer=True)
+    _check_range("init_seed", cfg.init_seed, 0, MAX_SEED, integer=True)
 
     if not isinstance(cfg.features, tuple) or not cfg.features:
         raise ConfigError(f"features must name at least one of {_choices(FEATURES)}", "features")

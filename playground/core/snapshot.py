@@ -6,7 +6,7 @@ draw one while the trainer goes on changing its own arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -83,4 +83,3 @@ class Snapshot:
     dataset: Dataset | None = None  # immutable, shared rather than copied
     diverged: bool = False
     message: str = ""  # why training stopped, in plain words
-    extras: dict = field(default_factory=dict, compare=False)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from .checkpoint import DATASET_KEYS, CheckedState, check_state
-from .config import Config, ConfigError
+from .config import MAX_HISTORY_ROWS, Config, ConfigError
 from .datasets import Dataset, make_dataset
 from .features import feature_matrix, grid_points
 from .initializers import initialize_parameters
@@ -219,7 +219,8 @@ class Trainer:
         self.steps = steps
         self.epoch = at - 1
         self._cursor = 0
-        self._rows = min(self._rows, self.epoch + 1)
+        # drop the rows of the epochs undone (rows are by epoch, perhaps thinned)
+        self._rows = int(np.searchsorted(self._history[: self._rows, 0], self.epoch, "right"))
         self.diverged = True
         self.message = (
             f"Training diverged in epoch {at}: {what}. "
@@ -243,9 +244,15 @@ class Trainer:
         train = self._evaluate(self._x_train, self._t_train, ds.y_train)
         test = self._evaluate(self._x_test, self._t_test, ds.y_test)
         if self._rows == len(self._history):
-            grown = np.full((2 * len(self._history), 5), np.nan)
-            grown[: self._rows] = self._history
-            self._history = grown
+            if self._rows >= MAX_HISTORY_ROWS:  # thin: every other row, epoch 0 first
+                kept = self._history[: self._rows : 2].copy()
+                self._history[:] = np.nan
+                self._history[: len(kept)] = kept
+                self._rows = len(kept)
+            else:
+                grown = np.full((2 * len(self._history), 5), np.nan)
+                grown[: self._rows] = self._history
+                self._history = grown
         self._history[self._rows] = (self.epoch, train[0], test[0], train[1], test[1])
         self._rows += 1
 

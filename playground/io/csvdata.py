@@ -24,13 +24,6 @@ def write_points_csv(path, dataset: Dataset) -> None:
                 f.write(f"{_number(a)},{_number(b)},{label},{split}\n")
 
 
-def read_points_csv(path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(points (n, 2), labels (n,), is_train (n,) bool) from a file write_points_csv wrote."""
-    rows = np.genfromtxt(path, delimiter=",", names=True, dtype=None, encoding="utf-8")
-    points = np.column_stack([rows["x1"], rows["x2"]]).astype(np.float64)
-    return points, np.asarray(rows["label"], dtype=np.float64), rows["split"] == "train"
-
-
 MAX_PREDICT_POINTS = 1_000_000
 
 

@@ -27,6 +27,7 @@ import lzma
 import os
 import re
 import struct
+import tokenize
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ _UNREADABLE = (
     OSError, EOFError, ValueError, TypeError, KeyError, IndexError, OverflowError,
     RuntimeError, NotImplementedError, SyntaxError,
     zipfile.BadZipFile, zlib.error, lzma.LZMAError, struct.error,
+    tokenize.TokenError,  # a flipped byte in a .npy header can end NumPy's header parse so
 )  # fmt: skip
 
 

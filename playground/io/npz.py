@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import json
+import struct
+import tokenize
 import zipfile
 import zlib
 
@@ -47,9 +49,12 @@ MAX_BYTES = MAX_FILE_BYTES
 _MAX_MEMBERS = 64  # a legal file has at most 2 x 17 arrays and the metadata
 _PARAMETER_DTYPES = ("f2", "f4", "f8")
 # what a damaged or hostile zip makes zipfile, zlib or numpy's header parser raise
+# A damaged archive can make zipfile or NumPy's header parser raise almost
+# anything (tokenize.TokenError from a flipped byte in a .npy header, for one).
 _BAD_ARCHIVE = (
     zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError,
     RuntimeError, zlib.error, ValueError, SyntaxError, TypeError, KeyError,
+    tokenize.TokenError, IndexError, OverflowError, struct.error,
 )  # fmt: skip
 
 parameter_names = layer_names  # the names before they moved to parameters.py

@@ -89,4 +89,7 @@ class ActivationPanel(ConfigPanel):
         select_data(self.loss, cfg.loss)
         set_item_enabled(self.loss, LOSSES.index("cross-entropy"), cfg.problem != "regression")
         self.output.setText(output_text(cfg))
-        self.output.setToolTip(OUTPUT_TIPS.get(cfg.output_activation, ""))
+        tip = OUTPUT_TIPS.get(cfg.output_activation, "")
+        if cfg.output_activation == "tanh" and cfg.num_outputs > 1:
+            tip = "One output per class in −1..1 (+1 for its class); the largest wins."
+        self.output.setToolTip(tip)

@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.core.config import Config, ConfigError
+from playground.core.config import MAX_SEED, Config, ConfigError
 
 DEBOUNCE_MS = 250  # a held arrow key or spin arrow settles for this long before it counts
-MAX_SEED = 2**63 - 1
 MAX_WIDTH_EMS = 30  # widest a panel's form grows, in widths of 'm'
 
 

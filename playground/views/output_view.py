@@ -171,7 +171,9 @@ class OutputView(QWidget):
             return
         out = grids.output
         kind = output_kind(cfg)
-        if kind == "softmax" and out.shape[-1] > 1:
+        if out.shape[-1] > 1 and kind != "softmax":
+            out = _tanh_class_scores(out)  # K tanh outputs (squared error): the same picture
+        if out.shape[-1] > 1:
             if layer == last and 0 <= unit < out.shape[-1]:
                 # one class's probability in that class's colour
                 cls = np.full(out.shape[:2], unit, dtype=np.intp)
@@ -189,6 +191,8 @@ class OutputView(QWidget):
         self._show_scalar(values, lo, hi)
 
     def _classes_image(self, probs: np.ndarray) -> np.ndarray:
+        """The winning class (argmax, as the engine predicts) in its colour, its
+        confidence as intensity."""
         k = probs.shape[-1]
         cls = np.argmax(probs, axis=-1)
         if self._discretize:
@@ -284,3 +288,15 @@ class OutputView(QWidget):
         pw, ph = side + _LEFT_AXIS + _RIGHT_MARGIN, side + _BOTTOM_AXIS + _TOP_MARGIN
         self.plot_widget.setGeometry((w - pw) // 2, (h - ph) // 2, pw, ph)
         super().resizeEvent(event)
+
+
+def _tanh_class_scores(outputs: np.ndarray) -> np.ndarray:
+    """K tanh outputs (targets -1 / +1 per class) as shares that sum to 1, so they
+    draw like softmax probabilities: the argmax is the same, the class the engine
+    predicts."""
+    scores = np.clip((outputs + 1.0) * 0.5, 0.0, 1.0)
+    total = scores.sum(axis=-1, keepdims=True)
+    k = outputs.shape[-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total > 0, scores / total, 1.0 / k)
+    return shares.astype(np.float32)
