@@ -20,8 +20,26 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))
+    app.setDesktopFileName("neural-playground")  # Wayland docks match the .desktop entry
     window = MainWindow()
     window.show()
     if open_path is not None:
         QTimer.singleShot(0, lambda: window.files.open_path(open_path))
+    opener = _file_open_filter(window)  # macOS Finder sends files as events, not arguments
+    app.installEventFilter(opener)
     return app.exec()
+
+
+def _file_open_filter(window):
+    """An event filter that opens files the system hands over (double-click on macOS)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FileOpenFilter(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.FileOpen:
+                if window.files.confirm_discard():
+                    window.files.open_path(event.file())
+                return True
+            return False
+
+    return FileOpenFilter(window)
