@@ -47,8 +47,9 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
     side.addWidget(loss)
     side.addWidget(output, 1)
     layout = QHBoxLayout(picture)
-    layout.addWidget(network, 3)
-    layout.addLayout(side, 1)
+    layout.addWidget(network, 5)
+    layout.addLayout(side, 2)
+    loss.setMinimumWidth(400)  # room for the big read-outs, e.g. "0.0004687"
     picture.resize(*size)
     picture.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never on screen
     picture.show()
