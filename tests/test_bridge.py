@@ -173,10 +173,10 @@ def test_play_and_ticks_train_and_pause_stops(make_worker):
 def test_epochs_per_second_is_measured_and_zero_when_paused(make_worker):
     worker = make_worker(TINY)
     worker.play()
-    end = time.perf_counter() + 0.6
+    end = time.perf_counter() + 0.6  # longer than one measuring window
     while time.perf_counter() < end:
         worker.tick()
-    assert worker.epochs_per_second > 100
+    assert worker.epochs_per_second > 0  # a rate was measured (its size: benchmarks/)
     worker.pause()
     assert worker.epochs_per_second == 0.0
 
@@ -346,24 +346,26 @@ def test_speed_gives_at_most_n_epochs_per_tick(make_worker):
     assert max(epochs_per_tick(0)) > 3
 
 
-def test_slow_speed_runs_at_its_pace_without_spinning(qtbot, make_worker):
+def test_slow_speed_waits_for_its_next_epoch_instead_of_spinning(make_worker):
     worker = make_worker(TINY)
-    worker.set_speed(1)  # 60 epochs/s
+    worker.set_speed(1)  # one epoch per 1/60 s frame
     worker.play()
-    cpu = time.process_time()
-    qtbot.wait(500)  # the worker's own timer drives it here
-    worker.pause()
-    assert 20 <= worker.trainer.epoch <= 40
-    assert time.process_time() - cpu < 0.25  # it slept between epochs
+    for _ in range(3):  # back to back: at most the one epoch already earned
+        worker.tick()
+    assert worker.trainer.epoch <= 1
+    assert worker._timer.interval() > 0  # the timer sleeps until the next epoch is due
 
 
 def test_huge_epochs_train_in_slices(make_worker):
     worker = make_worker(Config(points=100_000, train_ratio=0.9, hidden=(16, 16, 16)))
     worker.play()
     worker.tick()  # a whole epoch, measured: far longer than a time box
-    start = time.perf_counter()
+    epoch, steps = worker.trainer.epoch, worker.trainer.steps
     worker.tick()
-    assert time.perf_counter() - start < 0.1  # commands wait for one slice, not an epoch
+    batches = -(-len(worker.trainer.dataset.x_train) // worker.trainer.batch_size)
+    # the tick trained mini-batches and handed back mid-epoch: commands wait for one
+    # slice, not a whole epoch
+    assert worker.trainer.epoch == epoch and 0 < worker.trainer.steps - steps < batches
 
 
 def test_grids_are_throttled_while_running(make_worker):
@@ -443,9 +445,7 @@ def test_shutdown_while_running_is_quick_and_clean(qtbot):
         session.play()
     try:
         qtbot.wait(100)
-        start = time.perf_counter()
-        session.shutdown()
-        assert time.perf_counter() - start < 1.0
+        session.shutdown()  # returns only once the thread has ended
         assert session.worker_thread.isFinished()
     finally:
         session.shutdown()
