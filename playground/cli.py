@@ -375,9 +375,7 @@ def _check_writable(flag: str, path: str | None) -> None:
 def _save(path: str, trainer) -> None:
     from .io.npz import save_npz
 
-    if not path.endswith(".npz"):
-        raise UsageError(f"--save: {path} must end in .npz (other formats come with export)")
-    try:
+    try:  # the name was checked before training (_check_writable)
         save_npz(path, trainer.parameters(), trainer.config, {"epoch": trainer.epoch})
     except OSError as exc:
         raise UsageError(f"--save: cannot write {path}: {exc.strerror or exc}") from None

@@ -86,13 +86,12 @@ def run_inspect(args) -> int:
 
 
 def export_all(paths, trainer: Trainer) -> None:
+    """Write every --export file (names checked before training: check_export_paths)."""
+    metadata = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
     for path in paths:
-        if Path(path).suffix.lower() not in FORMATS:
-            raise CommandError(f"--export: {path} must end in one of {', '.join(FORMATS)}")
-        metadata = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
         try:
             export_parameters(path, trainer.parameters(), trainer.config, metadata=metadata)
-        except (ParameterFileError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # ParameterFileError is a ValueError
             raise CommandError(f"--export: {exc}") from None
 
 

@@ -188,9 +188,13 @@ class FileActions(QObject):
         self._update_title()
 
     def _update_title(self) -> None:
+        # called every frame: touch the window only when something changed
         name = f" — {self.path.name}" if self.path else ""
-        self.window.setWindowTitle(f"Neural Playground{name}[*]")
-        self.window.setWindowModified(self.is_dirty())
+        title, dirty = f"Neural Playground{name}[*]", self.is_dirty()
+        if title != self.window.windowTitle():
+            self.window.setWindowTitle(title)
+        if dirty != self.window.isWindowModified():
+            self.window.setWindowModified(dirty)
 
     # --- parameters, pictures, data ------------------------------------------------
 

@@ -53,10 +53,9 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
     picture.resize(*size)
     picture.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never on screen
     picture.show()
+    loss.curve_interval_ms = 0  # draw the curves now: a picture has no later frame
     for view in (network, output, loss):
         view.set_snapshot(snapshot)
-    loss.curve_interval_ms = 0
-    loss.set_snapshot(snapshot)
     picture.views = (network, output, loss)
     return picture
 

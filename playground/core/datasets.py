@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.config import REGRESSION_DATASETS, Config
-
-DOMAIN = 6.0  # points live in [-DOMAIN, DOMAIN]^2
+from playground.core.features import DOMAIN  # points live in [-DOMAIN, DOMAIN]^2
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,6 +231,11 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def train_size(cfg: Config) -> int:
+    """How many of cfg's points are for training (at least one, and one left to test)."""
+    return min(max(round(cfg.points * cfg.train_ratio), 1), cfg.points - 1)
+
+
 def make_dataset(cfg: Config) -> Dataset:
     """Generate cfg's data from cfg.data_seed, shuffle it, and split it into train and test."""
     rng = np.random.default_rng(cfg.data_seed)
@@ -239,7 +243,7 @@ def make_dataset(cfg: Config) -> Dataset:
     points, labels = generate_points(cfg.dataset, n, cfg.noise, rng, cfg.classes)
     # The generators emit points class by class, so shuffle before the split.
     order = rng.permutation(n)
-    n_train = min(max(round(n * cfg.train_ratio), 1), n - 1)
+    n_train = train_size(cfg)
     train, test = order[:n_train], order[n_train:]
     return Dataset(
         x_train=_frozen(points[train]),

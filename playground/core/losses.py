@@ -33,8 +33,13 @@ class Head:
         raise NotImplementedError
 
     def grad(self, z, o, t, out, scratch, inv_n) -> None:
-        """out = d(mean loss)/dz; scratch is a spare buffer of z's shape, inv_n is 1/n."""
-        raise NotImplementedError
+        """out = d(mean loss)/dz; scratch is a spare buffer of z's shape, inv_n is 1/n.
+
+        (o - t) / n: what linear + squared error, sigmoid + binary cross-entropy and
+        softmax + cross-entropy all give (each activation is its loss's natural pair).
+        """
+        np.subtract(o, t, out=out)
+        np.multiply(out, inv_n, out=out)
 
 
 class MseLinear(Head):
@@ -47,10 +52,6 @@ class MseLinear(Head):
     def loss(self, z, o, t):
         d = o - t
         return 0.5 * float(np.vdot(d, d)) / len(o)
-
-    def grad(self, z, o, t, out, scratch, inv_n):
-        np.subtract(o, t, out=out)
-        np.multiply(out, inv_n, out=out)
 
 
 class MseTanh(MseLinear):
@@ -80,10 +81,6 @@ class BinaryCrossEntropy(Head):
     def loss(self, z, o, t):
         return float(np.mean(np.logaddexp(0.0, z) - t * z))
 
-    def grad(self, z, o, t, out, scratch, inv_n):
-        np.subtract(o, t, out=out)
-        np.multiply(out, inv_n, out=out)
-
 
 class SoftmaxCrossEntropy(Head):
     """Softmax output over K classes; targets one-hot of shape (n, K)."""
@@ -100,10 +97,6 @@ class SoftmaxCrossEntropy(Head):
         m = z.max(axis=1, keepdims=True)
         lse = np.log(np.exp(z - m).sum(axis=1)) + m[:, 0]
         return float(np.mean(lse - (z * t).sum(axis=1)))
-
-    def grad(self, z, o, t, out, scratch, inv_n):
-        np.subtract(o, t, out=out)
-        np.multiply(out, inv_n, out=out)
 
 
 def make_head(problem: str, loss: str, num_outputs: int) -> Head:

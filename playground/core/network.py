@@ -141,8 +141,12 @@ class Network:
 
     def loss(self, x_aug: np.ndarray, targets: np.ndarray) -> float:
         """Mean data loss (no regularization) over the given points."""
+        return self.evaluate(x_aug, targets)[1]
+
+    def evaluate(self, x_aug: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, float]:
+        """Outputs (the network's own buffer) and mean data loss, from one forward pass."""
         out = self.forward(x_aug)
-        return self.head.loss(self._workspace(len(x_aug)).z[-1], out, targets)
+        return out, self.head.loss(self._workspace(len(x_aug)).z[-1], out, targets)
 
     def activations(self, x_aug: np.ndarray, copy: bool = True) -> list[np.ndarray]:
         """Every layer's outputs: hidden activations, then the final output.

@@ -147,19 +147,21 @@ class Trainer:
         if self._cursor == 0:
             self._begin_epoch()
         n, bs = len(self._order_x), self.batch_size
-        net, reg, opt = self.network, self.regularizer, self.optimizer
-        params, grads, xs, ts = net.params, net.grads, self._order_x, self._order_t
-        lr = self._lr
+        xs, ts, train_batch = self._order_x, self._order_t, self._train_batch
         with np.errstate(all="ignore"):  # overflow is caught below as divergence
             for start in range(self._cursor, n, bs):
-                xb, tb = xs[start : start + bs], ts[start : start + bs]
-                net.forward(xb)
-                net.backward(xb, tb)
-                reg.add_gradient(params, grads)
-                opt.step(params, grads, lr)
-                self.steps += 1
+                train_batch(xs[start : start + bs], ts[start : start + bs])
         self._cursor = n
         return self._end_epoch()
+
+    def _train_batch(self, xb: np.ndarray, tb: np.ndarray) -> None:
+        """One optimizer step on one mini-batch (callers hold np.errstate)."""
+        net = self.network
+        net.forward(xb)
+        net.backward(xb, tb)
+        self.regularizer.add_gradient(net.params, net.grads)
+        self.optimizer.step(net.params, net.grads, self._lr)
+        self.steps += 1
 
     def step(self, batches: int = 1) -> bool:
         """Train single mini-batches; an epoch ends when its last batch is done."""
@@ -171,18 +173,13 @@ class Trainer:
             bs = self.batch_size
             xb = self._order_x[self._cursor : self._cursor + bs]
             tb = self._order_t[self._cursor : self._cursor + bs]
-            net = self.network
             with np.errstate(all="ignore"):
-                net.forward(xb)
-                net.backward(xb, tb)
-                self.regularizer.add_gradient(net.params, net.grads)
-                self.optimizer.step(net.params, net.grads, self._lr)
-            self.steps += 1
+                self._train_batch(xb, tb)
             self._cursor += len(xb)
             if self._cursor >= len(self._order_x):
                 if not self._end_epoch():
                     return False
-            elif not np.isfinite(net.params).all():
+            elif not np.isfinite(self.network.params).all():
                 self._diverge("the parameters overflowed")
                 return False
         return True
@@ -232,8 +229,7 @@ class Trainer:
 
     def _evaluate(self, x_aug, targets, labels) -> tuple[float, float]:
         with np.errstate(all="ignore"):
-            out = self.network.forward(x_aug)
-            loss = self.head.loss(self.network._workspace(len(x_aug)).z[-1], out, targets)
+            out, loss = self.network.evaluate(x_aug, targets)
             if self.config.num_classes == 0:
                 return loss, math.nan
             accuracy = float(np.mean(predicted_classes(self.head, out) == labels))
@@ -318,7 +314,7 @@ class Trainer:
         self, grid_resolution: int | None = None, history_limit: int | None = None
     ) -> Snapshot:
         """An immutable copy of the state; grids and a thinned history on request."""
-        params = self.network.get_parameters()
+        net = self.network
         return Snapshot(
             generation=self.generation,
             config=self.config,
@@ -326,8 +322,8 @@ class Trainer:
             step=self.steps,
             learning_rate=self.current_learning_rate,
             metrics=self.metrics,
-            weights=tuple(frozen(w) for w, _ in params),
-            biases=tuple(frozen(b) for _, b in params),
+            weights=tuple(frozen(net.weight(i)) for i in range(net.num_layers)),  # one copy
+            biases=tuple(frozen(net.bias(i)) for i in range(net.num_layers)),
             history=self.history_sample(history_limit),
             grids=self.grids(grid_resolution) if grid_resolution else None,
             dataset=self.dataset,

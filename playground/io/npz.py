@@ -30,7 +30,6 @@ from .parameters import (
     MAX_METADATA_CHARS,
     ParameterFile,
     ParameterFileError,
-    architecture_dict,
     check_entries,
     checked_layers,
     fail,
@@ -42,13 +41,12 @@ from .parameters import (
     shown,
 )
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "architecture", "parameter_names", "save_npz"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "save_npz"]
 
 PRECISIONS = ("float64",)
 MAX_BYTES = MAX_FILE_BYTES
 _MAX_MEMBERS = 64  # a legal file has at most 2 x 17 arrays and the metadata
 _PARAMETER_DTYPES = ("f2", "f4", "f8")
-# what a damaged or hostile zip makes zipfile, zlib or numpy's header parser raise
 # A damaged archive can make zipfile or NumPy's header parser raise almost
 # anything (tokenize.TokenError from a flipped byte in a .npy header, for one).
 _BAD_ARCHIVE = (
@@ -56,9 +54,6 @@ _BAD_ARCHIVE = (
     RuntimeError, zlib.error, ValueError, SyntaxError, TypeError, KeyError,
     tokenize.TokenError, IndexError, OverflowError, struct.error,
 )  # fmt: skip
-
-parameter_names = layer_names  # the names before they moved to parameters.py
-architecture = architecture_dict
 
 
 def save_npz(path, layers, config: Config, extra_metadata: dict | None = None) -> None:

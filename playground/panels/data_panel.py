@@ -28,6 +28,7 @@ from playground.core.config import (
     REGRESSION_DATASETS,
     Config,
 )
+from playground.core.datasets import train_size
 
 from .widgets import MAX_SEED, ConfigPanel, SeedEdit, ValueSlider, fill_combo, hbox, select_data
 
@@ -57,11 +58,6 @@ QToolButton:checked { border: 3px solid palette(highlight); padding: 0px;
                       background: palette(base); font-weight: bold; }
 """
 ICON_SIZE = 40
-
-
-def train_count(cfg: Config) -> int:
-    """Training points, as `core.datasets.make_dataset` splits them."""
-    return min(max(round(cfg.points * cfg.train_ratio), 1), cfg.points - 1)
 
 
 class DataPanel(ConfigPanel):
@@ -240,7 +236,7 @@ class DataPanel(ConfigPanel):
         full = cfg.batch_size is None
         if not full:
             self._last_batch = cfg.batch_size  # what unticking "full" goes back to
-        self.batch.setMaximum(max(train_count(cfg), self._last_batch))
+        self.batch.setMaximum(max(train_size(cfg), self._last_batch))
         self.batch.setValue(self._last_batch)
         self.batch.setEnabled(not full)
         self.full_batch.setChecked(full)
