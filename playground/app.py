@@ -5,15 +5,12 @@ from __future__ import annotations
 import sys
 
 
-def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
-    """Show the window (opening `open_path`, an experiment or parameter file, if
-    given) and run until it closes."""
-    from PySide6.QtCore import QTimer
+def make_application(argv: list[str] | None = None):
+    """The QApplication with the app's names and icon (the window and --self-test share it)."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
-    from .resources import resource_path
+    from .assets import resource_path
     from .settings import APPLICATION, ORGANIZATION
 
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
@@ -21,6 +18,17 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))
     app.setDesktopFileName("neural-playground")  # Wayland docks match the .desktop entry
+    return app
+
+
+def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
+    """Show the window (opening `open_path`, an experiment or parameter file, if
+    given) and run until it closes."""
+    from PySide6.QtCore import QTimer
+
+    from .main_window import MainWindow
+
+    app = make_application(argv)
     window = MainWindow()
     window.show()
     if open_path is not None:

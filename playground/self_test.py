@@ -20,12 +20,14 @@ TIMEOUT_S = 60.0
 def run_self_test(out: str) -> int:
     try:
         from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
 
+        from .app import make_application
         from .core.config import Config
         from .main_window import MainWindow
 
-        app = QApplication.instance() or QApplication([sys.argv[0]])
+        app = make_application()  # as the real start, icon included
+        if app.windowIcon().isNull():
+            raise RuntimeError("the app icon is missing from this build")
         with tempfile.TemporaryDirectory() as folder:
             settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
             window = MainWindow(Config(dataset="spiral", hidden=(8, 8)), settings=settings)

@@ -53,3 +53,22 @@ def test_self_test_opens_trains_and_saves_a_screenshot(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "self-test passed" in result.stdout
     assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 20_000
+
+
+def test_the_icon_is_found_from_a_checkout_and_when_installed():
+    from playground.assets import resource_path
+
+    assert Path(resource_path("icons/neural-playground.svg")).is_file()
+
+
+def test_the_window_starts_from_the_project_folder(tmp_path):
+    """`python3 -m playground` in the checkout imports the source tree, where the
+    installed playground.resources package does not exist: the icon must still load."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "from-checkout.png"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONSAFEPATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "--self-test", str(out)],
+        capture_output=True, text=True, env=env, timeout=120, cwd=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
