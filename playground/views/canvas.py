@@ -1,0 +1,76 @@
+"""A drawing surface that Qt paints on its own, without calling back into Python.
+
+Why this matters: the trainer is a Python thread.  Any painting that runs
+Python code (a `paint()` or `paintEvent()` override, every pyqtgraph item)
+holds the GIL for the whole frame, and training stands still meanwhile; we
+measured the in-app training speed halving that way.  So the views draw with
+Qt's own items (`QGraphicsPathItem`, `QGraphicsPixmapItem`,
+`QGraphicsSimpleTextItem`, `QGraphicsRectItem`, ...) on a `PixelCanvas`,
+which overrides no painting method.  Python runs only when an item changes
+(once a frame); Qt then paints from its event loop with the GIL released, on
+another core than the trainer's.  `python_painters()` finds what breaks that
+rule, for the tests.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+
+# virtual methods Qt calls while painting; a Python override of any of them takes the GIL
+_PAINT_METHODS = {
+    QGraphicsItem: ("paint", "boundingRect", "shape", "isObscuredBy", "opaqueArea"),
+    QGraphicsView: ("paintEvent", "drawBackground", "drawForeground", "viewportEvent", "event"),
+}
+
+
+class PixelCanvas(QGraphicsView):
+    """A graphics view whose scene coordinates are the viewport's pixels.
+
+    The scene rectangle follows the viewport's size; `resized` fires after it
+    changed, so the owner can lay its items out again.  No scroll bars, no frame.
+    """
+
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setBackgroundBrush(QColor(background))
+        # items are few and change every frame: an index would only cost upkeep
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setSceneRect(0, 0, 1, 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        size = self.viewport().size()
+        self.setSceneRect(0, 0, max(1, size.width()), max(1, size.height()))
+        self.resized.emit()
+
+
+def python_painters(view: QGraphicsView) -> list[str]:
+    """Names of what Python code would paint in `view`: the view's own class, or
+    any item in its scene, overriding a painting method in Python (empty = good)."""
+    found = []
+    for obj in [view, *view.scene().items()]:
+        for base, methods in _PAINT_METHODS.items():
+            if isinstance(obj, base):
+                for name in methods:
+                    owner = _python_owner(type(obj), name)
+                    if owner:
+                        found.append(f"{owner}.{name}")
+    return sorted(set(found))
+
+
+def _python_owner(cls: type, name: str) -> str | None:
+    """The Python class defining `name` before any Qt class does, if there is one."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            module = klass.__module__ or ""
+            return None if module.startswith(("PySide6", "shiboken6")) else klass.__qualname__
+    return None
