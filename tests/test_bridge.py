@@ -382,6 +382,32 @@ def test_grids_are_throttled_while_running(make_worker):
     assert with_grids == 2 and without > with_grids  # grids keep coming, but not always
 
 
+def test_no_new_picture_while_the_last_one_waits_to_be_taken(make_worker):
+    puts = []
+
+    class Counting(Mailbox):
+        def put(self, value):
+            puts.append(value)
+            super().put(value)
+
+    worker = make_worker(Config(points=2000), mailbox=Counting())
+    puts.clear()
+    worker.play()
+    end = time.perf_counter() + 5
+    while not puts and time.perf_counter() < end:
+        worker.tick()
+    assert len(puts) == 1  # a running picture went out ...
+    epoch = worker.trainer.epoch
+    for _ in range(20):  # ... and while nobody takes it, training goes on unpictured
+        worker.tick()
+        time.sleep(FRAME / 4)
+    assert len(puts) == 1 and worker.trainer.epoch > epoch
+    assert worker.mailbox.take() is puts[0]
+    while len(puts) == 1 and time.perf_counter() < end:
+        worker.tick()
+    assert len(puts) == 2 and puts[1].epoch > puts[0].epoch  # taken: the next one comes
+
+
 def test_grid_resolution_and_bad_settings(make_worker):
     worker = make_worker()
     errors = recorder(worker.error)

@@ -52,6 +52,10 @@ class Mailbox:
             self._fresh = False
             return self._value
 
+    def waiting(self) -> bool:
+        """True while the newest value has not been taken."""
+        return self._fresh  # one bool read: no lock needed
+
     def peek(self) -> Any:
         """The newest value, taken or not (None before the first put)."""
         with self._lock:
@@ -74,6 +78,10 @@ def keep_untaken_grids(pending, new):
 class Publisher:
     """Puts a trainer's snapshots into a mailbox, paced so pictures never starve training.
 
+    While training runs, a picture is due only once the reader has taken the
+    last one: the window draws 40 frames a second while training, so pictures
+    made faster than that (grids and all) would be thrown away unseen.
+
     Grids cost far more than the rest (a 100x100 grid through 8 layers of 32
     is ~30 ms), so a snapshot gets them only when the time since the last
     grids is at least GRID_SHARE times what those cost.  Pictures are a frame
@@ -90,7 +98,10 @@ class Publisher:
         self._grid_generation = -1  # the first picture of every generation has grids
 
     def next_due(self) -> float:
-        """The perf_counter() time from which the next running picture may go."""
+        """The perf_counter() time from which the next running picture may go
+        (infinity while the last one waits to be taken)."""
+        if self.mailbox.waiting():
+            return math.inf
         return self.last + max(FRAME, GRID_SHARE * self._plain_cost)
 
     def set_resolution(self, resolution: int) -> None:
