@@ -370,6 +370,9 @@ def test_huge_epochs_train_in_slices(make_worker):
 
 def test_grids_are_throttled_while_running(make_worker):
     worker = make_worker(Config(hidden=(32,) * 8))
+    worker.set_grid_resolution(400)  # grids far costlier than a frame
+    drain()
+    worker.mailbox.take()
     worker.play()
     with_grids = without = 0
     end = time.perf_counter() + 5

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from playground import Config, Trainer
+from playground.core.config import ACTIVATIONS, FEATURES
+from playground.core.features import feature_matrix
 
 
 def _params(trainer):
@@ -173,6 +175,28 @@ def test_grids_hold_every_neuron_over_the_square():
     assert np.allclose(g.output[11, 3], t.predict(point)[0])
     assert np.allclose(g.layers[0][11, 3], [axis[3], axis[11], axis[3] * axis[11]])
     assert np.allclose(g.output.sum(axis=2), 1.0)  # softmax
+
+
+HEADS = [  # one of each output head: tanh, linear, sigmoid and softmax outputs
+    {"loss": "mse"},
+    {"dataset": "plane", "problem": "regression"},
+    {"loss": "cross-entropy"},
+    {"dataset": "spirals", "classes": 3, "loss": "cross-entropy"},
+]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("head", HEADS, ids=["tanh", "linear", "sigmoid", "softmax"])
+def test_grids_in_float32_match_the_float64_network(activation, head):
+    t = Trainer(Config(activation=activation, hidden=(6, 5), features=FEATURES, **head))
+    t.train(3)
+    g = t.grids(12)
+    x = np.stack(np.meshgrid(-6 + np.arange(12) + 0.5, -6 + np.arange(12) + 0.5), -1)
+    exact = t.network.activations(feature_matrix(x.reshape(-1, 2), FEATURES, ones=True))
+    assert len(g.layers) == len(exact) + 1
+    for grid, want in zip(g.layers[1:], exact, strict=True):
+        assert grid.dtype == np.float32 and not grid.flags.writeable
+        assert np.allclose(grid.reshape(len(want), -1), want, rtol=1e-5, atol=1e-5)
 
 
 def test_snapshot_is_an_immutable_copy():

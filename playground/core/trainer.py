@@ -36,7 +36,7 @@ class Trainer:
     def __init__(self, config: Config | None = None, dataset: Dataset | None = None) -> None:
         self.config = config if config is not None else Config()
         self.generation = 0
-        self._grid_inputs: dict[int, np.ndarray] = {}
+        self._grid_inputs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._build(dataset)
 
     # --- building ------------------------------------------------------------
@@ -301,14 +301,19 @@ class Trainer:
         """Every neuron's output over a resolution x resolution grid."""
         if not 2 <= resolution <= 400:
             raise ConfigError(f"grid resolution must be from 2 to 400 (got {resolution})")
-        x = self._grid_inputs.get(resolution)
-        if x is None:
-            x = feature_matrix(grid_points(resolution), self.config.features, ones=True)
-            self._grid_inputs = {resolution: x}  # keep one: resolutions rarely change
         r = resolution
+        cached = self._grid_inputs.get(r)
+        if cached is None:
+            x = feature_matrix(grid_points(r), self.config.features, ones=True)
+            # the inputs' own layer never changes: every Grids shares one read-only copy
+            cached = (x.astype(np.float32), frozen(x[:, :-1].reshape(r, r, -1), np.float32))
+            self._grid_inputs = {r: cached}  # keep one: resolutions rarely change
+        x, features = cached
         with np.errstate(all="ignore"):  # a nearly diverged network overflows float32
-            layers = [x[:, :-1], *self.network.activations(x, copy=False)]
-            return Grids(r, tuple(frozen(a.reshape(r, r, -1), np.float32) for a in layers))
+            layers = [a.reshape(r, r, -1) for a in self.network.activations_f32(x)]
+        for a in layers:  # new arrays nobody else holds: read-only, no copy needed
+            a.flags.writeable = False
+        return Grids(r, (features, *layers))
 
     def snapshot(
         self, grid_resolution: int | None = None, history_limit: int | None = None
