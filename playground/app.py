@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 
@@ -13,12 +14,36 @@ def make_application(argv: list[str] | None = None):
     from .assets import resource_path
     from .settings import APPLICATION, ORGANIZATION
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    app = QApplication.instance() or _application_class()([sys.argv[0], *(argv or [])])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))
     app.setDesktopFileName("neural-playground")  # Wayland docks match the .desktop entry
     return app
+
+
+@functools.cache
+def _application_class():
+    """QApplication that hands on the files the system asks it to open.
+
+    macOS Finder sends a double-clicked file as a FileOpen event to the
+    application object.  Overriding `event` here sees only the events sent to
+    that object; an event filter on the application would see every event of
+    every widget, each one a call into Python that takes the GIL from the trainer.
+    """
+    from PySide6.QtCore import QEvent, Signal
+    from PySide6.QtWidgets import QApplication
+
+    class PlaygroundApplication(QApplication):
+        file_open_requested = Signal(str)
+
+        def event(self, event):
+            if event.type() == QEvent.Type.FileOpen:
+                self.file_open_requested.emit(event.file())
+                return True
+            return super().event(event)
+
+    return PlaygroundApplication
 
 
 def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
@@ -33,21 +58,12 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     window.show()
     if open_path is not None:
         QTimer.singleShot(0, lambda: window.files.open_path(open_path))
-    opener = _file_open_filter(window)  # macOS Finder sends files as events, not arguments
-    app.installEventFilter(opener)
+    if hasattr(app, "file_open_requested"):
+        app.file_open_requested.connect(lambda path: open_requested(window, path))
     return app.exec()
 
 
-def _file_open_filter(window):
-    """An event filter that opens files the system hands over (double-click on macOS)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class FileOpenFilter(QObject):
-        def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.FileOpen:
-                if window.files.confirm_discard():
-                    window.files.open_path(event.file())
-                return True
-            return False
-
-    return FileOpenFilter(window)
+def open_requested(window, path: str) -> None:
+    """Open a file the system handed over, once unsaved work is dealt with."""
+    if window.files.confirm_discard():
+        window.files.open_path(path)

@@ -72,3 +72,37 @@ def test_the_window_starts_from_the_project_folder(tmp_path):
         capture_output=True, text=True, env=env, timeout=120, cwd=root,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_files_the_system_hands_over_reach_the_application(tmp_path):
+    # a fresh process: the application class is chosen when the QApplication is made
+    code = """
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication
+from playground.app import make_application
+app = make_application()
+heard = []
+app.file_open_requested.connect(heard.append)
+QApplication.sendEvent(app, QFileOpenEvent("/somewhere/spiral.playground"))
+print(heard)
+"""
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['/somewhere/spiral.playground']"
+
+
+def test_open_requested_asks_before_discarding(qtbot, monkeypatch):
+    from playground.app import open_requested
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(window.files, "open_path", opened.append)
+    monkeypatch.setattr(window.files, "confirm_discard", lambda: False)
+    open_requested(window, "a.playground")
+    monkeypatch.setattr(window.files, "confirm_discard", lambda: True)
+    open_requested(window, "b.playground")
+    assert opened == ["b.playground"]
