@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
 
 from playground import Config, Trainer
 from playground.core.config import FEATURES, MAX_HIDDEN_LAYERS, MAX_NEURONS
 from playground.views import colors
+from playground.views.canvas import python_painters
 from playground.views.network_layout import TILE_MIN
 from playground.views.network_view import NetworkView
 
@@ -16,6 +17,12 @@ TF7 = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 NEG, ZERO, POS = (
     np.array(QColor(c).getRgb()[:3]) for c in (colors.NEGATIVE, colors.ZERO, colors.POSITIVE)
 )
+
+
+def random_weights(t: Trainer, rng, scale=2.0) -> None:
+    for i in range(t.network.num_layers):
+        w = t.network.weight(i)
+        w[:] = rng.normal(0.0, scale, w.shape)
 
 
 def rgb_close(rgba, rgb, tol=4) -> bool:
@@ -72,9 +79,50 @@ def test_edge_width_follows_abs_weight_and_colour_its_sign(view):
     assert rgb_close(edge_colors[0], ZERO, 1)
     assert rgb_close(edge_colors[1], NEG, 1) and rgb_close(edge_colors[4], NEG, 1)
     assert rgb_close(edge_colors[2], POS, 1) and rgb_close(edge_colors[3], POS, 1)
-    # the pens really drawn carry those widths
-    drawn = {pen.widthF() for pen, _ in view._edges._groups}
-    assert {1.0, 5.5, 10.0} <= drawn
+    # the pens really drawn carry those widths, the wide (strong) ones on top
+    drawn = [pen.widthF() for pen in view._edges.drawn_pens()]
+    assert {1.0, 5.5, 10.0} <= set(drawn)
+    assert drawn == sorted(drawn)
+
+
+def test_edges_redrawn_bucket_by_bucket_match_a_fresh_drawing(qtbot, view):
+    """A snapshot rebuilds only the buckets edges moved between: the picture is
+    the one a fresh view draws, and the path items are reused, not piled up."""
+    t = trainer(hidden=(8, 8, 8), features=TF7)
+    rng = np.random.default_rng(3)
+    view.set_snapshot(t.snapshot())
+    counts = []
+    for _ in range(2):
+        for scale in (0.3, 2.0, 0.05, 1.0):  # weights moving between many buckets
+            random_weights(t, np.random.default_rng(int(scale * 100)), scale)
+            view.set_snapshot(t.snapshot())
+        counts.append(view.item_count())
+    assert counts[0] == counts[1]  # the pool is reused, not grown
+    random_weights(t, rng, 1.5)
+    snap = t.snapshot(grid_resolution=20)
+    view.set_snapshot(snap)
+    fresh = NetworkView()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_snapshot(snap)
+    assert [p.widthF() for p in view._edges.drawn_pens()] == [
+        p.widthF() for p in fresh._edges.drawn_pens()
+    ]
+    assert view.canvas.grab().toImage() == fresh.canvas.grab().toImage()  # buttons aside
+
+
+def test_very_many_edges_turn_antialiasing_off(view):
+    def smooth() -> bool:
+        return bool(view.canvas.renderHints() & QPainter.RenderHint.Antialiasing)
+
+    view.set_snapshot(trainer(hidden=(4, 2)).snapshot())
+    assert smooth()
+    view.set_snapshot(trainer(hidden=(32,) * 8).snapshot())  # 7 x 384 + 96 edges drawn
+    assert not smooth()
+    view.set_snapshot(trainer(hidden=(8,) * 6, features=TF7).snapshot())
+    assert smooth()
 
 
 def test_tf_sized_net_uses_tf_widths_unscaled(view):
@@ -129,6 +177,16 @@ def test_bias_squares_use_the_diverging_scale(view):
     assert rgb_close(hidden[0], NEG, 1) and rgb_close(hidden[1], POS, 1)
     assert rgb_close(output[0], ZERO, 1)
 
+    def drawn(layer: int, unit: int) -> np.ndarray:  # the pixel inside the square
+        rect = view.node_rect(layer, unit)
+        image = view.grab().toImage()
+        return np.array(QColor(image.pixel(int(rect.left()) - 1, int(rect.bottom()) + 1)).getRgb())
+
+    assert rgb_close(drawn(1, 0), NEG, 1) and rgb_close(drawn(2, 0), ZERO, 1)
+    t.network.bias(0)[:] = [1.0, 2.0]  # only the first square changes colour
+    view.set_snapshot(t.snapshot())
+    assert rgb_close(drawn(1, 0), POS, 1) and rgb_close(drawn(1, 1), POS, 1)
+
 
 def test_overflowing_outputs_draw_at_the_scale_ends_without_warnings(view):
     """A nearly diverged network's neurons reach float32's limits (and beyond)."""
@@ -171,6 +229,19 @@ def test_clicking_a_feature_emits_its_name(qtbot, view):
     with qtbot.waitSignal(view.feature_toggled, timeout=1000) as blocker:
         qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point(target))
     assert blocker.args == ["x1sq"]
+
+
+def test_a_drag_or_a_right_click_is_no_click(qtbot, view):
+    view.set_snapshot(trainer(hidden=(2,)).snapshot())
+    viewport = view.canvas.viewport()
+    target = point(view.node_rect(0, FEATURES.index("x1sq")).center())
+    with qtbot.assertNotEmitted(view.feature_toggled):
+        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=target)
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=target + QPoint(0, 30))
+        qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=target)
+    with qtbot.waitSignal(view.feature_toggled, timeout=1000):  # a small wobble is a click
+        qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=target)
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=target + QPoint(1, 1))
 
 
 def test_buttons_emit_and_are_disabled_at_the_limits(qtbot, view):
@@ -280,6 +351,33 @@ def test_hovering_an_enabled_feature_emits_grid_layer_zero(qtbot, view):
     with qtbot.waitSignal(view.neuron_hovered) as blocker:
         view.hover_at(view.node_rect(0, FEATURES.index("sinx1")).center())
     assert blocker.args == [0, 1]  # the second enabled feature
+
+
+# --- painting without Python ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields", [{}, dict(hidden=(32,) * 8, activation="relu")], ids=["default", "8x32-aliased"]
+)
+def test_qt_paints_the_graph_without_python(qtbot, view, fields):
+    """Painting that calls Python holds the GIL and stalls the trainer thread:
+    every item of the graph is one Qt paints on its own (see canvas.py)."""
+    assert python_painters(view.canvas) == []
+    t = trainer(**fields)
+    t.train(3)
+    view.set_snapshot(t.snapshot(grid_resolution=20))
+    assert python_painters(view.canvas) == []
+    move_mouse(view, view.node_rect(1, 1).center())  # the ring and the card
+    assert view.hover_text() and python_painters(view.canvas) == []
+    lay = view._layout
+    e = int(np.argmax(view.edge_pen_widths()))  # a drawn edge: highlight line and card
+    move_mouse(
+        view, view.edge_point(int(lay.edge_layer[e]), int(lay.edge_row[e]), int(lay.edge_col[e]))
+    )
+    assert "weight" in view.hover_text()
+    view.set_snapshot(t.snapshot(grid_resolution=20))  # live while hovering
+    assert python_painters(view.canvas) == []
+    view.canvas.viewport().repaint()
 
 
 # --- size and scale -------------------------------------------------------------------------

@@ -1,17 +1,24 @@
-"""The graphics items of the network graph: few of them, painting from cached arrays.
+"""The graphics items of the network graph: Qt's own items, updated from cached arrays.
 
-- `EdgeLayer`: every edge of the network in one item.  Edges are bucketed by
-  (width step, colour shade); each bucket is one cached opaque pen and its
-  lines, regrouped per snapshot from the layout's end-point arrays.
-- `TileColumn`: one image item per column holding every node's tile, an
+Nothing here paints in Python: all are stock Qt items (path, pixmap, rect,
+line, simple text) or containers of them, so Qt paints the graph with the GIL
+released and the trainer thread keeps its speed (canvas.py says why).  Python
+runs when a snapshot changes the items, and touches only what changed.
+
+- `EdgeLayer`: edges bucketed by (width step, colour shade); each bucket is one
+  path item with one cached opaque pen, stacked weak under strong.  A snapshot
+  rebuilds only the buckets some edge entered or left.
+- `TileColumn`: one pixmap item per column holding every node's tile, an
   atlas one screen pixel per texel, transparent between the nodes.
-- `NodeLayer`: node frames, bias squares and the hovered node's ring.
-- `Callout`: the hover read-out drawn inside the scene (offscreen Qt has no tooltips).
+- `NodeLayer`: node frames (a pixmap per column), bias squares (a rect item
+  each), the hovered node's ring and the hovered edge's highlight.
+- `Callout`: the hover read-out card inside the scene (offscreen Qt has no tooltips).
 - `ValueEditor`: the little popup that edits a weight or a bias in place.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -27,22 +34,37 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
 )
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsItemGroup,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 # isort: split
-import pyqtgraph as pg  # after PySide6, so it picks PySide6
+import pyqtgraph as pg  # after PySide6, so it picks PySide6; only arrayToQPath is used
 
 from playground.core.config import FEATURES
 from playground.core.features import DOMAIN, feature_matrix
 
 from . import colors
-from .network_layout import SHADES, Column, Layout, bias_size, edge_shades, edge_widths
+from .network_layout import BUCKETS_PER_STEP, SHADES, Column, Layout, bias_squares, edge_buckets
 
 BACKGROUND = "#fcfcfd"
 TEXT = "#202124"
 MUTED = "#6b7280"
 FRAME = QColor(60, 64, 67, 90)
+HALO = QColor(32, 33, 36, 210)  # under the hovered edge
 LUT = colors.diverging_lut()
 _LUT32 = np.ascontiguousarray(LUT).view(np.uint32).ravel()  # one RGBA texel per entry
 # Qt's ARGB32 is one native uint32: bytes B, G, R, A on little-endian machines
@@ -53,8 +75,8 @@ else:
 _LUT32_SCREEN = np.ascontiguousarray(LUT[:, _SCREEN_ORDER]).view(np.uint32).ravel()
 _BRUSHES = [QBrush(QColor(*rgba.tolist())) for rgba in LUT]
 _BG_RGB = np.array([int(BACKGROUND[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
-MAX_LAYER_EDGES = 384  # a denser layer draws only its strongest edges
 AA_EDGES = 2000  # antialias the edges up to this many (wide AA lines cost ~7 us each)
+_LOOP_EDGES = 32  # a bucket this small builds its path in a loop, a bigger one from arrays
 
 
 def font(px: int, bold: bool = False) -> QFont:
@@ -80,6 +102,13 @@ def values_to_rgba(values: np.ndarray, table: np.ndarray | None = None) -> np.nd
     return np.take(_LUT32 if table is None else table, idx).view(np.uint8).reshape(*idx.shape, 4)
 
 
+@functools.cache
+def _ones(n: int) -> np.ndarray:
+    ones = np.ones(n, np.float32)
+    ones.flags.writeable = False
+    return ones
+
+
 def output_scale(kind: str, values: np.ndarray) -> np.ndarray:
     """Map an output layer's values onto [-1, 1]: a sigmoid's probability p as
     2p - 1 (0.5 is grey, as the decision boundary), softmax probabilities as is."""
@@ -89,19 +118,26 @@ def output_scale(kind: str, values: np.ndarray) -> np.ndarray:
 # --- edges ------------------------------------------------------------------------
 
 
-class EdgeLayer(pg.GraphicsObject):
-    """All edges in one item: per (width step, shade) bucket, one cached pen and
-    that bucket's lines (a QLineF list, or one path when there are many);
-    weak buckets are painted first, so strong edges lie on top."""
+class _Layer(QGraphicsItemGroup):
+    """A container that paints nothing: its child items do the drawing."""
+
+    def __init__(self, z: float) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setZValue(z)
+
+
+class EdgeLayer(_Layer):
+    """All edges: per (width step, shade) bucket one path item with a cached pen,
+    its z value the bucket key, so weak buckets lie under strong ones.  Items
+    come from a pool: a bucket that empties hides its item for the next one."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.setZValue(0)
-        self._bounds = QRectF()
-        self._drawn = 0
-        self._groups: list[tuple[QPen, list[QLineF] | QPainterPath]] = []
-        self._pens: dict[tuple[int, int], QPen] = {}
-        self._lines: list[QLineF | None] = []
+        super().__init__(0)
+        self._pens: dict[int, QPen] = {}
+        self._items: dict[int, QGraphicsPathItem] = {}  # bucket key -> its visible item
+        self._free: list[QGraphicsPathItem] = []  # hidden, ready for another bucket
+        self._key = np.zeros(0, np.intp)  # each edge's bucket as drawn (-1: not drawn)
         self._ends: list[list[float]] = []
         self._arrays: tuple[np.ndarray, ...] = ()
         self._layers: list[tuple[int, int]] = []
@@ -109,81 +145,98 @@ class EdgeLayer(pg.GraphicsObject):
         self.widths = np.zeros(0)
         self.shades = np.zeros(0, dtype=np.intp)
         self.hidden_edges = 0  # edges left out of a dense layer (too weak to show)
+        self.drawn = 0  # edges drawn
+
+    @property
+    def antialiased(self) -> bool:
+        """Whether the edges should be antialiased (not when there are very many)."""
+        return self.drawn <= AA_EDGES
 
     def set_layout(self, layout: Layout) -> None:
-        self.prepareGeometryChange()
-        self._bounds = QRectF(0, 0, layout.width, layout.height)
-        self._ends = [
-            a.tolist() for a in (layout.edge_x0, layout.edge_y0, layout.edge_x1, layout.edge_y1)
-        ]
         self._arrays = (layout.edge_x0, layout.edge_y0, layout.edge_x1, layout.edge_y1)
-        self._lines = [None] * len(layout.edge_x0)  # QLineF made when first drawn
+        self._ends = [a.tolist() for a in self._arrays]
+        n = len(layout.edge_x0)
         cuts = np.flatnonzero(np.diff(layout.edge_layer)) + 1
-        bounds = [0, *cuts.tolist(), len(self._lines)]
-        self._layers = list(itertools.pairwise(bounds)) if self._lines else []
+        self._layers = list(itertools.pairwise([0, *cuts.tolist(), n])) if n else []
         self._pens.clear()
         self._scale, self._alpha = layout.edge_scale, layout.edge_alpha
-        self._groups, self._drawn = [], 0
-        self.widths = np.full(len(self._lines), self._scale)
-        self.shades = np.zeros(len(self._lines), dtype=np.intp)
+        for item in self._items.values():
+            item.hide()
+            self._free.append(item)
+        self._items = {}
+        self._key = np.full(n, -1, np.intp)
+        self.widths = np.full(n, self._scale)
+        self.shades = np.zeros(n, dtype=np.intp)
+        self.hidden_edges = self.drawn = 0
 
     def set_weights(self, weights: np.ndarray) -> None:
         """Weights in the layout's edge order (snapshot weights, raveled and joined).
         A layer with more than MAX_LAYER_EDGES edges draws only its strongest."""
-        weights = np.nan_to_num(np.asarray(weights, dtype=np.float64))
-        steps = np.rint(edge_widths(weights) * 2).astype(np.intp)  # half-pixel steps 2..20
-        shades = edge_shades(weights)
+        steps, self.shades, key = edge_buckets(weights, self._layers)
         self.widths = steps * (0.5 * self._scale)
-        self.shades = shades
-        shown = None
-        self.hidden_edges = 0
-        for start, stop in self._layers:
-            if stop - start > MAX_LAYER_EDGES:
-                if shown is None:
-                    shown = np.ones(len(weights), bool)
-                part = np.abs(weights[start:stop])
-                weak = np.argpartition(part, len(part) - MAX_LAYER_EDGES)[:-MAX_LAYER_EDGES]
-                shown[start + weak] = False
-                self.hidden_edges += len(weak)
-        key = steps * (4 * SHADES + 4) + np.abs(shades) * 2 + (shades > 0)
-        order = np.argsort(key, kind="stable")  # weak edges first, strong ones on top
-        if shown is not None:
-            self.widths[~shown] = 0.0
-            order = order[shown[order]]
-        cuts = np.flatnonzero(np.diff(key[order])) + 1
-        groups = []
-        for idx in np.split(order, cuts) if len(order) else []:
-            e = int(idx[0])
-            pen = self._pen(int(shades[e]), int(steps[e]))
-            groups.append((pen, self._lines_of(idx) if len(idx) < 64 else self._path_of(idx)))
-        self._groups = groups
-        self._drawn = len(order)
-        self.update()
+        self.widths[key < 0] = 0.0
+        self.drawn = int(np.count_nonzero(key >= 0))
+        self.hidden_edges = len(key) - self.drawn
+        changed = np.flatnonzero(key != self._key)
+        if len(changed):
+            self._regroup(key, np.concatenate([self._key[changed], key[changed]]))
+        self._key = key
 
-    def _lines_of(self, idx: np.ndarray) -> list[QLineF]:
-        lines, out = self._lines, []
-        for i in idx.tolist():
-            line = lines[i]
-            if line is None:
-                x0, y0, x1, y1 = self._ends
-                line = lines[i] = QLineF(x0[i], y0[i], x1[i], y1[i])
-            out.append(line)
-        return out
+    def _regroup(self, key: np.ndarray, touched: np.ndarray) -> None:
+        """New paths for the buckets in `touched` (keys some edge entered or left)."""
+        touched = np.unique(touched)
+        touched = touched[touched >= 0]
+        if len(touched) <= 4:  # a few buckets: a scan each beats sorting every edge
+            members = [np.flatnonzero(key == k) for k in touched.tolist()]
+        else:
+            order = np.argsort(key, kind="stable")
+            ranks = key[order]
+            lo = np.searchsorted(ranks, touched, "left").tolist()
+            hi = np.searchsorted(ranks, touched, "right").tolist()
+            members = [order[a:b] for a, b in zip(lo, hi, strict=True)]
+        for k, idx in zip(touched.tolist(), members, strict=True):
+            item = self._items.get(k)
+            if not len(idx):
+                if item is not None:
+                    item.hide()
+                    self._free.append(self._items.pop(k))
+                continue
+            if item is None:
+                item = self._free.pop() if self._free else QGraphicsPathItem(self)
+                item.setPen(self._pen(k))
+                item.setZValue(k)
+                item.show()
+                self._items[k] = item
+            item.setPath(self._path_of(idx))
 
     def _path_of(self, idx: np.ndarray) -> QPainterPath:
-        """Many edges at once: one path, built from the arrays without a Python loop."""
+        """One path of separate lines: a short loop for few edges, from arrays for many."""
+        if len(idx) < _LOOP_EDGES:
+            path = QPainterPath()
+            move, line = path.moveTo, path.lineTo
+            x0, y0, x1, y1 = self._ends
+            for i in idx.tolist():
+                move(x0[i], y0[i])
+                line(x1[i], y1[i])
+            return path
         x0, y0, x1, y1 = self._arrays
         x, y = np.empty(2 * len(idx)), np.empty(2 * len(idx))
         x[0::2], x[1::2], y[0::2], y[1::2] = x0[idx], x1[idx], y0[idx], y1[idx]
-        return pg.arrayToQPath(x, y, connect="pairs")
+        return pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False)
+
+    def drawn_pens(self) -> list[QPen]:
+        """The pens of the visible buckets, bottom to top."""
+        return [self._items[k].pen() for k in sorted(self._items)]
 
     def edge_colors(self) -> np.ndarray:
         """(edges, 4) uint8 RGBA each edge is drawn with (before the layout's alpha)."""
         return colors.to_rgba(self.shades / SHADES)
 
-    def _pen(self, shade: int, step: int) -> QPen:
-        pen = self._pens.get((shade, step))
+    def _pen(self, key: int) -> QPen:
+        pen = self._pens.get(key)
         if pen is None:
+            step, rest = divmod(key, BUCKETS_PER_STEP)
+            shade = rest // 2 if rest % 2 else -(rest // 2)
             # translucent pens make Qt stroke every bucket as one path, ~20x
             # slower: fade the colour into the background instead, opaque
             rgb = colors.to_rgba(np.array(shade / SHADES))[:3].astype(np.float64)
@@ -191,41 +244,27 @@ class EdgeLayer(pg.GraphicsObject):
             c = QColor(*np.rint(rgb).astype(int).tolist())
             pen = QPen(c, step * 0.5 * self._scale)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            self._pens[(shade, step)] = pen
+            self._pens[key] = pen
         return pen
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def paint(self, painter: QPainter, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._drawn <= AA_EDGES)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for pen, lines in self._groups:
-            painter.setPen(pen)
-            if isinstance(lines, QPainterPath):
-                painter.drawPath(lines)
-            else:
-                painter.drawLines(lines)
 
 
 # --- tiles ------------------------------------------------------------------------
 
 
-class TileColumn(pg.GraphicsObject):
-    """The tiles of one column as one atlas image, one texel per pixel, row 0 at
-    the top (+x2 up), transparent between the nodes.  Kept in the screen's own
-    byte order (premultiplied BGRA), so painting it is a plain copy."""
+class TileColumn(QGraphicsPixmapItem):
+    """The tiles of one column as one atlas pixmap, one texel per pixel, row 0 at
+    the top (+x2 up), transparent between the nodes.  Made in the screen's own
+    byte order (premultiplied BGRA), so turning it into a pixmap is a plain copy."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setZValue(1)
+        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self.column: Column | None = None
         self._flat: dict[tuple[int, int], np.ndarray] = {}
         self._pixels = np.zeros((1, 1, 4), np.uint8)
-        self._qimage = QImage()
 
     def set_column(self, column: Column) -> None:
-        self.prepareGeometryChange()
         self.column = col = column
         self._flat.clear()
         y = np.arange(col.height)
@@ -253,7 +292,10 @@ class TileColumn(pg.GraphicsObject):
         if col.tiles:
             values = np.take(grid, self._flat_index(grid.shape[0], grid.shape[2]))
         else:
-            means = np.nan_to_num(grid.mean(axis=(0, 1), dtype=np.float64))
+            flat = grid.reshape(-1, grid.shape[2])
+            # the mean as one BLAS product: ~8x cheaper than mean() over a strided grid
+            with np.errstate(all="ignore"):  # a diverging network's inf and NaN
+                means = np.nan_to_num(_ones(len(flat)) @ flat / len(flat))
             values = np.broadcast_to(means[self._node][:, None], (col.height, col.size))
         if kind in ("sigmoid", "softmax"):
             values = output_scale(kind, values)
@@ -264,16 +306,31 @@ class TileColumn(pg.GraphicsObject):
         col = self.column
         self._show(values_to_rgba(np.zeros((col.height, col.size), np.float32), _LUT32_SCREEN))
 
-    def show_rgba(self, rgba: np.ndarray) -> None:
-        """Draw a ready (height, size, 4) RGBA atlas (opaque or fully transparent texels)."""
-        self._show(np.ascontiguousarray(rgba[..., _SCREEN_ORDER]))
+    def show_features(self, enabled: tuple[bool, ...]) -> None:
+        """The nine feature tiles: each feature over the input square, scaled by
+        its largest |value| there; disabled ones faded and greyed."""
+        col, n = self.column, self.column.size
+        centres = -DOMAIN + 2 * DOMAIN * (np.arange(n) + 0.5) / n
+        x1, x2 = np.meshgrid(centres, centres[::-1])  # top row is x2 = +6
+        values = feature_matrix(np.column_stack([x1.ravel(), x2.ravel()]), FEATURES)
+        values = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
+        tiles = values_to_rgba(values.T.reshape(len(FEATURES), n, n)).astype(np.float64)
+        for i, on in enumerate(enabled):
+            if not on:
+                rgb = tiles[i, ..., :3]
+                rgb = 0.25 * rgb + 0.75 * rgb.mean(axis=-1, keepdims=True)
+                tiles[i, ..., :3] = _BG_RGB + (rgb - _BG_RGB) * 0.35
+        atlas = np.zeros((col.height, n, 4), np.uint8)
+        for i in range(col.count):
+            atlas[i * col.step : i * col.step + n] = np.round(tiles[i])
+        self._show(np.ascontiguousarray(atlas[..., _SCREEN_ORDER]))
 
     def _show(self, pixels: np.ndarray) -> None:
         pixels[self._gap_rows] = 0
         self._pixels = pixels
         h, w = pixels.shape[:2]
-        self._qimage = QImage(pixels.data, w, h, 4 * w, _SCREEN_FORMAT)  # shares the buffer
-        self.update()
+        image = QImage(pixels.data, w, h, 4 * w, _SCREEN_FORMAT)  # shares the buffer
+        self.setPixmap(QPixmap.fromImage(image))  # a copy, in the screen's format
 
     def tiles(self) -> np.ndarray:
         """(count, size, size, 4) uint8 RGBA: each node's tile as drawn."""
@@ -281,134 +338,151 @@ class TileColumn(pg.GraphicsObject):
         rgba = self._pixels[..., _SCREEN_ORDER]  # the order is its own inverse
         return np.stack([rgba[s : s + col.size] for s in np.arange(col.count) * col.step])
 
-    def boundingRect(self) -> QRectF:
-        col = self.column
-        return QRectF(0, 0, col.size, col.height) if col else QRectF()
-
-    def paint(self, painter: QPainter, *args) -> None:
-        painter.drawImage(0, 0, self._qimage)
-
-
-def feature_tiles(column: Column, enabled: tuple[bool, ...]) -> np.ndarray:
-    """The nine feature tiles as one atlas: each feature over the input square,
-    scaled by its largest |value| there; disabled ones faded and greyed."""
-    n = column.size
-    centres = -DOMAIN + 2 * DOMAIN * (np.arange(n) + 0.5) / n
-    x1, x2 = np.meshgrid(centres, centres[::-1])  # top row is x2 = +6
-    values = feature_matrix(np.column_stack([x1.ravel(), x2.ravel()]), FEATURES)
-    values = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
-    tiles = values_to_rgba(values.T.reshape(len(FEATURES), n, n)).astype(np.float64)
-    for i, on in enumerate(enabled):
-        if not on:
-            rgb = tiles[i, ..., :3]
-            grey = rgb.mean(axis=-1, keepdims=True)
-            rgb = 0.25 * rgb + 0.75 * grey
-            tiles[i, ..., :3] = _BG_RGB + (rgb - _BG_RGB) * 0.35
-    atlas = np.zeros((column.height, n, 4), np.uint8)
-    for i in range(column.count):
-        atlas[i * column.step : i * column.step + n] = np.round(tiles[i])
-    return atlas
-
 
 # --- nodes ------------------------------------------------------------------------
 
 
-class NodeLayer(pg.GraphicsObject):
-    """Frames around the tiles, the bias squares, the hovered node's ring."""
+def _draw_outlines(item: QGraphicsPixmapItem, groups: list[tuple[QPen, list[QRectF]]]) -> None:
+    """Draw rectangle outlines (scene px) into `item`'s pixmap, once per layout,
+    aliased: crisp 1 px lines whether the view antialiases or not.  Qt then only
+    copies them; as antialiased paths the outlines took ~2 ms a frame (6 x 8 net)."""
+    rects = [r for _, group in groups for r in group]
+    if not rects:
+        item.setPixmap(QPixmap())
+        return
+    x0, y0 = math.floor(min(r.left() for r in rects)), math.floor(min(r.top() for r in rects))
+    w = math.floor(max(r.right() for r in rects)) - x0 + 1
+    h = math.floor(max(r.bottom() for r in rects)) - y0 + 1
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.translate(-x0, -y0)
+    for pen, group in groups:
+        painter.setPen(pen)
+        painter.drawRects(group)
+    painter.end()
+    item.setPixmap(QPixmap.fromImage(image))
+    item.setPos(x0, y0)
+
+
+def _pool(parent: QGraphicsItem, items: list, n: int, make) -> list:
+    """The first `n` of `items` (made as needed), shown; the rest hidden."""
+    while len(items) < n:
+        items.append(make(parent))
+    for i, item in enumerate(items):
+        item.setVisible(i < n)
+    return items[:n]
+
+
+class NodeLayer(_Layer):
+    """Frames around the tiles, the bias squares, the hovered node's ring and the
+    hovered edge's highlight.  Frames and bias outlines never change between
+    layouts: they are pixmaps (per column), drawn once; a bias fill is a rect item."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.setZValue(2)
-        self._bounds = QRectF()
-        self._frames: list[QRectF] = []
-        self._dim_frames: list[QRectF] = []
-        self._bias_rects: list[QRectF] = []
-        self._bias_brushes: list[QBrush] = []
+        super().__init__(2)
+        self._frames: list[QGraphicsPixmapItem] = []  # per column
+        self._bias_items: list[QGraphicsRectItem] = []  # the fills, one per shown bias
+        self._outlines: list[QGraphicsPixmapItem] = []  # per column with biases, over the fills
         self._bias_shown = np.zeros(0, np.intp)
+        self._bias_index = np.zeros(0, np.intp)  # the LUT entry each square shows
         self.bias_rgba = np.zeros((0, 4), np.uint8)
-        self._hover: QRectF | None = None
-        self._hover_line: tuple[QPointF, QPointF, float, QColor] | None = None
+        self._halo, self._line = QGraphicsLineItem(self), QGraphicsLineItem(self)
+        self._ring = QGraphicsPathItem(self)
+        self._ring.setPen(QPen(QColor(TEXT), 2))
+        for z, item in enumerate((self._halo, self._line, self._ring), start=3):
+            item.setZValue(z)
+            item.hide()
+        self.smooth = True  # the view antialiases (else the ring moves onto whole pixels)
 
     def set_layout(self, layout: Layout) -> None:
-        self.prepareGeometryChange()
-        self._bounds = QRectF(0, 0, layout.width, layout.height)
-        feats = layout.node_column == 0
-        rects = [
-            QRectF(x - 0.5, y - 0.5, s, s)
-            for x, y, s in zip(layout.node_x, layout.node_y, layout.node_size, strict=True)
+        solid, dashed = QPen(FRAME, 1), QPen(QColor(60, 64, 67, 70), 1, Qt.PenStyle.DashLine)
+        frames = _pool(self, self._frames, len(layout.columns), QGraphicsPixmapItem)
+        for item, col in zip(frames, layout.columns, strict=True):
+            on = layout.enabled if col.layer == 0 else (True,) * col.count
+            rects = [
+                QRectF(col.x - 0.5, col.node_top(i) - 0.5, col.size, col.size)
+                for i in range(col.count)
+            ]
+            lit = [r for r, o in zip(rects, on, strict=True) if o]
+            off = [r for r, o in zip(rects, on, strict=True) if not o]
+            _draw_outlines(item, [(solid, lit), (dashed, off)])
+        self._bias_shown, column, x, y, side = bias_squares(layout)
+        squares = [
+            QRectF(*r, r[2]) for r in zip(x.tolist(), y.tolist(), side.tolist(), strict=True)
         ]
-        on = np.ones(len(rects), bool)
-        on[np.flatnonzero(feats)] = layout.enabled
-        self._frames = [r for r, o in zip(rects, on, strict=True) if o]
-        self._dim_frames = [r for r, o in zip(rects, on, strict=True) if not o]
-        sizes = layout.node_size[~feats]
-        b = bias_size(sizes)
-        self._bias_shown = np.flatnonzero(b > 0)  # among the biases: squares big enough
-        self._bias_rects = [
-            QRectF(x - 0.6 * bb, y + s - 0.4 * bb, bb, bb)
-            for x, y, s, bb in zip(
-                layout.node_x[~feats][self._bias_shown].tolist(),
-                layout.node_y[~feats][self._bias_shown].tolist(),
-                sizes[self._bias_shown].tolist(),
-                b[self._bias_shown].tolist(),
-                strict=True,
-            )
-        ]
-        self.set_biases(np.zeros(len(sizes)))
+        # a fill covers the pixels whose centres are inside, as aliased drawing does
+        fills = _pool(self, self._bias_items, len(squares), QGraphicsRectItem)
+        for item, r in zip(fills, squares, strict=True):
+            item.setPen(Qt.PenStyle.NoPen)
+            item.setZValue(1)
+            item.setRect(math.ceil(r.x() - 0.5), math.ceil(r.y() - 0.5), r.width(), r.height())
+        cols = np.unique(column).tolist()
+        outlines = _pool(self, self._outlines, len(cols), QGraphicsPixmapItem)
+        pen = QPen(QColor(60, 64, 67, 170), 1)
+        for item, c in zip(outlines, cols, strict=True):
+            item.setZValue(2)
+            _draw_outlines(item, [(pen, [squares[i] for i in np.flatnonzero(column == c)])])
+        self._bias_index = np.full(len(squares), -1, np.intp)
+        self.set_biases(np.zeros(int(np.sum(layout.node_column > 0))))
 
     def set_biases(self, biases: np.ndarray) -> None:
         """Every bias, hidden layers then outputs, in the layout's node order."""
         idx = colors.lut_index(np.nan_to_num(np.asarray(biases, dtype=np.float64)))
         self.bias_rgba = LUT[idx]
-        self._bias_brushes = [_BRUSHES[i] for i in idx[self._bias_shown].tolist()]
-        self.update()
+        shown = idx[self._bias_shown]
+        items, index = self._bias_items, shown.tolist()
+        for i in np.flatnonzero(shown != self._bias_index).tolist():  # only what changed
+            items[i].setBrush(_BRUSHES[index[i]])
+        self._bias_index = shown
 
     def set_hover(self, rect: QRectF | None = None, line=None) -> None:
-        self._hover, self._hover_line = rect, line
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def paint(self, painter: QPainter, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(FRAME, 1))
-        painter.drawRects(self._frames)
-        dashed = QPen(QColor(60, 64, 67, 70), 1, Qt.PenStyle.DashLine)
-        painter.setPen(dashed)
-        painter.drawRects(self._dim_frames)
-        painter.setPen(QPen(QColor(60, 64, 67, 170), 1))
-        for rect, brush in zip(self._bias_rects, self._bias_brushes, strict=True):
-            painter.setBrush(brush)
-            painter.drawRect(rect)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if self._hover_line is not None:
-            a, b, width, colour = self._hover_line
-            for c, w in ((QColor(32, 33, 36, 210), width + 4), (colour, width)):
+        """Ring `rect` (a node), or highlight `line` = (start, end, width, colour)."""
+        if line is None:
+            self._halo.hide()
+            self._line.hide()
+        else:
+            a, b, width, colour = line
+            for item, c, w in ((self._halo, HALO, width + 4), (self._line, colour, width)):
                 pen = QPen(c, w)
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                painter.setPen(pen)
-                painter.drawLine(a, b)
-        if self._hover is not None:
-            painter.setPen(QPen(QColor(TEXT), 2))
-            painter.drawRoundedRect(self._hover.adjusted(-2.5, -2.5, 2.5, 2.5), 2, 2)
+                item.setPen(pen)
+                item.setLine(QLineF(a, b))
+                item.show()
+        if rect is None:
+            self._ring.hide()
+        else:
+            path = QPainterPath()
+            d = 2.5 if self.smooth else 3.0  # aliased: on whole pixels, or lopsided
+            path.addRoundedRect(rect.adjusted(-d, -d, d, d), 2, 2)
+            self._ring.setPath(path)
+            self._ring.show()
 
 
 # --- hover read-out --------------------------------------------------------------
 
 
-class Callout(pg.GraphicsObject):
-    """A small card with a bold first line, then plain lines, then a hint."""
+class Callout(QGraphicsPathItem):
+    """A small card with a bold first line, then plain lines, then a hint: a
+    rounded-rect path over a soft shadow, a simple text item per line."""
 
     PAD = 8
 
     def __init__(self) -> None:
         super().__init__()
         self.setZValue(10)
-        self.lines: tuple[str, ...] = ()
+        self.setPen(QPen(QColor("#c6cbd2"), 1))
+        self.setBrush(QColor("#ffffff"))
+        self._shadow = QGraphicsPathItem(self)
+        self._shadow.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self._shadow.setPen(Qt.PenStyle.NoPen)
+        self._shadow.setBrush(QColor(0, 0, 0, 28))
+        self._shadow.setPos(1.5, 2)
+        self._texts: list[QGraphicsSimpleTextItem] = []
         self._fonts = (font(13, bold=True), font(11), font(10))
+        self._metrics = [QFontMetricsF(f) for f in self._fonts]
+        self._colours = [QColor(c) for c in (TEXT, MUTED, "#1a73b8")]
+        self.lines: tuple[str, ...] = ()
         self._size = QRectF()
         self.hide()
 
@@ -418,48 +492,42 @@ class Callout(pg.GraphicsObject):
 
     def show_text(self, lines: tuple[str, ...], anchor: QPointF, bounds: QRectF) -> None:
         """Show the lines near `anchor`, kept inside `bounds` (the view)."""
-        self.prepareGeometryChange()
-        self.lines = lines
-        w = h = 0.0
-        for i, line in enumerate(lines):
-            m = QFontMetricsF(self._line_font(i, len(lines)))
-            w = max(w, m.horizontalAdvance(line))
-            h += m.height() + 1
-        self._size = QRectF(0, 0, w + 2 * self.PAD, h + 2 * self.PAD - 1)
+        if lines != self.lines:
+            self._set_lines(tuple(lines))
+        w, h = self._size.width(), self._size.height()
         x, y = anchor.x() + 14, anchor.y() + 14
-        if x + self._size.width() > bounds.right() - 4:
-            x = anchor.x() - 14 - self._size.width()
-        if y + self._size.height() > bounds.bottom() - 4:
-            y = anchor.y() - 14 - self._size.height()
+        if x + w > bounds.right() - 4:
+            x = anchor.x() - 14 - w
+        if y + h > bounds.bottom() - 4:
+            y = anchor.y() - 14 - h
         self.setPos(max(bounds.left() + 4, x), max(bounds.top() + 4, y))
         self.show()
-        self.update()
 
-    def _line_font(self, i: int, n: int) -> QFont:
-        return (
-            self._fonts[0] if i == 0 else self._fonts[2] if i == n - 1 and n > 2 else self._fonts[1]
-        )
-
-    def boundingRect(self) -> QRectF:
-        return self._size.adjusted(-1, -1, 3, 3)
-
-    def paint(self, painter: QPainter, *args) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 28))
-        painter.drawRoundedRect(self._size.translated(1.5, 2), 6, 6)
-        painter.setBrush(QColor("#ffffff"))
-        painter.setPen(QPen(QColor("#c6cbd2"), 1))
-        painter.drawRoundedRect(self._size, 6, 6)
-        y = float(self.PAD)
-        n = len(self.lines)
-        for i, line in enumerate(self.lines):
-            f = self._line_font(i, n)
-            m = QFontMetricsF(f)
-            painter.setFont(f)
-            painter.setPen(QColor(TEXT if i == 0 else MUTED if i < n - 1 or n <= 2 else "#1a73b8"))
-            painter.drawText(QPointF(self.PAD, y + m.ascent()), line)
+    def _set_lines(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines
+        n = len(lines)
+        while len(self._texts) < n:
+            self._texts.append(QGraphicsSimpleTextItem(self))
+        w, y = 0.0, float(self.PAD)
+        for i, item in enumerate(self._texts):
+            item.setVisible(i < n)
+            if i >= n:
+                continue
+            kind = 0 if i == 0 else 2 if i == n - 1 and n > 2 else 1  # title, plain, hint
+            m = self._metrics[kind]
+            item.setFont(self._fonts[kind])
+            item.setBrush(self._colours[kind])
+            item.setText(lines[i])
+            item.setPos(self.PAD, y)
+            w = max(w, m.horizontalAdvance(lines[i]))
             y += m.height() + 1
+        size = QRectF(0, 0, w + 2 * self.PAD, y + self.PAD - 1)
+        if size != self._size:
+            self._size = size
+            path = QPainterPath()
+            path.addRoundedRect(size, 6, 6)
+            self.setPath(path)
+            self._shadow.setPath(path)
 
 
 # --- editing ------------------------------------------------------------------------

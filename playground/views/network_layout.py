@@ -233,6 +233,27 @@ def edge_shades(weights: np.ndarray) -> np.ndarray:
     return np.rint(np.clip(w, -1.0, 1.0) * SHADES).astype(np.intp)
 
 
+MAX_LAYER_EDGES = 384  # a denser layer draws only its strongest edges
+BUCKETS_PER_STEP = 4 * SHADES + 4  # bucket = step * this + |shade| * 2 + (shade > 0)
+
+
+def edge_buckets(weights: np.ndarray, layers) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each edge's width in half-pixel steps (2..20), its shade, and its bucket:
+    one number per (step, shade), larger for wider, then for stronger colour; -1
+    for an edge not drawn.  `layers` are (start, stop) edge ranges: a layer with
+    more than MAX_LAYER_EDGES edges draws only its strongest."""
+    weights = np.nan_to_num(np.asarray(weights, dtype=np.float64))
+    steps = np.rint(edge_widths(weights) * 2).astype(np.intp)
+    shades = edge_shades(weights)
+    bucket = steps * BUCKETS_PER_STEP + np.abs(shades) * 2 + (shades > 0)
+    for start, stop in layers:
+        if stop - start > MAX_LAYER_EDGES:
+            part = np.abs(weights[start:stop])
+            weak = np.argpartition(part, len(part) - MAX_LAYER_EDGES)[:-MAX_LAYER_EDGES]
+            bucket[start + weak] = -1
+    return steps, shades, bucket
+
+
 def hit_edge(layout: Layout, x: float, y: float, widths: np.ndarray) -> int:
     """Index of the edge under (x, y), or -1: the nearest within its half width
     + 3 px, among the drawn ones (width > 0)."""
@@ -252,6 +273,19 @@ def bias_size(node_size):
     """Side of the bias square at a node's lower-left corner (0: none, too small)."""
     b = np.clip(np.round(np.asarray(node_size, dtype=np.float64) * 0.26), 5, 12)
     return np.where(np.asarray(node_size) >= TILE_MIN, b, 0.0)
+
+
+def bias_squares(layout: Layout) -> tuple[np.ndarray, ...]:
+    """The bias squares big enough to show: (index among the biases, column,
+    left, top, side), each at its node's lower-left corner."""
+    hidden = layout.node_column > 0
+    sizes = layout.node_size[hidden]
+    side = bias_size(sizes)
+    shown = np.flatnonzero(side > 0)
+    side = side[shown]
+    x = layout.node_x[hidden][shown] - 0.6 * side
+    y = layout.node_y[hidden][shown] + sizes[shown] - 0.4 * side
+    return shown, layout.node_column[hidden][shown], x, y, side
 
 
 def hit_node(layout: Layout, x: float, y: float, pad: float = 2.0) -> int:

@@ -14,18 +14,20 @@ order); `neuron_hovered(layer, unit)` uses Grids.layers indices (0 = inputs,
 1..L hidden, L+1 output); `neuron_added(i)` / `neuron_removed(i)` name hidden
 layer i from 0.
 
-Drawing stays cheap and bounded: one item for all edges, one image per column
-for all tiles, one item for frames and biases, plus a few dozen labels, so a
-16 x 64 network is still a few dozen scene items.
+Qt's own items on a `PixelCanvas` draw it all, none painting in Python, so
+painting leaves the GIL to the trainer thread (canvas.py says why).  Python runs
+per snapshot and in mouse and resize handlers, and stays cheap and bounded: a
+path item per edge bucket, a pixmap per column of tiles, a square per bias, a
+few dozen labels: a 16 x 64 network is a few hundred scene items at most.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QLinearGradient, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import (
-    QFrame,
+    QApplication,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QLineEdit,
@@ -34,18 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# isort: split
-import pyqtgraph as pg  # after PySide6, so it picks PySide6
-
 from playground.core import config as C
 from playground.core.config import FEATURES, Config
 from playground.core.features import LABELS
 from playground.core.snapshot import Grids, Snapshot
 
 from . import colors
+from .canvas import PixelCanvas
 from .network_items import (
     BACKGROUND,
-    MAX_LAYER_EDGES,
     MUTED,
     TEXT,
     Callout,
@@ -53,7 +52,6 @@ from .network_items import (
     NodeLayer,
     TileColumn,
     ValueEditor,
-    feature_tiles,
     font,
 )
 from .network_layout import (
@@ -62,6 +60,7 @@ from .network_layout import (
     COUNT_Y,
     LAYER_BUTTON,
     MARGIN,
+    MAX_LAYER_EDGES,
     SHADES,
     TITLE_Y,
     compute_layout,
@@ -93,14 +92,19 @@ def _output_kind(cfg: Config) -> str:
     return "linear" if cfg.num_classes == 0 else cfg.output_activation
 
 
-class _Canvas(pg.GraphicsView):
-    """Scene coordinates are widget pixels (pyqtgraph's auto pixel range).
-
-    Mouse moves are reported here rather than by the scene's sigMouseMoved,
-    which drops moves closer than 10 ms apart (and so, often, the last one)."""
+class _Canvas(PixelCanvas):
+    """Scene coordinates are widget pixels.  Reports mouse moves, the mouse
+    leaving, and left clicks (press and release without a drag); only event
+    handlers here, no painting, so Qt still paints without Python."""
 
     moved = Signal(QPointF)
     left = Signal()
+    clicked = Signal(QPointF)
+
+    def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
+        super().__init__(parent, background)
+        self.viewport().setMouseTracking(True)  # moves without a button pressed, too
+        self._press: QPointF | None = None
 
     def mouseMoveEvent(self, ev) -> None:
         self.moved.emit(self.mapToScene(ev.position().toPoint()))
@@ -109,6 +113,22 @@ class _Canvas(pg.GraphicsView):
     def leaveEvent(self, ev) -> None:
         self.left.emit()
         super().leaveEvent(ev)
+
+    # the scene's items take no clicks: presses stop here, unseen by the scene
+    def mousePressEvent(self, ev) -> None:
+        left = ev.button() == Qt.MouseButton.LeftButton
+        self._press = ev.position() if left else None
+        ev.accept()
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # the second click of a double click
+        self.mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        press, self._press = self._press, None
+        if press is None or ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if (ev.position() - press).manhattanLength() <= QApplication.startDragDistance():
+            self.clicked.emit(self.mapToScene(ev.position().toPoint()))
 
 
 class NetworkView(QWidget):
@@ -128,10 +148,7 @@ class NetworkView(QWidget):
         self.setMinimumSize(380, 300)
         self.setStyleSheet(_STYLE)
         self.canvas = _Canvas(self, background=BACKGROUND)
-        self.canvas.setFrameShape(QFrame.Shape.NoFrame)
-        self.canvas.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.canvas.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.canvas.setAntialiasing(True)
+        self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.canvas)
@@ -143,7 +160,7 @@ class NetworkView(QWidget):
         self._tiles: list[TileColumn] = []
         self._labels: list = []  # texts and the legend, rebuilt with the layout
         self.canvas.moved.connect(self.hover_at)
-        scene.sigMouseClicked.connect(self._mouse_clicked)
+        self.canvas.clicked.connect(self.click_at)
         self.canvas.left.connect(lambda: self.hover_at(None))
 
         self.add_layer_button = self._button("+", "Add a hidden layer", self.layer_added.emit)
@@ -271,10 +288,6 @@ class NetworkView(QWidget):
         elif self._snap is not None:
             self._open_editor(target, pos)
 
-    def _mouse_clicked(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            self.click_at(QPointF(ev.scenePos()))
-
     def _hit(self, pos: QPointF) -> tuple | None:
         lay = self._layout
         n = hit_node(lay, pos.x(), pos.y())
@@ -354,13 +367,17 @@ class NetworkView(QWidget):
         )
 
     def _show_parameters(self) -> None:
-        snap = self._snap
-        if snap is None:
-            self._edges.set_weights(np.zeros(len(self._layout.edge_x0)))
-            return
-        w = np.concatenate([np.ravel(w) for w in snap.weights])
-        if len(w) == len(self._layout.edge_x0):
+        snap, n = self._snap, len(self._layout.edge_x0)
+        w = np.zeros(n) if snap is None else np.concatenate([np.ravel(w) for w in snap.weights])
+        if len(w) == n:
             self._edges.set_weights(w)
+        # the view's antialiasing is the edges': off when very many, which cost too much
+        aa = self._edges.antialiased
+        if aa != bool(self.canvas.renderHints() & QPainter.RenderHint.Antialiasing):
+            self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+            self._nodes.smooth = aa
+        if snap is None:
+            return
         self._nodes.set_biases(np.concatenate([np.ravel(b) for b in snap.biases]))
         if self._hover is not None and self._hover[0] == "edge":
             self._mark(self._hover)
@@ -398,7 +415,7 @@ class NetworkView(QWidget):
             scene.removeItem(self._tiles.pop())
         for tile, col in zip(self._tiles, lay.columns, strict=True):
             tile.set_column(col)
-        self._tiles[0].show_rgba(feature_tiles(lay.columns[0], lay.enabled))
+        self._tiles[0].show_features(lay.enabled)
         self._show_parameters()
         self._show_grids()
         self._place_labels()
