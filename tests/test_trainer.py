@@ -195,7 +195,7 @@ def test_grids_in_float32_match_the_float64_network(activation, head):
     exact = t.network.activations(feature_matrix(x.reshape(-1, 2), FEATURES, ones=True))
     assert len(g.layers) == len(exact) + 1
     for grid, want in zip(g.layers[1:], exact, strict=True):
-        assert grid.dtype == np.float32 and not grid.flags.writeable
+        assert grid.dtype == np.float32 and grid.flags.c_contiguous and not grid.flags.writeable
         assert np.allclose(grid.reshape(len(want), -1), want, rtol=1e-5, atol=1e-5)
 
 

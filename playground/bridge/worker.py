@@ -19,7 +19,7 @@ from playground.core.config import next_seed
 from .mailbox import FRAME, Mailbox, Publisher, keep_untaken_grids
 
 TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
-SLICE_ABOVE = 4 * TIME_BOX  # epochs costlier than this train batch by batch
+SLICE_ABOVE = TIME_BOX  # epochs longer than a box train batch by batch, so it ends on time
 RATE_WINDOW = 0.5  # seconds over which epochs/s is measured
 
 

@@ -126,29 +126,25 @@ class Network:
         self.head.forward(z[last], ws.output)
         return ws.output
 
-    def activations_f32(self, x_aug: np.ndarray) -> list[np.ndarray]:
-        """Every layer's outputs, as `activations`, but computed in float32 into new arrays.
+    def activations_f32(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every layer's outputs, as `activations`, but for features `x` without
+        the ones column, computed in float32 into new contiguous arrays.
 
         For pictures (every neuron over a 100 x 100 grid, dozens of times a
         second while training): float32 is exact enough to see and halves the
         memory traffic; new arrays, so they can be handed on and never change.
         """
         act, last = self.activation, self._last
-        inp = np.asarray(x_aug, dtype=np.float32)
-        n = len(inp)
+        inp = np.asarray(x, dtype=np.float32)
         layers = []
         for i, p_t in enumerate(self._p_t):
-            z = inp.dot(p_t.astype(np.float32))
-            if i == last:
-                out = np.empty_like(z)
-                self.head.forward(z, out)
-                layers.append(out)
-            else:
-                a_aug = np.empty((n, z.shape[1] + 1), np.float32)
-                a_aug[:, -1] = 1.0
-                act.forward(z, a_aug[:, :-1])
-                layers.append(a_aug[:, :-1])
-                inp = a_aug
+            p32 = p_t.astype(np.float32)  # [W | b] transposed: the bias is its last row
+            z = inp.dot(p32[:-1])
+            z += p32[-1]
+            out = np.empty_like(z)
+            (self.head.forward if i == last else act.forward)(z, out)
+            layers.append(out)
+            inp = out
         return layers
 
     def backward(self, x_aug: np.ndarray, targets: np.ndarray) -> None:

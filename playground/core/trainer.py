@@ -36,7 +36,7 @@ class Trainer:
     def __init__(self, config: Config | None = None, dataset: Dataset | None = None) -> None:
         self.config = config if config is not None else Config()
         self.generation = 0
-        self._grid_inputs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._grid_inputs: dict[int, np.ndarray] = {}
         self._build(dataset)
 
     # --- building ------------------------------------------------------------
@@ -302,18 +302,17 @@ class Trainer:
         if not 2 <= resolution <= 400:
             raise ConfigError(f"grid resolution must be from 2 to 400 (got {resolution})")
         r = resolution
-        cached = self._grid_inputs.get(r)
-        if cached is None:
-            x = feature_matrix(grid_points(r), self.config.features, ones=True)
+        features = self._grid_inputs.get(r)
+        if features is None:
+            x = feature_matrix(grid_points(r), self.config.features)
             # the inputs' own layer never changes: every Grids shares one read-only copy
-            cached = (x.astype(np.float32), frozen(x[:, :-1].reshape(r, r, -1), np.float32))
-            self._grid_inputs = {r: cached}  # keep one: resolutions rarely change
-        x, features = cached
+            features = frozen(x, np.float32)
+            self._grid_inputs = {r: features}  # keep one: resolutions rarely change
         with np.errstate(all="ignore"):  # a nearly diverged network overflows float32
-            layers = [a.reshape(r, r, -1) for a in self.network.activations_f32(x)]
+            layers = [a.reshape(r, r, -1) for a in self.network.activations_f32(features)]
         for a in layers:  # new arrays nobody else holds: read-only, no copy needed
             a.flags.writeable = False
-        return Grids(r, (features, *layers))
+        return Grids(r, (features.reshape(r, r, -1), *layers))
 
     def snapshot(
         self, grid_resolution: int | None = None, history_limit: int | None = None
