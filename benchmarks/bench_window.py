@@ -1,6 +1,6 @@
 """How fast the window is, offscreen: refresh cost, frame rate, training speed, pause latency.
 
-    python benchmarks/bench_window.py [--seconds S]
+    python benchmarks/bench_window.py [--seconds S] [--rounds N]
 
 For TensorFlow Playground's largest network (6 hidden layers of 8, all seven of
 its features) and for 8 layers of 32 on 2,000 training points it prints:
@@ -9,7 +9,8 @@ its features) and for 8 layers of 32 on 2,000 training points it prints:
     median and 95th percentile over snapshots taken along a training run;
   - frames drawn per second while training at full speed;
   - epochs per second inside the running app next to the headless trainer on the
-    same setup, in the same process, and their ratio;
+    same setup, in the same process, and their ratio: N rounds of S seconds in
+    the app then S seconds headless, medians (and the spread of the ratios);
   - how long a pause takes to take effect (pause() to the worker's confirmation).
 Targets (issue 3): refresh < 8 ms median for 6x8, >= 30 fps, in-app >= 0.7x
 headless, pause within 50 ms.  The machine is shared: quote medians, compare ratios.
@@ -29,9 +30,12 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QGraphicsView
+from threadpoolctl import threadpool_info
 
 from playground import Config, Trainer
+from playground.app import make_application
 from playground.main_window import MainWindow
+from playground.views.canvas import python_painters
 
 TF_FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 SETUPS = {
@@ -105,8 +109,9 @@ def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[fl
     return update, with_paint
 
 
-def running_figures(window: MainWindow, seconds: float) -> tuple[float, float]:
-    """(frames drawn per second, epochs per second) while training at full speed."""
+def running_figures(window: MainWindow, seconds: float) -> tuple[float, float, float]:
+    """(frames drawn per second, epochs per second, share of a core the GUI
+    thread used) while training at full speed."""
     session = window.session
     session.set_speed(0)
     drawn = [0]
@@ -122,32 +127,47 @@ def running_figures(window: MainWindow, seconds: float) -> tuple[float, float]:
     session.play()
     pump(500)  # settle
     start_epoch, drawn[0] = window._last_snapshot.epoch, 0
-    start = time.perf_counter()
+    start, gui_start = time.perf_counter(), time.thread_time()
     pump(seconds * 1000)
     elapsed = time.perf_counter() - start
+    gui = (time.thread_time() - gui_start) / elapsed
     fps, epochs = drawn[0] / elapsed, (window._last_snapshot.epoch - start_epoch) / elapsed
     session.pause()
     pump_until(lambda: not session.is_running)
-    return fps, epochs
+    return fps, epochs, gui
 
 
 def pause_latencies(window: MainWindow, trials: int = 10) -> list[float]:
+    """Seconds from pause() to the worker's confirmation reaching the GUI thread.
+
+    The GUI waits in its event loop, as the running app does: polling in a
+    Python loop instead would contend for the GIL and slow the very worker
+    being measured."""
     session = window.session
     latencies = []
     for _ in range(trials):
         session.play()
         pump_until(lambda: session.is_running)
         pump(200)
+        loop = QEventLoop()
+        session.running_changed.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)  # a bound, should it never answer
+        start = time.perf_counter()
         session.pause()  # returns at once; the worker confirms with running_changed(False)
-        latencies.append(pump_until(lambda: not session.is_running))
+        loop.exec()
+        latencies.append(time.perf_counter() - start)
+        session.running_changed.disconnect(loop.quit)
+        if session.is_running:
+            raise TimeoutError("the window did not respond in time")
     return latencies
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="length of each timed run")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of each timed run")
+    parser.add_argument("--rounds", type=int, default=5, help="in-app / headless pairs to run")
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = make_application()  # as the app starts: one BLAS thread, the app's names
     rows = []
     for name, cfg in SETUPS.items():
         with tempfile.TemporaryDirectory() as folder:
@@ -159,25 +179,41 @@ def main() -> int:
             pump_until(lambda w=window: w._last_snapshot is not None)
             pump(300)  # exposed and laid out
             update, painted = refresh_costs(window, cfg)
-            fps, in_app = running_figures(window, args.seconds)
+            views = (window.network_view, window.output_view, window.loss_view)
+            painters = [
+                p for v in views for g in v.findChildren(QGraphicsView) for p in python_painters(g)
+            ]
+            # rounds of in-app then headless, so a noisy neighbour hits both alike
+            rounds = []
+            for _ in range(args.rounds):
+                fps, in_app, gui = running_figures(window, args.seconds)
+                rounds.append((fps, gui, in_app, headless_rate(cfg, args.seconds)))
             pauses = pause_latencies(window)
             window.close()
-        headless = headless_rate(cfg, args.seconds)
-        rows.append((name, update, painted, fps, in_app, headless, pauses))
+        rows.append((name, update, painted, painters, rounds, pauses))
     app.processEvents()
 
-    print(f"Python {sys.version.split()[0]}, Qt platform {os.environ['QT_QPA_PLATFORM']}")
-    for name, update, painted, fps, in_app, headless, pauses in rows:
+    blas = threadpool_info()
+    threads = ", ".join(f"{b['internal_api']} {b['num_threads']}" for b in blas) or "none found"
+    print(f"Python {sys.version.split()[0]}, Qt platform {os.environ['QT_QPA_PLATFORM']}, "
+          f"BLAS threads: {threads} (as the app; headless measured the same)")  # fmt: skip
+    for name, update, painted, painters, rounds, pauses in rows:
         ms = [1e3 * v for v in update]
         pms = [1e3 * v for v in painted]
+        fps, gui, in_app, headless = (statistics.median(c) for c in zip(*rounds, strict=True))
+        ratios = [r[2] / r[3] for r in rounds]
         print(f"\n{name}")
         print(f"  refresh, views updated     median {statistics.median(ms):6.2f} ms   "
               f"p95 {percentile(ms, 0.95):6.2f} ms")  # fmt: skip
         print(f"  refresh, updated + painted median {statistics.median(pms):6.2f} ms   "
               f"p95 {percentile(pms, 0.95):6.2f} ms")  # fmt: skip
-        print(f"  frames per second while training  {fps:6.1f}")
+        # Python painting code holds the GIL while Qt paints: the trainer waits
+        print(f"  Python code in the views' painting: {', '.join(painters) or 'none'}")
+        print(f"  frames per second while training  {fps:6.1f}   "
+              f"(GUI thread busy {100 * gui:.0f} % of a core)")  # fmt: skip
         print(f"  epochs/s in the app {in_app:8.1f}   headless {headless:8.1f}   "
-              f"ratio {in_app / headless:5.2f}")  # fmt: skip
+              f"ratio {statistics.median(ratios):5.2f} "
+              f"(median of {len(ratios)}; {min(ratios):.2f} to {max(ratios):.2f})")  # fmt: skip
         lat = [1e3 * v for v in pauses]
         print(f"  pause takes effect   median {statistics.median(lat):6.1f} ms   "
               f"max {max(lat):6.1f} ms")  # fmt: skip

@@ -12,8 +12,10 @@ def make_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from .assets import resource_path
+    from .blas import use_one_blas_thread
     from .settings import APPLICATION, ORGANIZATION
 
+    use_one_blas_thread()  # OpenBLAS's idle threads would spin on the cores we train and paint on
     app = QApplication.instance() or _application_class()([sys.argv[0], *(argv or [])])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)

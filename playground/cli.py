@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .blas import use_one_blas_thread
 from .core import config as C
 from .core.config import Config, ConfigError
 
@@ -418,6 +419,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    use_one_blas_thread()  # tiny matrices: extra BLAS threads only spin
     if len(argv) == 1 and _looks_like_a_file(argv[0]):
         from .app import run_app  # `neural-playground FILE`: open the window with it
 
