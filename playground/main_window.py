@@ -45,10 +45,11 @@ from .views.output_view import OutputView
 from .views.thumbnails import dataset_icon
 
 FRAME_MS = 16  # the GUI draws at most ~60 times a second when idle (hover, edits)
-# While training, both threads share one interpreter lock and every frame the
-# window paints is time the trainer waits: 40 frames a second is smooth and
-# leaves the trainer more of the interpreter (see benchmarks/bench_window.py).
-TRAINING_FRAME_MS = 25
+# While training, both threads share one interpreter lock: Qt paints without it,
+# but each frame's update runs Python (~1-3 ms) while the trainer waits.  Measured
+# with benchmarks/bench_window.py: 33 frames a second keeps in-app training at
+# ~0.8x headless; 40 a second costs it ~0.1 more.
+TRAINING_FRAME_MS = 30
 NEW_LAYER_NEURONS = 2  # as TensorFlow Playground
 
 

@@ -79,7 +79,7 @@ class Publisher:
     """Puts a trainer's snapshots into a mailbox, paced so pictures never starve training.
 
     While training runs, a picture is due only once the reader has taken the
-    last one: the window draws 40 frames a second while training, so pictures
+    last one: the window draws ~33 frames a second while training, so pictures
     made faster than that (grids and all) would be thrown away unseen.
 
     Grids cost far more than the rest (a 100x100 grid through 8 layers of 32
