@@ -19,11 +19,9 @@ from playground.views.loss_view import (
     format_accuracy,
     format_epoch,
     format_loss,
-    format_tick,
-    linear_ticks,
-    log_ticks,
 )
 from playground.views.output_view import HEATMAP_ALPHA, HEATMAP_LUT, OutputView
+from playground.views.plot_axes import format_tick, linear_ticks, log_ticks, nice_ceiling
 from playground.views.thumbnails import dataset_icon, dataset_pixmap
 
 R = 100
@@ -637,8 +635,6 @@ def test_curves_are_throttled_but_catch_up(loss_view, qtbot):
 
 
 def test_loss_view_range_holds_the_data_and_grows_in_steps(loss_view):
-    from playground.views.loss_view import nice_ceiling
-
     assert [nice_ceiling(v) for v in (0.43, 1.0, 101, 151, 9000)] == [0.5, 1.0, 120, 200, 10_000]
     base = Trainer(Config()).snapshot()
     train = list(np.linspace(0.7, 0.1, 412))

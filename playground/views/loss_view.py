@@ -1,7 +1,8 @@
 """The loss plot: train and test loss per epoch, with big read-outs above it.
 
 The plot is drawn with Qt's own graphics items on a `PixelCanvas`: the curves
-are `QGraphicsPathItem`s in pixel coordinates, the axes lines and text items.
+are `QGraphicsPathItem`s in pixel coordinates, the axes lines and text items
+(plot_axes.py builds those, and holds the tick maths).
 So Qt paints it without calling Python, and the trainer thread keeps the GIL
 meanwhile (see canvas.py for why).  Python runs only to rebuild a curve's path,
 at most every curve_interval_ms, from cleaned (finite) and min/max-decimated
@@ -16,8 +17,8 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QGraphicsSimpleTextItem, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # only for arrayToQPath; after PySide6, so that it takes that binding
@@ -25,15 +26,14 @@ import pyqtgraph as pg  # only for arrayToQPath; after PySide6, so that it takes
 from playground.core.snapshot import History, Snapshot
 
 from .canvas import PixelCanvas
+from .plot_axes import Y_AXIS_WIDTH, PlotAxes, nice_ceiling
 
 TEST_COLOR = "#202124"  # as TF: test loss dark, training loss grey
 TRAIN_COLOR = "#8d949a"
 CAPTION_COLOR = "#5f6368"
 MAX_CURVE_POINTS = 2000
 AXIS_COLOR = "#b0b4b8"
-_Y_AXIS = 44  # px: the y axis's width, fixed so the plot does not shift as labels change
 _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end labels
-_TICK = 5  # px, outward
 
 
 # --- numbers as people read them ------------------------------------------------
@@ -59,17 +59,6 @@ def format_accuracy(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     return f"{100.0 * value:.1f} %"
-
-
-_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest of ..., 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, ... that is >= value."""
-    if not value > 0 or not math.isfinite(value):
-        return 1.0
-    decade = 10.0 ** math.floor(math.log10(value))
-    return next(m * decade for m in _NICE_STEPS if m * decade >= value * (1 - 1e-12))
 
 
 def format_epoch(epoch: int) -> str:
@@ -112,59 +101,6 @@ def decimate(
         picks.append([full * size + tail.argmin(), full * size + tail.argmax()])
     index = np.unique(np.concatenate(picks))
     return x[index], y[index]
-
-
-# --- axes ---------------------------------------------------------------------------
-
-
-def linear_ticks(lo: float, hi: float, length: float, min_gap: float) -> tuple[list[float], float]:
-    """Ticks on [lo, hi] at a nice 1, 2 or 5 step, at least min_gap px apart on an
-    axis `length` px long: the finest step giving at most 6, or 7 if the next gives
-    fewer than 4.  Returns (values, step)."""
-    span = hi - lo
-    if not (span > 0 and math.isfinite(span)):
-        return [lo], 1.0
-    fits = []  # (step, first, last), finest first
-    decade = math.floor(math.log10(span))
-    for step in (m * 10.0**p for p in range(decade - 1, decade + 2) for m in (1, 2, 5)):
-        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-        if last - first < 7 and step / span * length >= min_gap:
-            fits.append((step, first, last))
-    for i, (step, first, last) in enumerate(fits):
-        if last - first <= 5:
-            if last - first < 3 and i > 0:
-                step, first, last = fits[i - 1]
-            return [k * step for k in range(first, last + 1)], step
-    return [lo, hi], span
-
-
-def log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
-    """(major, minor) ticks, in log10 units, on [lo, hi]: decades, and 2 and 5 between
-    them (finer still) while there are too few."""
-    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-        return [], []
-    decades = range(math.floor(lo), math.ceil(hi) + 1)
-    major = [float(d) for d in decades if lo <= d <= hi]
-    minor: list[float] = []
-    for steps in ((2, 5), (1.5, 2, 3, 4, 5, 7)):  # finer while there are too few ticks
-        if hi - lo > 3 or len(major) + len(minor) >= 3:
-            break
-        minor = [v for d in decades for m in steps if lo <= (v := d + math.log10(m)) <= hi]
-    return major, minor
-
-
-def format_tick(value: float, step: float) -> str:
-    """A linear tick label: as many decimals as the step needs; big epochs in k and M."""
-    size = abs(value)
-    if size < 1e-9 * step:
-        return "0"
-    if size >= 1e6 and step >= 1e5:
-        return f"{value / 1e6:g}M"
-    if size >= 1e4 and step >= 1e3:
-        return f"{value / 1e3:g}k"
-    if size < 1e-3:
-        return f"{value:g}"
-    return f"{value:.{max(0, math.ceil(-math.log10(step)))}f}"
 
 
 # --- the widget ---------------------------------------------------------------------
@@ -269,13 +205,7 @@ class LossView(QWidget):
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing)  # the curves
         scene = self.canvas.scene()
-        self._tick_font = _font(0.9)
-        metrics = QFontMetricsF(self._tick_font)
-        self._text_height = metrics.height()
-        self._axes = scene.addPath(QPainterPath(), _pen(AXIS_COLOR, 1))
-        self._caption = scene.addSimpleText("epoch", self._tick_font)
-        self._caption.setBrush(QColor(CAPTION_COLOR))
-        self._tick_labels: list[QGraphicsSimpleTextItem] = []
+        self._axes = PlotAxes(self.canvas, _font(0.9), _pen(AXIS_COLOR, 1), CAPTION_COLOR, "epoch")
         # train first, so the test curve is drawn on top
         self._curves = {
             name: scene.addPath(QPainterPath(), _pen(color, 2))
@@ -285,7 +215,6 @@ class LossView(QWidget):
         self._plot = QRectF(0, 0, 1, 1)  # the plotting area, canvas px
         # ranges are set by hand in steps (see _fit_range); None: no data yet
         self._range: tuple | None = None
-        self._axes_key: tuple | None = None  # what the axes were last drawn for
         self.canvas.resized.connect(self._on_resize)
 
         layout = QVBoxLayout(self)
@@ -361,12 +290,7 @@ class LossView(QWidget):
     def tick_labels(self) -> dict[str, list[tuple[str, float]]]:
         """{"x": ..., "y": ...}: each axis label and where its centre sits along the
         axis, in canvas pixels."""
-        out: dict[str, list[tuple[str, float]]] = {"x": [], "y": []}
-        for label in self._tick_labels:
-            centre = label.sceneBoundingRect().center()
-            axis = label.data(0)
-            out[axis].append((label.text(), centre.x() if axis == "x" else centre.y()))
-        return out
+        return self._axes.tick_labels()
 
     # --- drawing -------------------------------------------------------------------
 
@@ -421,71 +345,16 @@ class LossView(QWidget):
         self._range = (x_range, y_range)
 
     def _draw_axes(self) -> None:
-        """Axis lines, ticks and labels for the current range and size (only when
-        one of them changed)."""
-        key = (self.view_range(), self._log, self._plot.getRect())
-        if key == self._axes_key:
-            return
-        self._axes_key = key
-        (x0, x1), (y0, y1) = self.view_range()
-        r, th = self._plot, self._text_height
-        scene = self.canvas.scene()
-        for label in self._tick_labels:
-            scene.removeItem(label)
-        self._tick_labels = []
-        left, bottom = r.left() - 0.5, r.bottom() + 0.5  # on the pixels just outside
-        path = QPainterPath()
-        path.moveTo(left, r.top())
-        path.lineTo(left, bottom)
-        path.lineTo(r.right(), bottom)
-        # y: decades (then 2 and 5...) on a log scale, else a 1/2/5 step; majors first,
-        # so a minor label gives way where it would overlap one
-        if self._log:
-            major, minor = log_ticks(y0, y1)
-            y_ticks = [(v, f"{10.0**v:.3g}") for v in major + minor]
-        else:
-            values, step = linear_ticks(y0, y1, r.height(), th + 6)
-            y_ticks = [(v, format_tick(v, step)) for v in values]
-        taken: list[float] = []
-        for v, text in y_ticks:
-            y = math.floor(r.bottom() - (v - y0) / (y1 - y0) * r.height()) + 0.5
-            path.moveTo(left, y)
-            path.lineTo(left - _TICK, y)
-            if all(abs(y - c) >= th + 1 for c in taken):
-                taken.append(y)
-                self._label(text, "y", left - _TICK - 3, y, align_right=True)
-        # x: epochs; labels as wide as the widest apart
-        widths = QFontMetricsF(self._tick_font).horizontalAdvance(format_tick(x1, x1))
-        values, step = linear_ticks(x0, x1, r.width(), widths + 14)
-        for v in values:
-            x = math.floor(r.left() + (v - x0) / (x1 - x0) * r.width()) + 0.5
-            path.moveTo(x, bottom)
-            path.lineTo(x, bottom + _TICK)
-            self._label(format_tick(v, step), "x", x, bottom + _TICK + 2)
-        self._axes.setPath(path)
-        caption = self._caption.boundingRect()
-        self._caption.setPos(r.center().x() - caption.width() / 2, bottom + _TICK + 3 + th)
-
-    def _label(self, text: str, axis: str, x: float, y: float, align_right=False) -> None:
-        """A tick label: right of x and centred on y (y axis) or centred under x (x
-        axis), kept inside the canvas."""
-        item = self.canvas.scene().addSimpleText(text, self._tick_font)
-        item.setBrush(QColor(CAPTION_COLOR))
-        item.setData(0, axis)
-        box = item.boundingRect()
-        if align_right:
-            item.setPos(max(0.0, x - box.width()), y - box.height() / 2)
-        else:
-            right = self.canvas.sceneRect().right()
-            item.setPos(max(0.0, min(x - box.width() / 2, right - box.width())), y)
-        self._tick_labels.append(item)
+        """The axes for the current range, scale and size (redrawn only on a change)."""
+        x_range, y_range = self.view_range()
+        self._axes.draw(self._plot, x_range, y_range, self._log)
 
     def _on_resize(self) -> None:
         # the plotting area: a fixed-width y axis (so the plot does not shift as its
         # labels change), room for the x labels and caption, margins for end labels
         size = self.canvas.viewport().size()
-        left = _MARGINS[0] + _Y_AXIS
-        bottom_axis = _TICK + 5 + 2 * self._text_height
+        left = _MARGINS[0] + Y_AXIS_WIDTH
+        bottom_axis = self._axes.x_axis_height
         width = size.width() - left - _MARGINS[2]
         height = size.height() - _MARGINS[1] - _MARGINS[3] - bottom_axis
         self._plot = QRectF(left, _MARGINS[1], max(1, width), max(1, round(height)))

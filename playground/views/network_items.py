@@ -13,7 +13,9 @@ runs when a snapshot changes the items, and touches only what changed.
 - `NodeLayer`: node frames (a pixmap per column), bias squares (a rect item
   each), the hovered node's ring and the hovered edge's highlight.
 - `Callout`: the hover read-out card inside the scene (offscreen Qt has no tooltips).
-- `ValueEditor`: the little popup that edits a weight or a bias in place.
+
+The popup that edits a weight or a bias in place is a widget, not an item: it
+lives in value_editor.py.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import math
 import sys
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -37,7 +39,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QGraphicsItem,
     QGraphicsItemGroup,
     QGraphicsLineItem,
@@ -45,10 +46,6 @@ from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
 )
 
 # isort: split
@@ -528,79 +525,3 @@ class Callout(QGraphicsPathItem):
             path.addRoundedRect(size, 6, 6)
             self.setPath(path)
             self._shadow.setPath(path)
-
-
-# --- editing ------------------------------------------------------------------------
-
-
-class _ValueLine(QLineEdit):
-    escaped = Signal()
-
-    def keyPressEvent(self, ev) -> None:
-        if ev.key() == Qt.Key.Key_Escape:
-            self.escaped.emit()
-            ev.accept()
-            return
-        super().keyPressEvent(ev)
-
-
-class ValueEditor(QFrame):
-    """A small popup over the view to type a number.  Enter emits `accepted`
-    (nothing if the text is unchanged), Escape `cancelled`; text that is not a
-    finite number is marked red and the popup stays open."""
-
-    accepted = Signal(float)
-    cancelled = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("nvEditor")
-        self.label = QLabel(self)
-        self.label.setFont(font(11))
-        self.line = _ValueLine(self)
-        self.line.setFont(font(13))
-        self.line.setFixedWidth(120)
-        self.line.returnPressed.connect(self._commit)
-        self.line.escaped.connect(self.cancelled.emit)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(8, 6, 8, 8)
-        box.setSpacing(4)
-        box.addWidget(self.label)
-        box.addWidget(self.line)
-        self._start = ""
-        self.hide()
-
-    def open(self, title: str, value: float, pos: QPointF) -> None:
-        """Show next to `pos` (parent px) with `value` selected, ready to type over."""
-        self._start = f"{value:.6g}"
-        self.label.setText(title + "   (Enter applies, Esc cancels)")
-        self.line.setText(self._start)
-        self._mark(False)
-        self.adjustSize()
-        parent = self.parentWidget()
-        x = min(max(4, pos.x() + 10), parent.width() - self.width() - 4)
-        y = min(max(4, pos.y() + 10), parent.height() - self.height() - 4)
-        self.move(int(x), int(y))
-        self.show()
-        self.raise_()
-        self.line.selectAll()
-        self.line.setFocus()
-
-    def _mark(self, invalid: bool) -> None:
-        self.line.setProperty("invalid", invalid)
-        self.line.style().polish(self.line)
-
-    def _commit(self) -> None:
-        text = self.line.text().strip().replace("−", "-").replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            self._mark(True)
-            return
-        self.hide()
-        if text != self._start:
-            self.accepted.emit(value)
-        else:
-            self.cancelled.emit()

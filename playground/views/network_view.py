@@ -51,7 +51,6 @@ from .network_items import (
     EdgeLayer,
     NodeLayer,
     TileColumn,
-    ValueEditor,
     font,
 )
 from .network_layout import (
@@ -69,6 +68,7 @@ from .network_layout import (
     hit_node,
     hover_lines,
 )
+from .value_editor import ValueEditor
 
 _STYLE = f"""
 QToolButton#nvButton {{

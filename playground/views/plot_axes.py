@@ -1,0 +1,196 @@
+"""Axes for a plot on a `PixelCanvas`: the tick maths and the native items that draw them.
+
+Kept apart from loss_view.py, which owns the curves, the read-outs and the
+layout: what lies here only turns a range and a plotting area into nice tick
+values, their labels, and Qt's own items (a path for the lines and ticks, a
+simple text item per label and the caption), so it paints without Python too.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QGraphicsView
+
+Y_AXIS_WIDTH = 44  # px: fixed, so the plot does not shift as the labels change
+TICK = 5  # px, outward
+
+# --- nice numbers -------------------------------------------------------------------
+
+_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of ..., 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, ... that is >= value."""
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    decade = 10.0 ** math.floor(math.log10(value))
+    return next(m * decade for m in _NICE_STEPS if m * decade >= value * (1 - 1e-12))
+
+
+def linear_ticks(lo: float, hi: float, length: float, min_gap: float) -> tuple[list[float], float]:
+    """Ticks on [lo, hi] at a nice 1, 2 or 5 step, at least min_gap px apart on an
+    axis `length` px long: the finest step giving at most 6, or 7 if the next gives
+    fewer than 4.  Returns (values, step)."""
+    span = hi - lo
+    if not (span > 0 and math.isfinite(span)):
+        return [lo], 1.0
+    fits = []  # (step, first, last), finest first
+    decade = math.floor(math.log10(span))
+    for step in (m * 10.0**p for p in range(decade - 1, decade + 2) for m in (1, 2, 5)):
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first < 7 and step / span * length >= min_gap:
+            fits.append((step, first, last))
+    for i, (step, first, last) in enumerate(fits):
+        if last - first <= 5:
+            if last - first < 3 and i > 0:
+                step, first, last = fits[i - 1]
+            return [k * step for k in range(first, last + 1)], step
+    return [lo, hi], span
+
+
+def log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
+    """(major, minor) ticks, in log10 units, on [lo, hi]: decades, and 2 and 5 between
+    them (finer still) while there are too few."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [], []
+    decades = range(math.floor(lo), math.ceil(hi) + 1)
+    major = [float(d) for d in decades if lo <= d <= hi]
+    minor: list[float] = []
+    for steps in ((2, 5), (1.5, 2, 3, 4, 5, 7)):  # finer while there are too few ticks
+        if hi - lo > 3 or len(major) + len(minor) >= 3:
+            break
+        minor = [v for d in decades for m in steps if lo <= (v := d + math.log10(m)) <= hi]
+    return major, minor
+
+
+def format_tick(value: float, step: float) -> str:
+    """A linear tick label: as many decimals as the step needs; big epochs in k and M."""
+    size = abs(value)
+    if size < 1e-9 * step:
+        return "0"
+    if size >= 1e6 and step >= 1e5:
+        return f"{value / 1e6:g}M"
+    if size >= 1e4 and step >= 1e3:
+        return f"{value / 1e3:g}k"
+    if size < 1e-3:
+        return f"{value:g}"
+    return f"{value:.{max(0, math.ceil(-math.log10(step)))}f}"
+
+
+# --- the items ----------------------------------------------------------------------
+
+
+class PlotAxes:
+    """A left and a bottom axis, drawn along a plotting area in `canvas`'s scene:
+    one path item for the lines and ticks, a text item per tick label, and a
+    caption under the x axis.  `draw` rebuilds them only when the range, the
+    scale or the area changed."""
+
+    def __init__(
+        self, canvas: QGraphicsView, font: QFont, pen: QPen, text_color: str, caption: str
+    ) -> None:
+        self._canvas = canvas
+        self._font = font
+        self._text_color = QColor(text_color)
+        self.text_height = QFontMetricsF(font).height()
+        scene = canvas.scene()
+        self._path = scene.addPath(QPainterPath(), pen)
+        self._caption = scene.addSimpleText(caption, font)
+        self._caption.setBrush(self._text_color)
+        self._labels: list[QGraphicsSimpleTextItem] = []
+        self._key: tuple | None = None  # what the axes were last drawn for
+
+    @property
+    def x_axis_height(self) -> float:
+        """Px the x axis takes under the plot: its ticks, labels and caption."""
+        return TICK + 5 + 2 * self.text_height
+
+    def tick_labels(self) -> dict[str, list[tuple[str, float]]]:
+        """{"x": ..., "y": ...}: each axis label and where its centre sits along the
+        axis, in canvas pixels."""
+        out: dict[str, list[tuple[str, float]]] = {"x": [], "y": []}
+        for label in self._labels:
+            centre = label.sceneBoundingRect().center()
+            axis = label.data(0)
+            out[axis].append((label.text(), centre.x() if axis == "x" else centre.y()))
+        return out
+
+    def draw(
+        self,
+        plot: QRectF,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        log: bool,
+    ) -> None:
+        """Axis lines, ticks and labels along `plot` (canvas px) for the ranges; `y_range`
+        in log10 units if `log` (only when one of them changed)."""
+        key = ((x_range, y_range), log, plot.getRect())
+        if key == self._key:
+            return
+        self._key = key
+        (x0, x1), (y0, y1) = x_range, y_range
+        r, th = plot, self.text_height
+        scene = self._canvas.scene()
+        for label in self._labels:
+            scene.removeItem(label)
+        self._labels = []
+        left, bottom = r.left() - 0.5, r.bottom() + 0.5  # on the pixels just outside
+        path = QPainterPath()
+        path.moveTo(left, r.top())
+        path.lineTo(left, bottom)
+        path.lineTo(r.right(), bottom)
+        # y: decades (then 2 and 5...) on a log scale, else a 1/2/5 step; majors first,
+        # so a minor label gives way where it would overlap one
+        if log:
+            major, minor = log_ticks(y0, y1)
+            y_ticks = [(v, f"{10.0**v:.3g}") for v in major + minor]
+        else:
+            values, step = linear_ticks(y0, y1, r.height(), th + 6)
+            y_ticks = [(v, format_tick(v, step)) for v in values]
+        taken: list[float] = []
+        for v, text in y_ticks:
+            y = math.floor(r.bottom() - (v - y0) / (y1 - y0) * r.height()) + 0.5
+            path.moveTo(left, y)
+            path.lineTo(left - TICK, y)
+            if all(abs(y - c) >= th + 1 for c in taken):
+                taken.append(y)
+                self._label(text, "y", left - TICK - 3, y, align_right=True)
+        # x: epochs; labels as wide as the widest apart
+        widths = QFontMetricsF(self._font).horizontalAdvance(format_tick(x1, x1))
+        values, step = linear_ticks(x0, x1, r.width(), widths + 14)
+        for v in values:
+            x = math.floor(r.left() + (v - x0) / (x1 - x0) * r.width()) + 0.5
+            path.moveTo(x, bottom)
+            path.lineTo(x, bottom + TICK)
+            self._label(format_tick(v, step), "x", x, bottom + TICK + 2)
+        self._path.setPath(path)
+        caption = self._caption.boundingRect()
+        self._caption.setPos(r.center().x() - caption.width() / 2, bottom + TICK + 3 + th)
+
+    def _label(self, text: str, axis: str, x: float, y: float, align_right=False) -> None:
+        """A tick label: ending at x and centred on y (y axis) or centred under x (x
+        axis), kept inside the canvas."""
+        item = self._canvas.scene().addSimpleText(text, self._font)
+        item.setBrush(self._text_color)
+        item.setData(0, axis)
+        box = item.boundingRect()
+        if align_right:
+            item.setPos(max(0.0, x - box.width()), y - box.height() / 2)
+        else:
+            right = self._canvas.sceneRect().right()
+            item.setPos(max(0.0, min(x - box.width() / 2, right - box.width())), y)
+        self._labels.append(item)
+
+
+__all__ = [
+    "TICK",
+    "Y_AXIS_WIDTH",
+    "PlotAxes",
+    "format_tick",
+    "linear_ticks",
+    "log_ticks",
+    "nice_ceiling",
+]
