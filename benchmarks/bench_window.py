@@ -40,6 +40,9 @@ from playground.views.canvas import python_painters
 TF_FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 SETUPS = {
     "6x8 tanh, 7 features, b10": Config(hidden=(8,) * 6, features=TF_FEATURES),
+    "6x8 swish, 7 features, b10": Config(
+        hidden=(8,) * 6, features=TF_FEATURES, activation="swish"
+    ),  # the sigmoid family: its pictures once cost 6x tanh's
     "8x32 relu, 2000 points, b32": Config(
         hidden=(32,) * 8,
         points=4000,

@@ -199,6 +199,20 @@ def test_grids_in_float32_match_the_float64_network(activation, head):
         assert np.allclose(grid.reshape(len(want), -1), want, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("activation", ["swish", "gelu", "relu"])
+def test_grids_of_huge_weights_show_inf_not_holes(activation):
+    # float32 sums overflow into inf - inf = NaN where float64 stays finite
+    t = Trainer(Config(activation=activation, hidden=(8, 8), features=FEATURES))
+    rng = np.random.default_rng(0)
+    t.network.params[:] = rng.choice([-1e20, 1e20], size=t.network.params.shape)
+    g = t.grids(10)
+    x = np.stack(np.meshgrid(-5.4 + 1.2 * np.arange(10), -5.4 + 1.2 * np.arange(10)), -1)
+    exact = t.network.activations(feature_matrix(x.reshape(-1, 2), FEATURES, ones=True))
+    for grid, want in zip(g.layers[1:], exact, strict=True):
+        assert np.array_equal(np.isnan(grid.reshape(len(want), -1)), np.isnan(want))
+    assert not np.isnan(g.output).all()
+
+
 def test_snapshot_is_an_immutable_copy():
     t = Trainer()
     snap = t.snapshot(grid_resolution=10)

@@ -28,6 +28,10 @@ class Head:
         """out = output activation of the logits z (n, k)."""
         raise NotImplementedError
 
+    def picture(self, z: np.ndarray, out: np.ndarray) -> None:
+        """forward, for float32 pictures (see activations.Activation.picture)."""
+        self.forward(z, out)
+
     def loss(self, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> float:
         """Mean data loss of a batch, from logits z, outputs o and targets t."""
         raise NotImplementedError
@@ -77,6 +81,9 @@ class BinaryCrossEntropy(Head):
 
     def forward(self, z, out):
         SIGMOID.forward(z, out)
+
+    def picture(self, z, out):
+        SIGMOID.picture(z, out)
 
     def loss(self, z, o, t):
         return float(np.mean(np.logaddexp(0.0, z) - t * z))

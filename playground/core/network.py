@@ -142,7 +142,7 @@ class Network:
             z = inp.dot(p32[:-1])
             z += p32[-1]
             out = np.empty_like(z)
-            (self.head.forward if i == last else act.forward)(z, out)
+            (self.head.picture if i == last else act.picture)(z, out)
             layers.append(out)
             inp = out
         return layers
