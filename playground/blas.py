@@ -13,6 +13,7 @@ from __future__ import annotations
 
 def use_one_blas_thread() -> None:
     """Limit NumPy's BLAS to one thread (process-wide, from now on)."""
+    import numpy  # noqa: F401  (threadpoolctl limits only libraries already loaded)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")

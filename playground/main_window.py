@@ -75,13 +75,19 @@ class MainWindow(QMainWindow):
         self._last_grids = None  # snapshots may come without grids: the newest ones seen
         self.setAcceptDrops(True)  # drop an experiment or a parameter file to open it
 
-        self._build_views()
-        self._build_panels()
-        self._build_menus()
-        self._build_shortcuts()
-        self._connect()
-        self._sync_panels()
-        self._restore_layout()
+        try:
+            self._build_views()
+            self._build_panels()
+            self._build_menus()
+            self._build_shortcuts()
+            self._connect()
+            self._sync_panels()
+            self._restore_layout()
+        except BaseException:
+            # the trainer thread is already running: end it, or Qt aborts the
+            # process ("QThread: Destroyed while thread is still running")
+            self.session.shutdown()
+            raise
 
         self._frame_timer = QTimer(self)
         self._frame_timer.setInterval(FRAME_MS)

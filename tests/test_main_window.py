@@ -205,3 +205,23 @@ def test_big_networks_get_coarser_pictures(qtbot, window):
     window.apply_changes({"hidden": (32,) * 8})
     snap = _wait_for(qtbot, window, lambda s: s.config.hidden == (32,) * 8 and s.grids is not None)
     assert snap.grids.resolution == 64
+
+
+def test_a_window_that_fails_to_build_stops_its_trainer_thread(qtbot, monkeypatch):
+    from playground import main_window
+
+    ended = []
+    real_shutdown = main_window.TrainingSession.shutdown
+
+    def recording_shutdown(self):
+        real_shutdown(self)
+        ended.append(self.worker_thread.isFinished())
+
+    def broken(self):
+        raise RuntimeError("a view could not be built")
+
+    monkeypatch.setattr(main_window.TrainingSession, "shutdown", recording_shutdown)
+    monkeypatch.setattr(main_window.MainWindow, "_build_panels", broken)
+    with pytest.raises(RuntimeError, match="could not be built"):
+        main_window.MainWindow()
+    assert ended and ended[0]  # the thread ended before the error went on

@@ -21,7 +21,7 @@ from playground.views.loss_view import (
     format_loss,
 )
 from playground.views.output_view import HEATMAP_ALPHA, HEATMAP_LUT, OutputView
-from playground.views.plot_axes import format_tick, linear_ticks, log_ticks, nice_ceiling
+from playground.views.plot_axes import format_ticks, linear_ticks, log_ticks, nice_ceiling
 from playground.views.thumbnails import dataset_icon, dataset_pixmap
 
 R = 100
@@ -344,6 +344,18 @@ def test_points_follow_a_resize(view, qtbot):
     assert np.allclose(rgb(image, *view.to_pixels(ds.x_train[i])[0]), fill, atol=3)
 
 
+def test_points_are_drawn_again_for_a_screen_of_another_scale(view, qtbot, monkeypatch):
+    _, snap = x2_snapshot()
+    view.set_snapshot(snap)
+    shown(view, qtbot)
+    before = view._point_items[False].pixmap()
+    monkeypatch.setattr(view.canvas, "devicePixelRatioF", lambda: 2.0)  # moved to a 200 % screen
+    view.set_snapshot(snap)  # the same data: only the scale changed
+    after = view._point_items[False].pixmap()
+    assert after.devicePixelRatio() == 2.0
+    assert after.width() == 2 * before.width() // round(before.devicePixelRatio())
+
+
 # --- axes, layout, and painting without Python -----------------------------------------
 
 
@@ -582,9 +594,16 @@ def test_tick_choices():
     assert major == [-1.0, 0.0] and np.allclose(10 ** np.array(minor), [0.2, 0.5, 2.0])
     major, minor = log_ticks(-0.5, 0.0)  # half a decade: finer still
     assert major == [0.0] and np.allclose(10 ** np.array(minor), [0.4, 0.5, 0.7])
-    texts = [format_tick(v, s) for v, s in ((0, 0.2), (0.4, 0.2), (0.05, 0.05), (300, 100))]
-    assert texts == ["0", "0.4", "0.05", "300"]
-    assert [format_tick(v, s) for v, s in ((150_000, 50_000), (2e6, 5e5))] == ["150k", "2M"]
+    assert format_ticks([0, 0.2, 0.4], 0.2) == ["0", "0.2", "0.4"]
+    assert format_ticks([0, 0.05, 0.1], 0.05) == ["0", "0.05", "0.10"]
+    assert format_ticks([0, 300, 600], 300) == ["0", "300", "600"]
+    # one format per axis: epochs in k (or M) once the largest tick is big
+    assert format_ticks([0, 2000, 4000, 6000, 8000, 10000], 2000, suffixes=True) == [
+        "0", "2k", "4k", "6k", "8k", "10k"
+    ]  # fmt: skip
+    assert format_ticks([0, 1e6, 2e6], 1e6, suffixes=True) == ["0", "1M", "2M"]
+    assert format_ticks([0, 2000, 4000], 2000) == ["0", "2000", "4000"]  # a loss: no suffix
+    assert format_ticks([0, 1e296, 2e296], 1e296) == ["0", "1e+296", "2e+296"]
 
 
 def test_readouts(loss_view):

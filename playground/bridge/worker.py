@@ -225,7 +225,7 @@ class TrainerWorker(QObject):
         stop = self._stop_at if self._stop_at > trainer.epoch else 0
         if stop:
             allowed = min(allowed, stop - trainer.epoch)
-        # end the box early if the next snapshot falls due in it: a steady 60 pictures/s
+        # end the box early if the next snapshot falls due in it, so pictures come on time
         due = self._publisher.next_due()
         deadline = start + TIME_BOX if due <= start else min(start + TIME_BOX, due)
         try:

@@ -373,14 +373,13 @@ def _pool(parent: QGraphicsItem, items: list, n: int, make) -> list:
 
 class NodeLayer(_Layer):
     """Frames around the tiles, the bias squares, the hovered node's ring and the
-    hovered edge's highlight.  Frames and bias outlines never change between
-    layouts: they are pixmaps (per column), drawn once; a bias fill is a rect item."""
+    hovered edge's highlight.  Frames never change between layouts: they are
+    pixmaps (per column), drawn once; a bias square is a rect item."""
 
     def __init__(self) -> None:
         super().__init__(2)
         self._frames: list[QGraphicsPixmapItem] = []  # per column
-        self._bias_items: list[QGraphicsRectItem] = []  # the fills, one per shown bias
-        self._outlines: list[QGraphicsPixmapItem] = []  # per column with biases, over the fills
+        self._bias_items: list[QGraphicsRectItem] = []  # one per shown bias
         self._bias_shown = np.zeros(0, np.intp)
         self._bias_index = np.zeros(0, np.intp)  # the LUT entry each square shows
         self.bias_rgba = np.zeros((0, 4), np.uint8)
@@ -404,22 +403,18 @@ class NodeLayer(_Layer):
             lit = [r for r, o in zip(rects, on, strict=True) if o]
             off = [r for r, o in zip(rects, on, strict=True) if not o]
             _draw_outlines(item, [(solid, lit), (dashed, off)])
-        self._bias_shown, column, x, y, side = bias_squares(layout)
+        self._bias_shown, _column, x, y, side = bias_squares(layout)
         squares = [
             QRectF(*r, r[2]) for r in zip(x.tolist(), y.tolist(), side.tolist(), strict=True)
         ]
-        # a fill covers the pixels whose centres are inside, as aliased drawing does
+        # fill and outline in one item, so they stay together at any display scale
+        # (a 1 px pen on half-pixel edges is crisp with and without antialiasing)
+        pen = QPen(QColor(60, 64, 67, 170), 1)
         fills = _pool(self, self._bias_items, len(squares), QGraphicsRectItem)
         for item, r in zip(fills, squares, strict=True):
-            item.setPen(Qt.PenStyle.NoPen)
+            item.setPen(pen)
             item.setZValue(1)
-            item.setRect(math.ceil(r.x() - 0.5), math.ceil(r.y() - 0.5), r.width(), r.height())
-        cols = np.unique(column).tolist()
-        outlines = _pool(self, self._outlines, len(cols), QGraphicsPixmapItem)
-        pen = QPen(QColor(60, 64, 67, 170), 1)
-        for item, c in zip(outlines, cols, strict=True):
-            item.setZValue(2)
-            _draw_outlines(item, [(pen, [squares[i] for i in np.flatnonzero(column == c)])])
+            item.setRect(round(r.x()) + 0.5, round(r.y()) + 0.5, r.width(), r.height())
         self._bias_index = np.full(len(squares), -1, np.intp)
         self.set_biases(np.zeros(int(np.sum(layout.node_column > 0))))
 

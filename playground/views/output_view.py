@@ -106,6 +106,7 @@ class OutputView(QWidget):
         self._indexed = QImage()  # a scalar map: table indices, Qt colours them
         self._indexed_shape: tuple[int, ...] = (0, 0)
         self._points: dict[bool, tuple[np.ndarray, list[QColor]]] = {}  # test? -> (xy, fills)
+        self._points_ratio = 0.0  # the device pixel ratio the points were drawn at
 
         self.canvas = PixelCanvas(self)
         self.canvas.setInteractive(False)  # nothing to click; no hover bookkeeping
@@ -138,6 +139,8 @@ class OutputView(QWidget):
         self._config = snap.config
         if snap.dataset is not None and snap.dataset is not self._dataset:
             self._set_dataset(snap.dataset)
+        elif self.canvas.devicePixelRatioF() != self._points_ratio:
+            self._draw_points()  # moved to a screen of another scale: sharp points again
         if snap.grids is not None:
             self._grids = snap.grids
             self._redraw()
@@ -333,7 +336,7 @@ class OutputView(QWidget):
         if not self._points:
             return
         area = self._square  # points on the edge are cut by the square, as before
-        ratio = self.canvas.devicePixelRatioF()
+        ratio = self._points_ratio = self.canvas.devicePixelRatioF()
         radius = POINT_DIAMETER / 2
         for test, (xy, fills) in self._points.items():
             size = (area.size() * ratio).toSize()

@@ -66,18 +66,21 @@ def log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
     return major, minor
 
 
-def format_tick(value: float, step: float) -> str:
-    """A linear tick label: as many decimals as the step needs; big epochs in k and M."""
-    size = abs(value)
-    if size < 1e-9 * step:
-        return "0"
-    if size >= 1e6 and step >= 1e5:
-        return f"{value / 1e6:g}M"
-    if size >= 1e4 and step >= 1e3:
-        return f"{value / 1e3:g}k"
-    if size < 1e-3:
-        return f"{value:g}"
-    return f"{value:.{max(0, math.ceil(-math.log10(step)))}f}"
+def format_ticks(values: list[float], step: float, suffixes: bool = False) -> list[str]:
+    """One axis's labels, all in one format: as many decimals as the step needs;
+    with `suffixes` (epochs) big values in k or M; huge or tiny values (a loss
+    far off) in scientific notation."""
+    top = max((abs(v) for v in values), default=0.0)
+    if suffixes and top >= 1e6 and step >= 1e5:
+        scale, unit = 1e6, "M"
+    elif suffixes and top >= 1e4 and step >= 1e3:
+        scale, unit = 1e3, "k"
+    elif top >= 1e6 or 0 < step < 1e-3:
+        return ["0" if abs(v) < 1e-9 * step else f"{v:.3g}" for v in values]
+    else:
+        decimals = max(0, math.ceil(-math.log10(step)))
+        return ["0" if abs(v) < 1e-9 * step else f"{v:.{decimals}f}" for v in values]
+    return ["0" if abs(v) < 1e-9 * step else f"{v / scale:g}{unit}" for v in values]
 
 
 # --- the items ----------------------------------------------------------------------
@@ -149,7 +152,7 @@ class PlotAxes:
             y_ticks = [(v, f"{10.0**v:.3g}") for v in major + minor]
         else:
             values, step = linear_ticks(y0, y1, r.height(), th + 6)
-            y_ticks = [(v, format_tick(v, step)) for v in values]
+            y_ticks = list(zip(values, format_ticks(values, step), strict=True))
         taken: list[float] = []
         for v, text in y_ticks:
             y = math.floor(r.bottom() - (v - y0) / (y1 - y0) * r.height()) + 0.5
@@ -159,13 +162,15 @@ class PlotAxes:
                 taken.append(y)
                 self._label(text, "y", left - TICK - 3, y, align_right=True)
         # x: epochs; labels as wide as the widest apart
-        widths = QFontMetricsF(self._font).horizontalAdvance(format_tick(x1, x1))
-        values, step = linear_ticks(x0, x1, r.width(), widths + 14)
-        for v in values:
+        widest = format_ticks([x1], x1, suffixes=True)[0]
+        values, step = linear_ticks(
+            x0, x1, r.width(), QFontMetricsF(self._font).horizontalAdvance(widest) + 14
+        )
+        for v, text in zip(values, format_ticks(values, step, suffixes=True), strict=True):
             x = math.floor(r.left() + (v - x0) / (x1 - x0) * r.width()) + 0.5
             path.moveTo(x, bottom)
             path.lineTo(x, bottom + TICK)
-            self._label(format_tick(v, step), "x", x, bottom + TICK + 2)
+            self._label(text, "x", x, bottom + TICK + 2)
         self._path.setPath(path)
         caption = self._caption.boundingRect()
         self._caption.setPos(r.center().x() - caption.width() / 2, bottom + TICK + 3 + th)
@@ -189,7 +194,7 @@ __all__ = [
     "TICK",
     "Y_AXIS_WIDTH",
     "PlotAxes",
-    "format_tick",
+    "format_ticks",
     "linear_ticks",
     "log_ticks",
     "nice_ceiling",
