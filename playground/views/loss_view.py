@@ -372,7 +372,9 @@ class LossView(QWidget):
         return QSize(340, 300)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(220, 220)
+        # what the read-outs and the plot need (the epoch caption is cut below it)
+        need = self.layout().minimumSize()
+        return QSize(max(220, need.width()), max(220, need.height()))
 
 
 def _pen(color: str, width: float) -> QPen:
