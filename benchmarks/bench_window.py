@@ -168,7 +168,7 @@ def pause_latencies(window: MainWindow, trials: int = 10) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="length of each timed run")
-    parser.add_argument("--rounds", type=int, default=5, help="in-app / headless pairs to run")
+    parser.add_argument("--rounds", type=int, default=7, help="in-app / headless pairs to run")
     args = parser.parse_args()
     app = make_application()  # as the app starts: one BLAS thread, the app's names
     rows = []

@@ -134,9 +134,10 @@ class RunControls(QWidget):
         font = self.epoch_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.epoch_label.setFont(font)
-        self.epoch_label.setMinimumWidth(
-            self.epoch_label.fontMetrics().horizontalAdvance(format_epoch(9_999_999)) + 4
-        )
+        # a fixed size: a new epoch each frame then costs no relayout of the window
+        self.epoch_label.setText(format_epoch(999_999_999))
+        self.epoch_label.setFixedSize(self.epoch_label.sizeHint() + QSize(4, 0))
+        self.epoch_label.setText(format_epoch(0))
         self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over the training data.")
         row.addWidget(self.epoch_label)
         row.addSpacing(10)

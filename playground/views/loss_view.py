@@ -143,10 +143,24 @@ class _Readout(QWidget):
             label.setFont(small)
             layout.addWidget(label)
         layout.addWidget(self.value_label)
+        self._fix_size()
         self._show()
 
+    def _fix_size(self) -> None:
+        # A label of fixed size changes its text without a relayout of the window,
+        # which would run Python (heightForWidth) and wait for the trainer's GIL on
+        # every frame; wide enough for the widest number it shows.
+        sizes = []  # losses are >= 0; the epoch is the inline one
+        widest_texts = (
+            ("000,000,000",) if self._caption_html else ("8.888e-08", "0.0008888", "100.0 %")
+        )
+        for widest in widest_texts:
+            self.value_label.setText(self._caption_html + widest)
+            sizes.append(self.value_label.sizeHint())
+        self.value_label.setFixedSize(max(s.width() for s in sizes), max(s.height() for s in sizes))
+
     def set_value(self, text: str) -> None:
-        if text != self._value:  # a changed text costs a relayout
+        if text != self._value:
             self._value = text
             self._show()
 
