@@ -394,12 +394,16 @@ def test_layout_follows_the_widget_size(qtbot, view):
 
 def test_a_16_by_64_network_stays_bounded(view):
     t = trainer(hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS, features=TF7)
-    view.set_snapshot(t.snapshot(grid_resolution=10))
+    pictured = t.snapshot(grid_resolution=10)
+    view.set_snapshot(pictured)
     assert view.item_count() < 200
     tiles = view.tile_images()
     assert len(tiles) == 18 and tiles[5].shape[0] == MAX_NEURONS
     assert tiles[5].shape[1] < TILE_MIN  # tiny nodes: one flat colour, the mean output
     assert all(len(np.unique(tile.reshape(-1, 4), axis=0)) == 1 for tile in tiles[5])
+    means = pictured.grids.layers[5].mean(axis=(0, 1))
+    for tile, mean in zip(tiles[5], means, strict=True):
+        assert rgb_close(tile[0, 0], colors.to_rgba(np.array(mean))[:3], 2)
     # a dense layer draws only its strongest edges, and those are the strongest
     snap = t.snapshot()
     w = np.abs(snap.weights[5].ravel())

@@ -286,14 +286,17 @@ class TileColumn(QGraphicsPixmapItem):
     def show_values(self, grid: np.ndarray, kind: str = "hidden") -> None:
         """Draw a (R, R, units) grid layer: each unit's map, or its mean when tiny."""
         col = self.column
-        if col.tiles:
-            values = np.take(grid, self._flat_index(grid.shape[0], grid.shape[2]))
-        else:
+        if not col.tiles:  # tiny tiles: one colour each, the unit's mean
             flat = grid.reshape(-1, grid.shape[2])
-            # the mean as one BLAS product: ~8x cheaper than mean() over a strided grid
+            # the mean as one BLAS product: ~8x cheaper than mean() over the grid
             with np.errstate(all="ignore"):  # a diverging network's inf and NaN
                 means = np.nan_to_num(_ones(len(flat)) @ flat / len(flat))
-            values = np.broadcast_to(means[self._node][:, None], (col.height, col.size))
+            if kind in ("sigmoid", "softmax"):
+                means = output_scale(kind, means)
+            rows = values_to_rgba(means, _LUT32_SCREEN)[self._node]  # coloured, then spread
+            self._show(np.repeat(rows[:, None, :], col.size, axis=1))
+            return
+        values = np.take(grid, self._flat_index(grid.shape[0], grid.shape[2]))
         if kind in ("sigmoid", "softmax"):
             values = output_scale(kind, values)
         self._show(values_to_rgba(values, _LUT32_SCREEN))
