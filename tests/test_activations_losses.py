@@ -120,3 +120,30 @@ def test_predicted_classes_thresholds():
     assert predicted_classes(MseTanh(), np.array([[-0.1], [0.1]])).tolist() == [0, 1]
     assert predicted_classes(BinaryCrossEntropy(), np.array([[0.4], [0.6]])).tolist() == [0, 1]
     assert predicted_classes(SoftmaxCrossEntropy(), np.array([[0.2, 0.5, 0.3]])).tolist() == [1]
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_picture_is_forward_to_float32_precision(name):
+    # pictures are float32; their values (shown by the hover read-out) keep float32's
+    # relative precision in the tails too, and inf and NaN where float64 has them
+    z = np.concatenate([np.linspace(-60, 60, 4001), [-1e30, 1e30, -np.inf, np.inf, np.nan]])
+    z32 = z.astype(np.float32)
+    act = ACTIVATIONS[name]
+    got = np.empty_like(z32)
+    want = np.empty(len(z))
+    with np.errstate(all="ignore"):
+        act.picture(z32, got)
+        z64 = z32.astype(np.float64)
+        if name == "gelu":  # its float64 tanh form cancels to nothing below z ~ -6
+            u = 2 * math.sqrt(2 / math.pi) * (z64 + 0.044715 * z64**3)
+            want = z64 * np.exp(-np.logaddexp(0.0, -u))
+        else:
+            act.forward(z64, want)
+    want32 = want.astype(np.float32)
+    assert got.dtype == np.float32
+    assert np.array_equal(np.isnan(got), np.isnan(want32))
+    assert np.array_equal(np.isinf(got), np.isinf(want32))
+    normal = np.isfinite(want32) & (np.abs(want32) > np.finfo(np.float32).tiny)
+    # gelu's exp(2u) magnifies float32's rounding of u = c (z + k z^3) by |2u| (< 200 here)
+    rtol = 5e-5 if name == "gelu" else 2e-6
+    assert np.allclose(got[normal], want32[normal], rtol=rtol, atol=0)

@@ -354,6 +354,10 @@ def test_points_are_drawn_again_for_a_screen_of_another_scale(view, qtbot, monke
     after = view._point_items[False].pixmap()
     assert after.devicePixelRatio() == 2.0
     assert after.width() == 2 * before.width() // round(before.devicePixelRatio())
+    # paused, no snapshot comes: the window's screen change is enough
+    monkeypatch.setattr(view.canvas, "devicePixelRatioF", lambda: 3.0)
+    view.window().windowHandle().screenChanged.emit(view.screen())
+    qtbot.waitUntil(lambda: view._point_items[False].pixmap().devicePixelRatio() == 3.0)
 
 
 # --- axes, layout, and painting without Python -----------------------------------------
@@ -603,7 +607,9 @@ def test_tick_choices():
     ]  # fmt: skip
     assert format_ticks([0, 1e6, 2e6], 1e6, suffixes=True) == ["0", "1M", "2M"]
     assert format_ticks([0, 2000, 4000], 2000) == ["0", "2000", "4000"]  # a loss: no suffix
-    assert format_ticks([0, 1e296, 2e296], 1e296) == ["0", "1e+296", "2e+296"]
+    assert format_ticks([0, 1e296, 2e296], 1e296) == ["0", "1e296", "2e296"]
+    assert format_ticks([0, 5e5, 1e6, 1.5e6], 5e5) == ["0", "5e5", "1e6", "1.5e6"]
+    assert format_ticks([0, 1e-9, 2e-9], 1e-9) == ["0", "1e-9", "2e-9"]
 
 
 def test_readouts(loss_view):
@@ -632,6 +638,7 @@ def test_number_formats():
     assert format_loss(0.001234) == "0.001234"  # four significant digits when small
     assert format_loss(0.0) == "0.000"
     assert format_loss(3.2e-7) == "3.200e-07"
+    assert format_loss(123456.789) == "1.235e+05"  # scientific from 10^5: 10 characters at most
     assert format_loss(float("nan")) == "NaN"
     assert format_loss(float("inf")) == "∞"
     assert format_accuracy(0.984) == "98.4 %"
@@ -790,3 +797,25 @@ def test_k_class_squared_error_draws_the_winning_class(qtbot):
         return int(np.argmax(cos))
 
     assert hue_class(rgba[10, 18]) == 2 and hue_class(rgba[10, 1]) == 0
+
+
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize("top", [1.5e6, 7.3e-9, 4.2e5, 1e300])
+def test_every_number_fits_its_place(loss_view, qtbot, log, top):
+    # the y labels stay inside the narrow axis, the fixed-size read-outs hold the
+    # longest numbers they can be given
+    shown(loss_view, qtbot)
+    loss_view.set_log_scale(log)
+    curve = list(np.linspace(top, top / 3, 50))
+    snap = with_history(Trainer(Config()).snapshot(), curve, curve)
+    loss_view.set_snapshot(snap)
+    ys = [item for item in loss_view._axes._labels if item.data(0) == "y"]
+    axis = loss_view.plot_rect().left()
+    assert ys and all(
+        0 <= item.sceneBoundingRect().left() < item.sceneBoundingRect().right() < axis
+        for item in ys
+    )
+    for value in (top, 1.797e308, 123456.789, 5e-100, 0.0004687):
+        loss_view.test_loss.set_value(format_loss(value))
+        label = loss_view.test_loss.value_label
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()

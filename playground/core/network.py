@@ -126,23 +126,27 @@ class Network:
         self.head.forward(z[last], ws.output)
         return ws.output
 
-    def activations_f32(self, x: np.ndarray) -> list[np.ndarray]:
-        """Every layer's outputs, as `activations`, but for features `x` without
-        the ones column, computed in float32 into new contiguous arrays.
+    def picture_activations(self, x: np.ndarray, dtype=np.float32) -> list[np.ndarray]:
+        """Every layer's outputs, as `activations`, for features `x` without the
+        ones column, into new contiguous arrays (they can be handed on and never
+        change, and no workspace of this size is kept).
 
         For pictures (every neuron over a 100 x 100 grid, dozens of times a
-        second while training): float32 is exact enough to see and halves the
-        memory traffic; new arrays, so they can be handed on and never change.
+        second while training): float32 through each activation's fast
+        `picture` form; float64 through the training form, for the rare
+        network whose float32 sums overflow.
         """
-        act, last = self.activation, self._last
-        inp = np.asarray(x, dtype=np.float32)
+        fast = np.dtype(dtype) == np.float32
+        act, head, last = self.activation, self.head, self._last
+        act_f, head_f = (act.picture, head.picture) if fast else (act.forward, head.forward)
+        inp = np.asarray(x, dtype=dtype)
         layers = []
         for i, p_t in enumerate(self._p_t):
-            p32 = p_t.astype(np.float32)  # [W | b] transposed: the bias is its last row
-            z = inp.dot(p32[:-1])
-            z += p32[-1]
+            p = p_t.astype(dtype, copy=False)  # [W | b] transposed: the bias is its last row
+            z = inp.dot(p[:-1])
+            z += p[-1]
             out = np.empty_like(z)
-            (self.head.picture if i == last else act.picture)(z, out)
+            (head_f if i == last else act_f)(z, out)
             layers.append(out)
             inp = out
         return layers

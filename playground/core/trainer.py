@@ -309,13 +309,13 @@ class Trainer:
             features = frozen(x, np.float32)
             self._grid_inputs = {r: features}  # keep one: resolutions rarely change
         with np.errstate(all="ignore"):  # a nearly diverged network overflows float32
-            layers = self.network.activations_f32(features)
+            layers = self.network.picture_activations(features)
             if not all(np.isfinite(a).all() for a in layers):
                 # huge weights: float32 sums overflow into inf - inf = NaN where
                 # float64 stays finite, so picture this one in float64 (beyond
                 # float32's range it still shows as inf, never as a hole)
-                x = feature_matrix(grid_points(r), self.config.features, ones=True)
-                layers = [a.astype(np.float32) for a in self.network.activations(x, copy=False)]
+                exact = self.network.picture_activations(features, np.float64)
+                layers = [a.astype(np.float32) for a in exact]
         layers = [a.reshape(r, r, -1) for a in layers]
         for a in layers:  # new arrays nobody else holds: read-only, no copy needed
             a.flags.writeable = False

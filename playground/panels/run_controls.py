@@ -135,7 +135,7 @@ class RunControls(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.epoch_label.setFont(font)
         # a fixed size: a new epoch each frame then costs no relayout of the window
-        self.epoch_label.setText(format_epoch(999_999_999))
+        self.epoch_label.setText(format_epoch(9_999_999_999))
         self.epoch_label.setFixedSize(self.epoch_label.sizeHint() + QSize(4, 0))
         self.epoch_label.setText(format_epoch(0))
         self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over the training data.")

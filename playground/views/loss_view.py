@@ -40,7 +40,8 @@ _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end label
 
 
 def format_loss(value: float) -> str:
-    """Three decimals as TF ("0.057"), four significant digits when smaller."""
+    """Three decimals as TF ("0.057"), four significant digits when smaller,
+    scientific from 10^5 (at most 10 characters: the read-outs have a fixed size)."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
@@ -48,7 +49,7 @@ def format_loss(value: float) -> str:
     size = abs(value)
     if size == 0:
         return "0.000"
-    if size < 1e-4 or size >= 1e6:
+    if size < 1e-4 or size >= 1e5:
         return f"{value:.3e}"
     if size >= 0.01:
         return f"{value:.3f}"
@@ -152,7 +153,9 @@ class _Readout(QWidget):
         # every frame; wide enough for the widest number it shows.
         sizes = []  # losses are >= 0; the epoch is the inline one
         widest_texts = (
-            ("000,000,000",) if self._caption_html else ("8.888e-08", "0.0008888", "100.0 %")
+            ("0,000,000,000",)
+            if self._caption_html
+            else ("8.888e+308", "8.888e-308", "88888.888", "0.0008888", "100.0 %")
         )
         for widest in widest_texts:
             self.value_label.setText(self._caption_html + widest)

@@ -22,7 +22,7 @@ are built with the rows reversed: +x2 points up.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPixmapItem, QSizePolicy, QWidget
 
@@ -107,6 +107,7 @@ class OutputView(QWidget):
         self._indexed_shape: tuple[int, ...] = (0, 0)
         self._points: dict[bool, tuple[np.ndarray, list[QColor]]] = {}  # test? -> (xy, fills)
         self._points_ratio = 0.0  # the device pixel ratio the points were drawn at
+        self._watched_window = None  # whose screenChanged we listen to
 
         self.canvas = PixelCanvas(self)
         self.canvas.setInteractive(False)  # nothing to click; no hover bookkeeping
@@ -139,8 +140,8 @@ class OutputView(QWidget):
         self._config = snap.config
         if snap.dataset is not None and snap.dataset is not self._dataset:
             self._set_dataset(snap.dataset)
-        elif self.canvas.devicePixelRatioF() != self._points_ratio:
-            self._draw_points()  # moved to a screen of another scale: sharp points again
+        else:
+            self._sharpen_points()
         if snap.grids is not None:
             self._grids = snap.grids
             self._redraw()
@@ -400,6 +401,18 @@ class OutputView(QWidget):
 
     def heightForWidth(self, width: int) -> int:
         return width - (_LEFT_AXIS + _RIGHT_MARGIN) + (_BOTTOM_AXIS + _TOP_MARGIN)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        window = self.window().windowHandle()
+        if window is not None and window is not self._watched_window:
+            self._watched_window = window  # a paused window gets no snapshots to notice by
+            window.screenChanged.connect(lambda _: QTimer.singleShot(0, self._sharpen_points))
+
+    def _sharpen_points(self) -> None:
+        """Draw the points again if the window moved to a screen of another scale."""
+        if self.canvas.devicePixelRatioF() != self._points_ratio:
+            self._draw_points()
 
     def resizeEvent(self, event) -> None:
         # no layout: a layout's height-for-width would stand in for ours

@@ -66,6 +66,13 @@ def log_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
     return major, minor
 
 
+def compact(value: float) -> str:
+    """Three significant digits, a short exponent: 1.5e6, 2e-9 (the y axis is narrow)."""
+    text = f"{value:.3g}"
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text
+
+
 def format_ticks(values: list[float], step: float, suffixes: bool = False) -> list[str]:
     """One axis's labels, all in one format: as many decimals as the step needs;
     with `suffixes` (epochs) big values in k or M; huge or tiny values (a loss
@@ -75,8 +82,8 @@ def format_ticks(values: list[float], step: float, suffixes: bool = False) -> li
         scale, unit = 1e6, "M"
     elif suffixes and top >= 1e4 and step >= 1e3:
         scale, unit = 1e3, "k"
-    elif top >= 1e6 or 0 < step < 1e-3:
-        return ["0" if abs(v) < 1e-9 * step else f"{v:.3g}" for v in values]
+    elif top >= 1e5 or 0 < step < 1e-3:
+        return ["0" if abs(v) < 1e-9 * step else compact(v) for v in values]
     else:
         decimals = max(0, math.ceil(-math.log10(step)))
         return ["0" if abs(v) < 1e-9 * step else f"{v:.{decimals}f}" for v in values]
@@ -149,7 +156,7 @@ class PlotAxes:
         # so a minor label gives way where it would overlap one
         if log:
             major, minor = log_ticks(y0, y1)
-            y_ticks = [(v, f"{10.0**v:.3g}") for v in major + minor]
+            y_ticks = [(v, compact(10.0**v)) for v in major + minor]
         else:
             values, step = linear_ticks(y0, y1, r.height(), th + 6)
             y_ticks = list(zip(values, format_ticks(values, step), strict=True))
@@ -194,6 +201,7 @@ __all__ = [
     "TICK",
     "Y_AXIS_WIDTH",
     "PlotAxes",
+    "compact",
     "format_ticks",
     "linear_ticks",
     "log_ticks",
