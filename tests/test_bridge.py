@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from playground.bridge import Mailbox, TrainerWorker, TrainingSession
 from playground.bridge.mailbox import FRAME, HISTORY_ROWS, Publisher, keep_untaken_grids
+from playground.bridge.worker import RATE_WINDOW
 from playground.core import Config
 
 TINY = Config(points=100, hidden=(2,))  # ~0.2 ms an epoch
@@ -170,13 +171,21 @@ def test_play_and_ticks_train_and_pause_stops(make_worker):
     assert worker.mailbox.take().grids is not None  # pausing publishes at once, with grids
 
 
-def test_epochs_per_second_is_measured_and_zero_when_paused(make_worker):
+def test_epochs_per_second_counts_over_a_window_and_is_zero_when_paused(make_worker):
+    # the clock is given, not read: the count is checked, speeds live in benchmarks/
     worker = make_worker(TINY)
     worker.play()
-    end = time.perf_counter() + 0.6  # longer than one measuring window
-    while time.perf_counter() < end:
-        worker.tick()
-    assert worker.epochs_per_second > 0  # a rate was measured (its size: benchmarks/)
+    start = worker._rate_since
+    worker._count(30, start + RATE_WINDOW / 2)  # half a window: nothing reported yet
+    assert worker.epochs_per_second == 0.0
+    worker._count(20, start + RATE_WINDOW)  # a whole window: 50 epochs in it
+    assert worker.epochs_per_second == pytest.approx(50 / RATE_WINDOW)
+    worker._count(0, start + 2 * RATE_WINDOW)  # no epoch yet: the last rate stands
+    assert worker.epochs_per_second == pytest.approx(50 / RATE_WINDOW)
+    worker._count(0, start + 6 * RATE_WINDOW)  # none for five windows: 0
+    assert worker.epochs_per_second == 0.0
+    worker._count(7, start + 7 * RATE_WINDOW)
+    assert worker.epochs_per_second == pytest.approx(7 / RATE_WINDOW)
     worker.pause()
     assert worker.epochs_per_second == 0.0
 

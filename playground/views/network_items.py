@@ -406,19 +406,17 @@ class NodeLayer(_Layer):
             lit = [r for r, o in zip(rects, on, strict=True) if o]
             off = [r for r, o in zip(rects, on, strict=True) if not o]
             _draw_outlines(item, [(solid, lit), (dashed, off)])
-        self._bias_shown, _column, x, y, side = bias_squares(layout)
-        squares = [
-            QRectF(*r, r[2]) for r in zip(x.tolist(), y.tolist(), side.tolist(), strict=True)
-        ]
+        self._bias_shown, x, y, side = bias_squares(layout)
         # fill and outline in one item, so they stay together at any display scale
         # (a 1 px pen on half-pixel edges is crisp with and without antialiasing)
         pen = QPen(QColor(60, 64, 67, 170), 1)
-        fills = _pool(self, self._bias_items, len(squares), QGraphicsRectItem)
-        for item, r in zip(fills, squares, strict=True):
+        squares = zip(x.tolist(), y.tolist(), side.tolist(), strict=True)
+        items = _pool(self, self._bias_items, len(side), QGraphicsRectItem)
+        for item, (left, top, width) in zip(items, squares, strict=True):
             item.setPen(pen)
             item.setZValue(1)
-            item.setRect(round(r.x()) + 0.5, round(r.y()) + 0.5, r.width(), r.height())
-        self._bias_index = np.full(len(squares), -1, np.intp)
+            item.setRect(round(left) + 0.5, round(top) + 0.5, width, width)
+        self._bias_index = np.full(len(side), -1, np.intp)
         self.set_biases(np.zeros(int(np.sum(layout.node_column > 0))))
 
     def set_biases(self, biases: np.ndarray) -> None:

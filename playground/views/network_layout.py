@@ -276,8 +276,8 @@ def bias_size(node_size):
 
 
 def bias_squares(layout: Layout) -> tuple[np.ndarray, ...]:
-    """The bias squares big enough to show: (index among the biases, column,
-    left, top, side), each at its node's lower-left corner."""
+    """The bias squares big enough to show: (index among the biases, left, top,
+    side), each at its node's lower-left corner."""
     hidden = layout.node_column > 0
     sizes = layout.node_size[hidden]
     side = bias_size(sizes)
@@ -285,7 +285,7 @@ def bias_squares(layout: Layout) -> tuple[np.ndarray, ...]:
     side = side[shown]
     x = layout.node_x[hidden][shown] - 0.6 * side
     y = layout.node_y[hidden][shown] + sizes[shown] - 0.4 * side
-    return shown, layout.node_column[hidden][shown], x, y, side
+    return shown, x, y, side
 
 
 def hit_node(layout: Layout, x: float, y: float, pad: float = 2.0) -> int:
