@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_info
 
 from playground import Config, Trainer
 from playground.app import make_application
-from playground.main_window import MainWindow
+from playground.app.main_window import MainWindow
 from playground.views.canvas import python_painters
 
 TF_FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")

@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from playground.app import make_application
+from playground.app.main_window import MainWindow
 from playground.core.config import Config
-from playground.main_window import MainWindow
 
 CONFIG = Config(
     dataset="spiral",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.main_window import MainWindow
+from playground.app.main_window import MainWindow
 
 SCRIPT = Path(sys.executable).parent / "neural-playground"
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from playground import Config
-from playground.main_window import MainWindow
+from playground.app.main_window import MainWindow
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, QThread
 
 from playground import Config
-from playground.main_window import MainWindow
+from playground.app.main_window import MainWindow
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_window_renders_to_a_non_blank_png(qtbot, window, tmp_path):
 
 
 def test_big_networks_get_coarser_pictures(qtbot, window):
-    from playground.main_window import grid_resolution_for
+    from playground.app.main_window import grid_resolution_for
 
     assert grid_resolution_for(Config(hidden=(8,) * 6)) == 100
     window.apply_changes({"hidden": (32,) * 8})
@@ -208,7 +208,7 @@ def test_big_networks_get_coarser_pictures(qtbot, window):
 
 
 def test_a_window_that_fails_to_build_stops_its_trainer_thread(qtbot, monkeypatch):
-    from playground import main_window
+    from playground.app import main_window
 
     ended = []
     real_shutdown = main_window.TrainingSession.shutdown

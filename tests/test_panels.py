@@ -726,7 +726,7 @@ def test_panels_do_not_import_views_or_bridge():
     code = (
         "import sys, playground.panels; "
         "print(' '.join(m for m in sys.modules if m.startswith(('playground.views', "
-        "'playground.bridge', 'playground.main_window', 'pyqtgraph'))))"
+        "'playground.bridge', 'playground.app', 'pyqtgraph'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "playground.panels" not in out.stdout  # printed only the offenders

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .core.trainer import Trainer
-from .io.csvdata import PointsFileError, outputs_csv, read_input_points, write_outputs_csv
-from .io.parameters import FORMATS, ParameterFileError, export_parameters, import_parameters
+from ..core.trainer import Trainer
+from ..io.csvdata import PointsFileError, outputs_csv, read_input_points, write_outputs_csv
+from ..io.parameters import FORMATS, ParameterFileError, export_parameters, import_parameters
 
 
 class CommandError(Exception):
@@ -23,8 +23,8 @@ class CommandError(Exception):
 def load_model(path: str):
     """A ParameterFile from any parameter format or an experiment file."""
     if Path(path).suffix.lower() == ".playground":
-        from .io.experiment import ExperimentFileError, load_experiment
-        from .io.parameters import ParameterFile
+        from ..io.experiment import ExperimentFileError, load_experiment
+        from ..io.parameters import ParameterFile
 
         try:
             trainer = Trainer.from_state(load_experiment(path))
@@ -117,7 +117,7 @@ def start_from(path: str, config):
 
 
 def run_render(trainer: Trainer, out: str, size=(1400, 640)) -> None:
-    from .render import RenderError, render_snapshot
+    from ..views.picture import RenderError, render_snapshot
 
     try:
         render_snapshot(trainer.snapshot(grid_resolution=100), out, size)

@@ -26,23 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import __version__
-from .bridge.session import TrainingSession
-from .core import config as C
-from .core.config import Config, ConfigError
+from .. import __version__
+from ..bridge.session import TrainingSession
+from ..core import config as C
+from ..core.config import Config, ConfigError
+from ..panels.activation_panel import ActivationPanel
+from ..panels.data_panel import DataPanel
+from ..panels.init_panel import InitPanel
+from ..panels.optimizer_panel import OptimizerPanel
+from ..panels.regularization_panel import RegularizationPanel
+from ..panels.run_controls import RunControls
+from ..views.loss_view import LossView
+from ..views.network_view import NetworkView
+from ..views.output_view import OutputView
+from ..views.thumbnails import dataset_icon
 from .divergence_banner import DivergenceBanner
 from .file_actions import FileActions
-from .panels.activation_panel import ActivationPanel
-from .panels.data_panel import DataPanel
-from .panels.init_panel import InitPanel
-from .panels.optimizer_panel import OptimizerPanel
-from .panels.regularization_panel import RegularizationPanel
-from .panels.run_controls import RunControls
 from .settings import load_bytes, load_config, load_flag, open_settings, save_config
-from .views.loss_view import LossView
-from .views.network_view import NetworkView
-from .views.output_view import OutputView
-from .views.thumbnails import dataset_icon
 
 FRAME_MS = 16  # the GUI draws at most ~60 times a second when idle (hover, edits)
 # While training, both threads share one interpreter lock: Qt paints without it,

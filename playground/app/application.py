@@ -11,8 +11,8 @@ def make_application(argv: list[str] | None = None):
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from .assets import resource_path
-    from .blas import use_one_blas_thread
+    from ..assets import resource_path
+    from ..blas import use_one_blas_thread
     from .settings import APPLICATION, ORGANIZATION
 
     use_one_blas_thread()  # OpenBLAS's idle threads would spin on the cores we train and paint on

@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .blas import use_one_blas_thread
-from .core import config as C
-from .core.config import Config, ConfigError
+from .. import __version__
+from ..blas import use_one_blas_thread
+from ..core import config as C
+from ..core.config import Config, ConfigError
 
 PROG = "neural-playground"
 EXIT_USAGE, EXIT_DIVERGED = 2, 1
@@ -263,8 +263,8 @@ def _progress_line(trainer, total: int, rate: float) -> str:
 
 
 def _make_trainer(args: argparse.Namespace):
-    from .cli_commands import start_from
-    from .core.trainer import Trainer
+    from ..core.trainer import Trainer
+    from .commands import start_from
 
     cfg = config_from_args(args)
     layers = None
@@ -277,8 +277,8 @@ def _make_trainer(args: argparse.Namespace):
 
 
 def run_render(args: argparse.Namespace) -> int:
-    from .cli_commands import run_render as render
-    from .render import IMAGE_SUFFIXES
+    from ..views.picture import IMAGE_SUFFIXES
+    from .commands import run_render as render
 
     if Path(args.out).suffix.lower() not in IMAGE_SUFFIXES:  # before training, not after
         raise UsageError(f"{args.out}: the picture must be a .png or .svg file")
@@ -293,7 +293,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from .cli_commands import check_export_paths, export_all
+    from .commands import check_export_paths, export_all
 
     for flag, path in (("--save", args.save), ("--export-data", args.export_data)):
         _check_writable(flag, path)  # before training, so no work is lost to a typo
@@ -374,7 +374,7 @@ def _check_writable(flag: str, path: str | None) -> None:
 
 
 def _save(path: str, trainer) -> None:
-    from .io.npz import save_npz
+    from ..io.npz import save_npz
 
     try:  # the name was checked before training (_check_writable)
         save_npz(path, trainer.parameters(), trainer.config, {"epoch": trainer.epoch})
@@ -383,7 +383,7 @@ def _save(path: str, trainer) -> None:
 
 
 def _export_data(path: str, trainer) -> None:
-    from .io.csvdata import write_points_csv
+    from ..io.csvdata import write_points_csv
 
     try:
         write_points_csv(path, trainer.dataset)
@@ -406,7 +406,7 @@ def _looks_like_a_file(arg: str) -> bool:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    from . import cli_commands
+    from . import commands as cli_commands
 
     commands = {
         "train": run_train,
@@ -421,18 +421,18 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     use_one_blas_thread()  # tiny matrices: extra BLAS threads only spin
     if len(argv) == 1 and _looks_like_a_file(argv[0]):
-        from .app import run_app  # `neural-playground FILE`: open the window with it
+        from ..app import run_app  # `neural-playground FILE`: open the window with it
 
         return run_app(open_path=argv[0])
     parser = build_parser()
-    from .cli_commands import CommandError
+    from .commands import CommandError
 
     try:
         args = parser.parse_args(argv)
         if args.command is not None:
             return _run_command(args)
         if args.self_test:
-            from .self_test import run_self_test
+            from ..app.self_test import run_self_test
 
             return run_self_test(args.self_test)
     except (UsageError, CommandError) as exc:
@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    from .app import run_app
+    from ..app import run_app
 
     return run_app()  # no arguments: the window
 

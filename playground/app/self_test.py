@@ -21,8 +21,8 @@ def run_self_test(out: str) -> int:
     try:
         from PySide6.QtCore import QSettings
 
-        from .app import make_application
-        from .core.config import Config
+        from ..core.config import Config
+        from .application import make_application
         from .main_window import MainWindow
 
         app = make_application()  # as the real start, icon included

@@ -14,11 +14,11 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from .core.config import Config
-from .io.csvdata import write_points_csv
-from .io.experiment import ExperimentFileError, load_experiment, save_experiment
-from .io.parameters import FORMATS, ParameterFileError, export_parameters, import_parameters
-from .render import IMAGE_SUFFIXES, RenderError, render_snapshot
+from ..core.config import Config
+from ..io.csvdata import write_points_csv
+from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
+from ..io.parameters import FORMATS, ParameterFileError, export_parameters, import_parameters
+from ..views.picture import IMAGE_SUFFIXES, RenderError, render_snapshot
 
 EXPERIMENT_SUFFIX = ".playground"
 EXPERIMENT_FILTER = "Experiments (*.playground)"

@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from .core.config import Config, ConfigError
+from ..core.config import Config, ConfigError
 
 ORGANIZATION = "Neural Playground"
 APPLICATION = "Neural Playground"

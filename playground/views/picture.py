@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .core.snapshot import Snapshot
+from ..core.snapshot import Snapshot
 
 IMAGE_SUFFIXES = (".png", ".svg")
 DEFAULT_SIZE = (1400, 640)
@@ -35,9 +35,9 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-    from .views.loss_view import LossView
-    from .views.network_view import NetworkView
-    from .views.output_view import OutputView
+    from .loss_view import LossView
+    from .network_view import NetworkView
+    from .output_view import OutputView
 
     picture = QWidget()
     picture.setStyleSheet("background: white;")
