@@ -2,8 +2,9 @@
 
 Only the newest value matters (a picture of the training now), so `put`
 overwrites instead of queueing: a slow reader skips pictures, it never falls
-behind.  `Publisher` decides when the worker puts one, and with or without
-grids.  No Qt here, so all of it can be tested without an event loop.
+behind.  `Publisher` decides when the worker puts one, and whether it brings
+new grids or the last ones again.  No Qt here, so all of it can be tested
+without an event loop.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from playground.core.snapshot import Grids
 
 FRAME = 1 / 60  # at most one picture a frame
 GRID_SHARE = 3  # wait >= 3x a picture's cost before the next: training keeps >= 75%
@@ -56,22 +59,17 @@ class Mailbox:
         """True while the newest value has not been taken."""
         return self._fresh  # one bool read: no lock needed
 
-    def peek(self) -> Any:
-        """The newest value, taken or not (None before the first put)."""
-        with self._lock:
-            return self._value
 
 
-def keep_untaken_grids(pending, new):
-    """Merge for a mailbox of Snapshots: never let a grid-less snapshot hide grids.
+def keep_fresh_grids(pending, new):
+    """Merge for a mailbox of Snapshots: a picture nobody has seen stays "fresh".
 
-    `grids=None` means "unchanged since the last snapshot with grids".  If the
-    GUI has not taken that last one yet, overwriting it would lose its grids
-    (after a rebuild, the GUI would keep drawing the old network's), so the
-    newer snapshot carries them along.
+    A snapshot without new grids carries the last ones, marked not fresh.  If
+    the one it overwrites brought those very grids and was never taken, the
+    reader has not drawn them yet: the newer snapshot must say they are fresh.
     """
-    if new.grids is None and pending.grids is not None and pending.generation == new.generation:
-        return dataclasses.replace(new, grids=pending.grids)
+    if pending.fresh_grids and not new.fresh_grids and new.grids is pending.grids:
+        return dataclasses.replace(new, fresh_grids=True)
     return new
 
 
@@ -89,12 +87,19 @@ class Publisher:
     history, which grows every epoch).
     """
 
-    def __init__(self, mailbox: Mailbox, resolution: int = DEFAULT_GRID_RESOLUTION) -> None:
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        resolution: int = DEFAULT_GRID_RESOLUTION,
+        clock: Callable[[], float] = time.perf_counter,  # tests give one that ticks by rule
+    ) -> None:
         self.mailbox = mailbox
+        self.clock = clock
         self.resolution = resolution
         self.last = -math.inf  # when the last snapshot was put
         self._plain_cost = 0.0
         self._grid_cost, self._grid_done_at = 0.0, -math.inf
+        self._grids: Grids | None = None  # the last ones made, attached until new ones come
         self._grid_generation = -1  # the first picture of every generation has grids
 
     def next_due(self) -> float:
@@ -109,8 +114,9 @@ class Publisher:
         self._grid_cost = 0.0  # a new size has a new cost
 
     def publish(self, trainer, grids: bool) -> bool:
-        """Put a snapshot, with grids if asked or affordable; True if it had them."""
-        t0 = time.perf_counter()
+        """Put a snapshot, with new grids if asked or affordable (else the last
+        ones, marked not fresh); True if it had new ones."""
+        t0 = self.clock()
         grids = grids or self._grids_affordable(trainer.generation, t0)
         # a network near divergence has outputs beyond float32: its grids get inf, no warning
         with np.errstate(over="ignore", invalid="ignore"):
@@ -118,12 +124,14 @@ class Publisher:
                 grid_resolution=self.resolution if grids else None,
                 history_limit=HISTORY_ROWS,
             )
-        now = time.perf_counter()
+        now = self.clock()
         if grids:
             self._grid_cost, self._grid_done_at = now - t0, now
             self._grid_generation = snapshot.generation
+            self._grids = snapshot.grids
         else:
             self._plain_cost = now - t0
+            snapshot = dataclasses.replace(snapshot, grids=self._grids)
         self.last = now
         self.mailbox.put(snapshot)
         return grids

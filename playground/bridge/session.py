@@ -23,13 +23,11 @@ class TrainingSession(QObject):
     running_changed = Signal(bool)
     diverged = Signal(str)  # training paused itself; the message says why
     error = Signal(str)  # a command was refused; nothing changed
-    state_ready = Signal(object)  # the trainer's whole state, after request_state()
 
     # commands, each connected (queued) to the worker slot of the same name
     _play = Signal()
     _pause = Signal()
     _step = Signal(int)
-    _reset = Signal()
     _set_config = Signal(object)
     _set_weight = Signal(int, int, int, float)
     _set_bias = Signal(int, int, float)
@@ -37,8 +35,8 @@ class TrainingSession(QObject):
     _set_speed = Signal(int)
     _set_stop_at = Signal(int)
     _set_grid_resolution = Signal(int)
-    _request_state = Signal()
     _load_state = Signal(object)
+    _fill_state = Signal(object)
     _shutdown = Signal()
 
     def __init__(self, config: Config | None = None, parent: QObject | None = None) -> None:
@@ -53,17 +51,16 @@ class TrainingSession(QObject):
         # direct (same thread): the trainer is built in the worker thread, before its event loop
         self._thread.started.connect(worker.start)
         for name in (
-            "play", "pause", "step", "reset", "set_config", "set_weight", "set_bias",
-            "load_parameters", "set_speed", "set_stop_at", "set_grid_resolution",
-            "request_state", "load_state",
+            "play", "pause", "step", "set_config", "set_weight", "set_bias",
+            "load_parameters", "set_speed", "set_stop_at", "set_grid_resolution", "load_state",
         ):  # fmt: skip
             getattr(self, "_" + name).connect(getattr(worker, name), QUEUED)
-        # blocking: when emit returns, the worker's timer is stopped and it can quit
+        # blocking: when emit returns, the worker has answered (or stopped its timer)
+        self._fill_state.connect(worker.fill_state, Qt.ConnectionType.BlockingQueuedConnection)
         self._shutdown.connect(worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
         worker.running_changed.connect(self._on_running_changed, QUEUED)
         worker.diverged.connect(self.diverged, QUEUED)
         worker.error.connect(self.error, QUEUED)
-        worker.state_ready.connect(self.state_ready, QUEUED)
         app = QCoreApplication.instance()
         if app is not None:  # a safety net; the window should call shutdown() itself
             app.aboutToQuit.connect(self.shutdown)
@@ -80,10 +77,6 @@ class TrainingSession(QObject):
     def step(self, epochs: int = 1) -> None:
         """Pause, then train exactly `epochs` epochs."""
         self._send(self._step, epochs)
-
-    def reset(self) -> None:
-        """Fresh parameters from init seed + 1, epoch 0 (running or not stays as is)."""
-        self._send(self._reset)
 
     def set_config(self, config: Config) -> None:
         """Hot change (keeps training) or rebuild (epoch 0, new generation)."""
@@ -115,9 +108,17 @@ class TrainingSession(QObject):
     def set_grid_resolution(self, resolution: int) -> None:
         self._send(self._set_grid_resolution, resolution)
 
-    def request_state(self) -> None:
-        """Ask for the trainer's whole state; it arrives by state_ready(state)."""
-        self._send(self._request_state)
+    def fetch_state(self) -> dict | None:
+        """The trainer's whole state (copies), e.g. to save it; None after shutdown.
+
+        Waits for the worker, which answers between two time boxes of training
+        (milliseconds): no event loop runs meanwhile, so nothing else can
+        happen to the window while it waits.
+        """
+        holder: list = []
+        if not self._closed and self._thread.isRunning():
+            self._fill_state.emit(holder)
+        return holder[0] if holder else None
 
     def load_state(self, state: dict) -> None:
         """Go on from a saved state (see core Trainer.from_state); refused ones say so by error."""
@@ -132,7 +133,8 @@ class TrainingSession(QObject):
     def latest(self) -> Snapshot | None:
         """The newest snapshot not yet returned, or None; stale generations are dropped.
 
-        A snapshot's `grids` may be None: keep drawing the last grids you got.
+        Each carries the newest grids of its generation (`fresh_grids` says
+        whether they are new since the last snapshot put).
         """
         snapshot = self._worker.mailbox.take()
         if snapshot is None or snapshot.generation < self._generation:

@@ -14,9 +14,9 @@ import time
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from playground.core import Config, ConfigError, Trainer
-from playground.core.config import next_seed
+from playground.core.config import MAX_GRID_RESOLUTION, MIN_GRID_RESOLUTION
 
-from .mailbox import FRAME, Mailbox, Publisher, keep_untaken_grids
+from .mailbox import FRAME, Mailbox, Publisher, keep_fresh_grids
 
 TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
 SLICE_ABOVE = TIME_BOX  # epochs longer than a box train batch by batch, so it ends on time
@@ -35,11 +35,10 @@ class TrainerWorker(QObject):
     running_changed = Signal(bool)
     diverged = Signal(str)
     error = Signal(str)
-    state_ready = Signal(object)  # reply to request_state(): the trainer's whole state
 
     def __init__(self, config: Config | None = None, mailbox: Mailbox | None = None) -> None:
         super().__init__()
-        self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_untaken_grids)
+        self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_fresh_grids)
         self.epochs_per_second = 0.0
         self._config = config if config is not None else Config()
         self._trainer: Trainer | None = None
@@ -122,13 +121,6 @@ class TrainerWorker(QObject):
         if trainer.diverged:
             self.diverged.emit(trainer.message)
 
-    @Slot()
-    def reset(self) -> None:
-        """Fresh parameters from the next init seed, epoch 0; running or not stays as is."""
-        trainer = self._trainer
-        trainer.reinitialize(next_seed(trainer.config.init_seed))
-        self._changed()
-
     @Slot(object)
     def set_config(self, config: object) -> None:
         """Hot-apply or rebuild, as Trainer.set_config; a bad config changes nothing."""
@@ -154,10 +146,12 @@ class TrainerWorker(QObject):
         """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
         self._edit(self._trainer.load_parameters, layers)
 
-    @Slot()
-    def request_state(self) -> None:
-        """Send the trainer's whole state (copies), e.g. to save an experiment."""
-        self.state_ready.emit(self._trainer.state_dict())
+    @Slot(object)
+    def fill_state(self, holder: object) -> None:
+        """Append the trainer's whole state (copies) to `holder`, a list: called
+        blocking from the GUI thread, e.g. to save an experiment."""
+        if isinstance(holder, list):
+            holder.append(self._trainer.state_dict())
 
     @Slot(object)
     def load_state(self, state: object) -> None:
@@ -194,8 +188,9 @@ class TrainerWorker(QObject):
 
     @Slot(int)
     def set_grid_resolution(self, resolution: int) -> None:
-        if not 2 <= resolution <= 400:
-            self.error.emit(f"grid resolution must be from 2 to 400 (got {resolution})")
+        lo, hi = MIN_GRID_RESOLUTION, MAX_GRID_RESOLUTION
+        if not lo <= resolution <= hi:
+            self.error.emit(f"grid resolution must be from {lo} to {hi} (got {resolution})")
             return
         self._publisher.set_resolution(resolution)
         self._publish_soon()

@@ -12,51 +12,54 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-# --- the vocabularies -------------------------------------------------------
-
-FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2", "cosx1", "cosx2")
-ACTIVATIONS = (
-    "relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "linear", "softplus", "swish", "sine",
-)  # fmt: skip
-LOSSES = ("mse", "cross-entropy")
-PROBLEMS = ("classification", "regression")
-CLASSIFICATION_DATASETS = (
-    "circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs", "spirals",
-)  # fmt: skip
-REGRESSION_DATASETS = ("plane", "multi-gauss", "line")
-DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
-MULTICLASS_DATASETS = ("blobs", "spirals")  # the ones whose class count is --classes
-WEIGHT_INITS = (
-    "zeros", "constant", "uniform", "normal", "tf_playground",
-    "xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
-    "lecun_uniform", "lecun_normal", "orthogonal", "torch_default",
-)  # fmt: skip
-BIAS_INITS = ("zeros", "constant", "torch_default")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
-SCHEDULES = ("constant", "step", "exponential", "cosine")
-REGULARIZATIONS = ("none", "l1", "l2", "elastic")
-
-# The scale a scheme uses when the person gives none: c for constant, the
-# half-width a for uniform, the standard deviation for normal.
-DEFAULT_INIT_SCALE = {"constant": 0.1, "uniform": 0.5, "normal": 0.1}
-# How fast the learning rate decays when no gamma is given.
-DEFAULT_LR_GAMMA = {"step": 0.5, "exponential": 0.99}
-
-MAX_HIDDEN_LAYERS = 16
-MAX_NEURONS = 64
-MIN_POINTS, MAX_POINTS = 4, 100_000
-MIN_CLASSES, MAX_CLASSES = 2, 8
-MAX_EPOCHS = 10_000_000
-MAX_SEED = 2**63 - 1
-# Per-epoch history rows kept in full (40 MB); past this, older rows thin out two
-# to one, so a run left going for hours stays small enough to save.
-MAX_HISTORY_ROWS = 1 << 20
-
-
-def next_seed(seed: int) -> int:
-    """The seed after `seed`, wrapping to 0 past the largest."""
-    return 0 if seed >= MAX_SEED else seed + 1
-
+from .config_rules import (
+    APPLIES,
+    CHOICES,
+    LINKED,
+    ConfigError,
+    normalize,
+    validate,
+    with_regression_loss,
+)
+# The vocabularies and ranges live in vocabulary.py; they are re-exported here,
+# where most code has always looked for them.
+from .vocabulary import (  # noqa: F401  (re-exported)
+    ACTIVATIONS,
+    BIAS_INITS,
+    CLASSIFICATION_DATASETS,
+    DATASETS,
+    DATASETS_OF,
+    DEFAULT_INIT_SCALE,
+    DEFAULT_LR_GAMMA,
+    FEATURES,
+    GAIN_INITS,
+    GAMMA_SCHEDULES,
+    LOSSES,
+    MAX_CLASSES,
+    MAX_EPOCHS,
+    MAX_GRID_RESOLUTION,
+    MAX_HIDDEN_LAYERS,
+    MAX_HISTORY_ROWS,
+    MAX_NEURONS,
+    MAX_POINTS,
+    MAX_SEED,
+    MIN_CLASSES,
+    MIN_GRID_RESOLUTION,
+    MIN_POINTS,
+    MOMENTUM_OPTIMIZERS,
+    MULTICLASS_DATASETS,
+    OPTIMIZERS,
+    PERIOD_SCHEDULES,
+    PROBLEMS,
+    RANGES,
+    REGRESSION_DATASETS,
+    REGRESSION_LOSSES,
+    REGULARIZATIONS,
+    SCALED_INITS,
+    SCHEDULES,
+    WEIGHT_INITS,
+    next_seed,
+)
 
 # Fields that can change while a network trains without starting it over:
 # the optimizer reads them afresh each step.  Everything else rebuilds.
@@ -68,22 +71,6 @@ HOT_FIELDS = frozenset(
         "batch_size", "shuffle", "epochs",
     }
 )  # fmt: skip
-
-
-class ConfigError(ValueError):
-    """A configuration value a person gave is not acceptable (one sentence).
-
-    `field` names the option at fault when there is one, so the command line
-    can name its flag and the window can point at its control.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _choices(values) -> str:
-    return ", ".join(values)
 
 
 @dataclass(frozen=True)
@@ -137,8 +124,8 @@ class Config:
     epochs: int = 200
 
     def __post_init__(self) -> None:
-        _normalize(self)
-        _validate(self)
+        normalize(self)
+        validate(self)
 
     # --- derived values -----------------------------------------------------
 
@@ -181,10 +168,33 @@ class Config:
     # --- changing and comparing --------------------------------------------
 
     def replace(self, **changes) -> Config:
-        """A copy with some fields changed (validated like a new one)."""
-        if "problem" not in changes and "dataset" in changes:
-            changes["problem"] = None  # let a new dataset pick its own kind
-        return dataclasses.replace(self, **changes)
+        """A copy with some fields changed (validated like a new one).
+
+        A change also resets what depends on it, unless that is given too:
+        a new dataset brings its own problem kind, a regression problem its
+        only loss (mse), a new weight scheme its own default scale, a new
+        schedule its own default decay.  So any single change a person makes
+        is either accepted whole or refused, never half-applied.
+        """
+        for field, dependent, value in LINKED:
+            if field in changes and dependent not in changes:
+                changes[dependent] = value
+        new = dataclasses.replace(self, **with_regression_loss(self, changes))
+        return new
+
+    # --- which settings count ------------------------------------------------
+
+    def applies(self, field: str) -> bool:
+        """Whether `field` has any effect under the other settings (e.g. momentum
+        only for the momentum optimizers); the rest are kept, unused."""
+        rule = APPLIES.get(field)
+        return True if rule is None else rule(self)
+
+    def choices(self, field: str) -> tuple:
+        """The values a choice field may take here (loss: mse only for regression)."""
+        if field == "loss" and self.problem == "regression":
+            return REGRESSION_LOSSES
+        return CHOICES[field]
 
     def needs_rebuild(self, other: Config) -> bool:
         """True when going from self to other means starting training over."""
@@ -225,129 +235,3 @@ class Config:
             return dataclasses.replace(base, **values)
         except TypeError as exc:  # a wrong type reached a comparison
             raise ConfigError(str(exc)) from None
-
-
-# --- normalization and validation ------------------------------------------
-
-
-def _set(cfg: Config, name: str, value) -> None:
-    object.__setattr__(cfg, name, value)
-
-
-def _normalize(cfg: Config) -> None:
-    if isinstance(cfg.features, str):
-        _set(cfg, "features", tuple(s for s in cfg.features.split(",") if s))
-    if isinstance(cfg.hidden, (list, range)):
-        _set(cfg, "hidden", tuple(cfg.hidden))
-    if isinstance(cfg.features, list):
-        _set(cfg, "features", tuple(cfg.features))
-    if cfg.dataset in DATASETS and cfg.problem is None:
-        kind = "regression" if cfg.dataset in REGRESSION_DATASETS else "classification"
-        _set(cfg, "problem", kind)
-    if cfg.points is None:
-        _set(cfg, "points", 1200 if cfg.problem == "regression" else 500)
-    # features in one canonical order, so the same set is the same network
-    names = cfg.features
-    valid = all(isinstance(f, str) for f in names) and set(names) <= set(FEATURES)
-    if valid and len(set(names)) == len(names):
-        _set(cfg, "features", tuple(f for f in FEATURES if f in names))
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-
-
-def _field_of(name: str) -> str:
-    """'each hidden layer size' -> 'hidden': the option a message is about."""
-    return {"each feature": "features", "each hidden layer size": "hidden"}.get(name, name)
-
-
-def _check_choice(name: str, value, choices) -> None:
-    if value not in choices:
-        raise ConfigError(
-            f"{name} must be one of {_choices(choices)} (got {value!r})", _field_of(name)
-        )
-
-
-def _check_range(name: str, value, lo, hi, integer=False) -> None:
-    ok = _is_int(value) if integer else _is_number(value)
-    if not ok or not (lo <= value <= hi):
-        kind = "an integer" if integer else "a number"
-        raise ConfigError(
-            f"{name} must be {kind} from {lo} to {hi} (got {value!r})", _field_of(name)
-        )
-
-
-def _validate(cfg: Config) -> None:
-    _check_choice("dataset", cfg.dataset, DATASETS)
-    _check_choice("problem", cfg.problem, PROBLEMS)
-    own_kind = "regression" if cfg.dataset in REGRESSION_DATASETS else "classification"
-    if cfg.problem != own_kind:
-        wanted = REGRESSION_DATASETS if cfg.problem == "regression" else CLASSIFICATION_DATASETS
-        raise ConfigError(
-            f"dataset {cfg.dataset!r} is for {own_kind}; for {cfg.problem} "
-            f"choose one of {_choices(wanted)}",
-            "dataset",
-        )
-    _check_range("classes", cfg.classes, MIN_CLASSES, MAX_CLASSES, integer=True)
-    _check_range("points", cfg.points, MIN_POINTS, MAX_POINTS, integer=True)
-    _check_range("noise", cfg.noise, 0.0, 1.0)
-    _check_range("train_ratio", cfg.train_ratio, 0.1, 0.9)
-    _check_range("data_seed", cfg.data_seed, 0, MAX_SEED, integer=True)
-    _check_range("init_seed", cfg.init_seed, 0, MAX_SEED, integer=True)
-
-    if not isinstance(cfg.features, tuple) or not cfg.features:
-        raise ConfigError(f"features must name at least one of {_choices(FEATURES)}", "features")
-    for name in cfg.features:
-        _check_choice("each feature", name, FEATURES)
-    if len(set(cfg.features)) != len(cfg.features):
-        raise ConfigError("features must not repeat a feature", "features")
-    if not isinstance(cfg.hidden, tuple) or len(cfg.hidden) > MAX_HIDDEN_LAYERS:
-        raise ConfigError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes", "hidden")
-    for size in cfg.hidden:
-        _check_range("each hidden layer size", size, 1, MAX_NEURONS, integer=True)
-    _check_choice("activation", cfg.activation, ACTIVATIONS)
-    _check_choice("loss", cfg.loss, LOSSES)
-    if cfg.problem == "regression" and cfg.loss != "mse":
-        raise ConfigError("loss must be mse for regression (cross-entropy needs classes)", "loss")
-
-    _check_choice("init", cfg.init, WEIGHT_INITS)
-    if cfg.init_scale is not None:
-        _check_range("init_scale", cfg.init_scale, -1e6, 1e6)
-        if cfg.init in ("uniform", "normal") and cfg.init_scale < 0:
-            raise ConfigError(
-                f"init_scale must not be negative for {cfg.init} (got {cfg.init_scale})",
-                "init_scale",
-            )
-    if cfg.init_gain is not None:
-        _check_range("init_gain", cfg.init_gain, 0.0, 1e6)
-    _check_choice("bias_init", cfg.bias_init, BIAS_INITS)
-    _check_range("bias_value", cfg.bias_value, -1e6, 1e6)
-
-    _check_choice("optimizer", cfg.optimizer, OPTIMIZERS)
-    _check_range("lr", cfg.lr, 0.0, 100.0)
-    _check_range("momentum", cfg.momentum, 0.0, 0.999999)
-    _check_range("rmsprop_alpha", cfg.rmsprop_alpha, 0.0, 0.999999)
-    _check_range("beta1", cfg.beta1, 0.0, 0.999999)
-    _check_range("beta2", cfg.beta2, 0.0, 0.999999999)
-    _check_range("eps", cfg.eps, 1e-300, 1.0)
-    _check_choice("schedule", cfg.schedule, SCHEDULES)
-    if cfg.lr_gamma is not None:
-        _check_range("lr_gamma", cfg.lr_gamma, 0.0, 1.0)
-    _check_range("lr_period", cfg.lr_period, 1, MAX_EPOCHS, integer=True)
-    _check_range("lr_min", cfg.lr_min, 0.0, 100.0)
-
-    _check_choice("regularization", cfg.regularization, REGULARIZATIONS)
-    _check_range("reg_rate", cfg.reg_rate, 0.0, 100.0)
-    if not isinstance(cfg.reg_bias, bool):
-        raise ConfigError(f"reg_bias must be true or false (got {cfg.reg_bias!r})", "reg_bias")
-
-    if cfg.batch_size is not None:
-        _check_range("batch_size", cfg.batch_size, 1, MAX_POINTS, integer=True)
-    if not isinstance(cfg.shuffle, bool):
-        raise ConfigError(f"shuffle must be true or false (got {cfg.shuffle!r})", "shuffle")
-    _check_range("epochs", cfg.epochs, 0, MAX_EPOCHS, integer=True)

@@ -79,7 +79,12 @@ class Snapshot:
     weights: tuple[np.ndarray, ...]  # (out, in) per layer
     biases: tuple[np.ndarray, ...]  # (out,) per layer
     history: History
-    grids: Grids | None = None  # None: unchanged since the last snapshot that had them
+    # Every neuron's picture.  Costly, so not made for every snapshot: a
+    # snapshot without new ones carries the last ones of its generation
+    # (read-only, shared) and fresh_grids False.  None only when a caller of
+    # Trainer.snapshot asked for none; the window's snapshots always have them.
+    grids: Grids | None = None
+    fresh_grids: bool = False  # True when grids were made for this snapshot
     dataset: Dataset | None = None  # immutable, shared rather than copied
     diverged: bool = False
     message: str = ""  # why training stopped, in plain words

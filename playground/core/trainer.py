@@ -18,7 +18,13 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from .checkpoint import DATASET_KEYS, CheckedState, check_state
-from .config import MAX_HISTORY_ROWS, Config, ConfigError
+from .config import (
+    MAX_GRID_RESOLUTION,
+    MAX_HISTORY_ROWS,
+    MIN_GRID_RESOLUTION,
+    Config,
+    ConfigError,
+)
 from .datasets import Dataset, make_dataset
 from .features import feature_matrix, grid_points
 from .initializers import initialize_parameters
@@ -90,9 +96,10 @@ class Trainer:
     def set_config(self, config: Config) -> bool:
         """Apply a new configuration; returns True when training started over.
 
-        Learning rate, optimizer, regularization, batch size and schedule apply
-        at once and keep the parameters; anything else rebuilds (and new data
-        is generated only if a data setting changed).
+        Learning rate, optimizer, regularization, batch size and schedule keep
+        the parameters and apply from the next mini-batch (even mid-epoch);
+        anything else rebuilds (and new data is generated only if a data
+        setting changed).
         """
         old, self.config = self.config, config
         if old.needs_rebuild(config):
@@ -113,6 +120,8 @@ class Trainer:
                 )
         else:
             self.optimizer.set_config(config)
+        if self._cursor:  # mid-epoch: the rest of this epoch's steps use the new rate
+            self._lr = learning_rate(config, self.epoch)
         self._make_regularizer()
         if self.diverged:  # the restored parameters are finite: let the person go on
             self.diverged = False
@@ -287,7 +296,8 @@ class Trainer:
 
     @property
     def current_learning_rate(self) -> float:
-        return learning_rate(self.config, self.epoch)
+        """The rate the next mini-batch steps with (the schedule's, for its epoch)."""
+        return self._lr if self._cursor else learning_rate(self.config, self.epoch)
 
     def predict(self, points: np.ndarray) -> np.ndarray:
         """The network's outputs (after the output activation) for raw points (n, 2)."""
@@ -299,8 +309,9 @@ class Trainer:
 
     def grids(self, resolution: int = 50) -> Grids:
         """Every neuron's output over a resolution x resolution grid."""
-        if not 2 <= resolution <= 400:
-            raise ConfigError(f"grid resolution must be from 2 to 400 (got {resolution})")
+        lo, hi = MIN_GRID_RESOLUTION, MAX_GRID_RESOLUTION
+        if not lo <= resolution <= hi:
+            raise ConfigError(f"grid resolution must be from {lo} to {hi} (got {resolution})")
         r = resolution
         features = self._grid_inputs.get(r)
         if features is None:
@@ -337,6 +348,7 @@ class Trainer:
             biases=tuple(frozen(net.bias(i)) for i in range(net.num_layers)),
             history=self.history_sample(history_limit),
             grids=self.grids(grid_resolution) if grid_resolution else None,
+            fresh_grids=bool(grid_resolution),
             dataset=self.dataset,
             diverged=self.diverged,
             message=self.message,
