@@ -1,7 +1,10 @@
 """The network graph, offscreen: synthetic snapshots in, item state and signals out."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+import view_probes as probe
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication
@@ -73,14 +76,14 @@ def test_edge_width_follows_abs_weight_and_colour_its_sign(view):
     w = t.network.weight(0)  # (3, 2): edge order is row-major, e = row * 2 + col
     w[:] = [[0.0, -2.5], [2.5, 7.0], [-7.0, 0.5]]
     view.set_snapshot(t.snapshot())
-    widths = view.edge_pen_widths()
+    widths = probe.edge_pen_widths(view)
     assert widths[:6].tolist() == [1.0, 5.5, 5.5, 10.0, 10.0, 2.0]
-    edge_colors = view.edge_colors()
+    edge_colors = probe.edge_colors(view)
     assert rgb_close(edge_colors[0], ZERO, 1)
     assert rgb_close(edge_colors[1], NEG, 1) and rgb_close(edge_colors[4], NEG, 1)
     assert rgb_close(edge_colors[2], POS, 1) and rgb_close(edge_colors[3], POS, 1)
     # the pens really drawn carry those widths, the wide (strong) ones on top
-    drawn = [pen.widthF() for pen in view._edges.drawn_pens()]
+    drawn = [pen.widthF() for pen in probe.drawn_pens(view)]
     assert {1.0, 5.5, 10.0} <= set(drawn)
     assert drawn == sorted(drawn)
 
@@ -96,7 +99,7 @@ def test_edges_redrawn_bucket_by_bucket_match_a_fresh_drawing(qtbot, view):
         for scale in (0.3, 2.0, 0.05, 1.0):  # weights moving between many buckets
             random_weights(t, np.random.default_rng(int(scale * 100)), scale)
             view.set_snapshot(t.snapshot())
-        counts.append(view.item_count())
+        counts.append(probe.item_count(view))
     assert counts[0] == counts[1]  # the pool is reused, not grown
     random_weights(t, rng, 1.5)
     snap = t.snapshot(grid_resolution=20)
@@ -107,8 +110,8 @@ def test_edges_redrawn_bucket_by_bucket_match_a_fresh_drawing(qtbot, view):
     fresh.show()
     qtbot.waitExposed(fresh)
     fresh.set_snapshot(snap)
-    assert [p.widthF() for p in view._edges.drawn_pens()] == [
-        p.widthF() for p in fresh._edges.drawn_pens()
+    assert [p.widthF() for p in probe.drawn_pens(view)] == [
+        p.widthF() for p in probe.drawn_pens(fresh)
     ]
     assert view.canvas.grab().toImage() == fresh.canvas.grab().toImage()  # buttons aside
 
@@ -134,7 +137,7 @@ def test_tf_sized_net_uses_tf_widths_unscaled(view):
     view.set_snapshot(snap)
     w = np.abs(np.concatenate([x.ravel() for x in snap.weights]))
     expected = np.round((1 + 9 * np.minimum(w, 5) / 5) * 2) / 2
-    assert np.array_equal(view.edge_pen_widths(), expected)
+    assert np.array_equal(probe.edge_pen_widths(view), expected)
     assert len(expected) == 7 * 8 + 5 * 64 + 8
 
 
@@ -147,8 +150,8 @@ def test_tiles_show_each_neurons_output_right_side_up(view):
     w[:] = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
     b[:] = [3.0, 0.0, 0.0]  # neuron 0: tanh(3) ~ +1 everywhere
     view.set_snapshot(t.snapshot(grid_resolution=50))
-    tiles = view.tile_images()
-    size = int(view.node_rect(1, 0).width())
+    tiles = probe.tile_images(view)
+    size = int(probe.node_rect(view, 1, 0).width())
     assert size >= TILE_MIN
     assert tiles[1].shape == (3, size, size, 4)
     assert tiles[2].shape[0] == 1 and tiles[0].shape[0] == 2  # output; enabled features
@@ -165,7 +168,7 @@ def test_sigmoid_output_is_drawn_as_2p_minus_1(view):
     t.network.weight(0)[:] = 0.0
     t.network.bias(0)[:] = 0.0  # p = 0.5 everywhere: the neutral grey
     view.set_snapshot(t.snapshot(grid_resolution=20))
-    assert rgb_close(view.tile_images()[1][0], ZERO, 2)
+    assert rgb_close(probe.tile_images(view)[1][0], ZERO, 2)
 
 
 def test_bias_squares_use_the_diverging_scale(view):
@@ -173,12 +176,12 @@ def test_bias_squares_use_the_diverging_scale(view):
     t.network.bias(0)[:] = [-1.0, 2.0]
     t.network.bias(1)[:] = [0.0]
     view.set_snapshot(t.snapshot())
-    hidden, output = view.bias_colors()
+    hidden, output = probe.bias_colors(view)
     assert rgb_close(hidden[0], NEG, 1) and rgb_close(hidden[1], POS, 1)
     assert rgb_close(output[0], ZERO, 1)
 
     def drawn(layer: int, unit: int) -> np.ndarray:  # the pixel inside the square
-        rect = view.node_rect(layer, unit)
+        rect = probe.node_rect(view, layer, unit)
         image = view.grab().toImage()
         return np.array(QColor(image.pixel(int(rect.left()) - 1, int(rect.bottom()) + 1)).getRgb())
 
@@ -193,31 +196,84 @@ def test_overflowing_outputs_draw_at_the_scale_ends_without_warnings(view):
     t = trainer(hidden=(3,), activation="linear", dataset="plane")
     t.network.params[:] = 1e37  # hidden values ~1e38: x 127.5 overflows float32
     view.set_snapshot(t.snapshot(grid_resolution=20))  # warnings are errors in tests
-    hidden = view.tile_images()[1]
+    hidden = probe.tile_images(view)[1]
     assert rgb_close(hidden[0, 10, 10], POS) or rgb_close(hidden[0, 10, 10], NEG)
 
 
-def test_snapshot_without_grids_keeps_the_tiles(view):
+def test_the_same_grids_keep_the_tiles_and_fresh_ones_redraw_them(view):
+    """A snapshot carrying the grids already shown (not fresh, as the worker
+    publishes between pictures) moves the edges and biases only; fresh grids,
+    even the same object, and new grids draw the tiles again."""
     t = trainer(hidden=(4, 2))
-    view.set_snapshot(t.snapshot(grid_resolution=30))
-    before = [tile.copy() for tile in view.tile_images()]
-    widths = view.edge_pen_widths()
+    pictured = t.snapshot(grid_resolution=30)
+    view.set_snapshot(pictured)
+    before = [tile.copy() for tile in probe.tile_images(view)]
+    keys, widths = probe.tile_pixmap_keys(view), probe.edge_pen_widths(view)
     t.network.weight(1)[:] = 4.0
     t.network.bias(0)[:] = -2.0
-    view.set_snapshot(t.snapshot())  # grids None
-    assert all(np.array_equal(a, b) for a, b in zip(before, view.tile_images(), strict=True))
-    assert not np.array_equal(widths, view.edge_pen_widths())  # the weights did update
+    carried = replace(t.snapshot(), grids=pictured.grids)
+    assert not carried.fresh_grids
+    view.set_snapshot(carried)
+    assert probe.tile_pixmap_keys(view) == keys  # not computed again
+    assert all(np.array_equal(a, b) for a, b in zip(before, probe.tile_images(view), strict=True))
+    assert not np.array_equal(widths, probe.edge_pen_widths(view))  # the weights did update
+    hidden = probe.bias_colors(view)[0]
+    assert rgb_close(hidden, NEG, 1)  # and the biases
+    view.set_snapshot(replace(carried, fresh_grids=True))
+    redrawn = probe.tile_pixmap_keys(view)
+    assert redrawn[0] == keys[0]  # the features' tiles never change with the grids
+    assert all(new != old for new, old in zip(redrawn[1:], keys[1:], strict=True))
     view.set_snapshot(t.snapshot(grid_resolution=30))
-    assert not np.array_equal(before[1], view.tile_images()[1])
+    assert not np.array_equal(before[1], probe.tile_images(view)[1])
+
+
+def test_a_snapshot_without_grids_shows_blank_tiles(view):
+    t = trainer(hidden=(3,))
+    t.network.weight(0)[:] = 0.0
+    t.network.bias(0)[:] = 3.0  # every hidden neuron about +1: blue
+    view.set_snapshot(t.snapshot(grid_resolution=20))
+    assert rgb_close(probe.tile_images(view)[1], POS, 3)
+    view.set_snapshot(t.snapshot())  # a caller asked for no grids
+    assert rgb_close(probe.tile_images(view)[1], ZERO, 1)
+    assert rgb_close(probe.tile_images(view)[2], ZERO, 1)
+
+
+def test_a_new_generation_never_shows_the_grids_of_the_last(view):
+    """After a reset (same architecture) or a rebuild, the tiles are the new
+    snapshot's grids, or blank until its generation has some."""
+    t = trainer(hidden=(3,))
+    t.network.weight(0)[:] = 0.0
+    t.network.bias(0)[:] = 3.0  # every hidden neuron about +1: blue
+    old = t.snapshot(grid_resolution=20)
+    view.set_snapshot(old)
+    assert rgb_close(probe.tile_images(view)[1], POS, 3)
+    reset = replace(t.snapshot(), generation=old.generation + 1)  # no grids of its own yet
+    view.set_snapshot(reset)
+    assert rgb_close(probe.tile_images(view)[1], ZERO, 1)
+    # a rebuild to another architecture, and back: the old grids never return
+    other = trainer(hidden=(5,))
+    view.set_snapshot(replace(other.snapshot(grid_resolution=20), generation=old.generation + 2))
+    assert [len(t) for t in probe.tile_images(view)] == [2, 5, 1]
+    back = replace(t.snapshot(), generation=old.generation + 3)
+    view.set_snapshot(back)
+    assert [len(t) for t in probe.tile_images(view)] == [2, 3, 1]
+    assert rgb_close(probe.tile_images(view)[1], ZERO, 1)
+    assert "output over the square" not in probe.hover_text(view)
+    probe.hover_at(view, probe.node_rect(view, 1, 0).center())
+    assert "bias 3.0000" in probe.hover_text(view)
+    assert "output over the square" not in probe.hover_text(view)  # no range of old grids
 
 
 def test_new_architecture_relays_out(view):
     view.set_snapshot(trainer(hidden=(4, 2)).snapshot(grid_resolution=20))
-    assert [len(t) for t in view.tile_images()] == [2, 4, 2, 1]
+    assert [len(t) for t in probe.tile_images(view)] == [2, 4, 2, 1]
     view.set_snapshot(trainer(hidden=(5,), features=("x1", "x2", "sinx1")).snapshot())
-    assert len(view.edge_pen_widths()) == 3 * 5 + 5
-    assert [len(t) for t in view.tile_images()] == [3, 5, 1]  # blank until grids come
-    assert view.neuron_buttons(0)[0].isVisible() and not view.neuron_buttons(1)[0].isVisible()
+    assert len(probe.edge_pen_widths(view)) == 3 * 5 + 5
+    assert [len(t) for t in probe.tile_images(view)] == [3, 5, 1]  # blank until grids come
+    assert (
+        probe.neuron_buttons(view, 0)[0].isVisible()
+        and not probe.neuron_buttons(view, 1)[0].isVisible()
+    )
 
 
 # --- clicks, buttons, editing ---------------------------------------------------------
@@ -225,7 +281,7 @@ def test_new_architecture_relays_out(view):
 
 def test_clicking_a_feature_emits_its_name(qtbot, view):
     view.set_snapshot(trainer(hidden=(2,)).snapshot())
-    target = view.node_rect(0, FEATURES.index("x1sq")).center()
+    target = probe.node_rect(view, 0, FEATURES.index("x1sq")).center()
     with qtbot.waitSignal(view.feature_toggled, timeout=1000) as blocker:
         qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point(target))
     assert blocker.args == ["x1sq"]
@@ -234,7 +290,7 @@ def test_clicking_a_feature_emits_its_name(qtbot, view):
 def test_a_drag_or_a_right_click_is_no_click(qtbot, view):
     view.set_snapshot(trainer(hidden=(2,)).snapshot())
     viewport = view.canvas.viewport()
-    target = point(view.node_rect(0, FEATURES.index("x1sq")).center())
+    target = point(probe.node_rect(view, 0, FEATURES.index("x1sq")).center())
     with qtbot.assertNotEmitted(view.feature_toggled):
         qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=target)
         qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=target + QPoint(0, 30))
@@ -246,7 +302,7 @@ def test_a_drag_or_a_right_click_is_no_click(qtbot, view):
 
 def test_buttons_emit_and_are_disabled_at_the_limits(qtbot, view):
     view.set_snapshot(trainer(hidden=(1, MAX_NEURONS, 3)).snapshot())
-    (add0, rem0), (add1, rem1), (add2, rem2) = (view.neuron_buttons(i) for i in range(3))
+    (add0, rem0), (add1, rem1), (add2, rem2) = (probe.neuron_buttons(view, i) for i in range(3))
     assert add0.isEnabled() and not rem0.isEnabled()
     assert not add1.isEnabled() and rem1.isEnabled()
     with qtbot.waitSignal(view.neuron_added) as added:
@@ -271,47 +327,47 @@ def test_buttons_emit_and_are_disabled_at_the_limits(qtbot, view):
 
 def test_clicking_an_edge_edits_its_weight(qtbot, view):
     view.set_snapshot(trainer(hidden=(4, 2)).snapshot())
-    assert view.editor() is None
-    target = view.edge_point(1, 0, 1, 0.6)
+    assert probe.editor(view) is None
+    target = probe.edge_point(view, 1, 0, 1, 0.6)
     qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point(target))
-    editor = view.editor()
+    editor = probe.editor(view)
     assert editor is not None
     qtbot.keyClicks(editor, "2.5")
     with qtbot.waitSignal(view.weight_edited) as blocker:
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert blocker.args == [1, 0, 1, 2.5]
-    assert view.editor() is None
+    assert probe.editor(view) is None
 
 
 def test_clicking_a_node_edits_its_bias_and_escape_cancels(qtbot, view):
     view.set_snapshot(trainer(hidden=(4, 2)).snapshot())
-    view.click_at(view.node_rect(2, 1).center())
-    qtbot.keyClicks(view.editor(), "-10")
+    probe.click_at(view, probe.node_rect(view, 2, 1).center())
+    qtbot.keyClicks(probe.editor(view), "-10")
     with qtbot.waitSignal(view.bias_edited) as blocker:
-        qtbot.keyClick(view.editor(), Qt.Key.Key_Enter)
+        qtbot.keyClick(probe.editor(view), Qt.Key.Key_Enter)
     assert blocker.args == [1, 1, -10.0]
 
-    view.click_at(view.node_rect(1, 3).center())
-    editor = view.editor()
+    probe.click_at(view, probe.node_rect(view, 1, 3).center())
+    editor = probe.editor(view)
     qtbot.keyClicks(editor, "7")
     with qtbot.assertNotEmitted(view.bias_edited), qtbot.assertNotEmitted(view.weight_edited):
         qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    assert view.editor() is None
+    assert probe.editor(view) is None
 
 
 def test_editor_refuses_what_is_not_a_number(qtbot, view):
     view.set_snapshot(trainer(hidden=(2,)).snapshot())
-    view.click_at(view.edge_point(0, 1, 0))
-    editor = view.editor()
+    probe.click_at(view, probe.edge_point(view, 0, 1, 0))
+    editor = probe.editor(view)
     qtbot.keyClicks(editor, "abc")
     with qtbot.assertNotEmitted(view.weight_edited):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert view.editor() is editor  # still open, marked invalid
+    assert probe.editor(view) is editor  # still open, marked invalid
     editor.selectAll()
     qtbot.keyClicks(editor, "inf")
     with qtbot.assertNotEmitted(view.weight_edited):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert view.editor() is editor
+    assert probe.editor(view) is editor
 
 
 # --- hovering -----------------------------------------------------------------------------
@@ -322,17 +378,17 @@ def test_hovering_a_neuron_emits_it_and_shows_its_bias(qtbot, view):
     t.network.bias(0)[2] = 0.4321
     view.set_snapshot(t.snapshot(grid_resolution=20))
     with qtbot.waitSignal(view.neuron_hovered) as blocker:
-        move_mouse(view, view.node_rect(1, 2).center())
+        move_mouse(view, probe.node_rect(view, 1, 2).center())
     assert blocker.args == [1, 2]
-    assert "bias 0.4321" in view.hover_text()
+    assert "bias 0.4321" in probe.hover_text(view)
     # live: the next snapshot refreshes the read-out
     t.network.bias(0)[2] = -1.5
     view.set_snapshot(t.snapshot())
-    assert "bias -1.5000" in view.hover_text()
+    assert "bias -1.5000" in probe.hover_text(view)
     with qtbot.waitSignal(view.neuron_hovered) as blocker:
         move_mouse(view, QPointF(5, view.height() / 2))
     assert blocker.args == [-1, -1]
-    assert view.hover_text() == ""
+    assert probe.hover_text(view) == ""
 
 
 def test_hovering_an_edge_shows_its_weight(qtbot, view):
@@ -340,8 +396,8 @@ def test_hovering_an_edge_shows_its_weight(qtbot, view):
     t.network.weight(1)[0, 2] = -0.75
     view.set_snapshot(t.snapshot())
     with qtbot.assertNotEmitted(view.neuron_hovered):
-        move_mouse(view, view.edge_point(1, 0, 2, 0.5))
-    text = view.hover_text()
+        move_mouse(view, probe.edge_point(view, 1, 0, 2, 0.5))
+    text = probe.hover_text(view)
     assert "weight -0.7500" in text and "weight[0, 2]" in text
     assert "hidden 1 · neuron 3" in text and "output" in text
 
@@ -349,7 +405,7 @@ def test_hovering_an_edge_shows_its_weight(qtbot, view):
 def test_hovering_an_enabled_feature_emits_grid_layer_zero(qtbot, view):
     view.set_snapshot(trainer(hidden=(2,), features=("x2", "sinx1")).snapshot())
     with qtbot.waitSignal(view.neuron_hovered) as blocker:
-        view.hover_at(view.node_rect(0, FEATURES.index("sinx1")).center())
+        probe.hover_at(view, probe.node_rect(view, 0, FEATURES.index("sinx1")).center())
     assert blocker.args == [0, 1]  # the second enabled feature
 
 
@@ -367,14 +423,11 @@ def test_qt_paints_the_graph_without_python(qtbot, view, fields):
     t.train(3)
     view.set_snapshot(t.snapshot(grid_resolution=20))
     assert python_painters(view.canvas) == []
-    move_mouse(view, view.node_rect(1, 1).center())  # the ring and the card
-    assert view.hover_text() and python_painters(view.canvas) == []
-    lay = view._layout
-    e = int(np.argmax(view.edge_pen_widths()))  # a drawn edge: highlight line and card
-    move_mouse(
-        view, view.edge_point(int(lay.edge_layer[e]), int(lay.edge_row[e]), int(lay.edge_col[e]))
-    )
-    assert "weight" in view.hover_text()
+    move_mouse(view, probe.node_rect(view, 1, 1).center())  # the ring and the card
+    assert probe.hover_text(view) and python_painters(view.canvas) == []
+    e = int(np.argmax(probe.edge_pen_widths(view)))  # a drawn edge: highlight line and card
+    move_mouse(view, probe.edge_point(view, *probe.edge_of(view, e)))
+    assert "weight" in probe.hover_text(view)
     view.set_snapshot(t.snapshot(grid_resolution=20))  # live while hovering
     assert python_painters(view.canvas) == []
     view.canvas.viewport().repaint()
@@ -385,10 +438,10 @@ def test_qt_paints_the_graph_without_python(qtbot, view, fields):
 
 def test_layout_follows_the_widget_size(qtbot, view):
     view.set_snapshot(trainer(hidden=(8,) * 3).snapshot())
-    small = view.node_rect(1, 0)
+    small = probe.node_rect(view, 1, 0)
     view.resize(1400, 900)
-    qtbot.waitUntil(lambda: view.node_rect(1, 0) != small)
-    big = view.node_rect(1, 0)
+    qtbot.waitUntil(lambda: probe.node_rect(view, 1, 0) != small)
+    big = probe.node_rect(view, 1, 0)
     assert big.width() > small.width() and big.center().x() > small.center().x()
 
 
@@ -396,8 +449,8 @@ def test_a_16_by_64_network_stays_bounded(view):
     t = trainer(hidden=(MAX_NEURONS,) * MAX_HIDDEN_LAYERS, features=TF7)
     pictured = t.snapshot(grid_resolution=10)
     view.set_snapshot(pictured)
-    assert view.item_count() < 200
-    tiles = view.tile_images()
+    assert probe.item_count(view) < 200
+    tiles = probe.tile_images(view)
     assert len(tiles) == 18 and tiles[5].shape[0] == MAX_NEURONS
     assert tiles[5].shape[1] < TILE_MIN  # tiny nodes: one flat colour, the mean output
     assert all(len(np.unique(tile.reshape(-1, 4), axis=0)) == 1 for tile in tiles[5])
@@ -408,7 +461,7 @@ def test_a_16_by_64_network_stays_bounded(view):
     snap = t.snapshot()
     w = np.abs(snap.weights[5].ravel())
     start = sum(x.size for x in snap.weights[:5])
-    drawn = view.edge_pen_widths()[start : start + w.size] > 0
+    drawn = probe.edge_pen_widths(view)[start : start + w.size] > 0
     assert 0 < drawn.sum() < w.size
     assert w[drawn].min() >= w[~drawn].max()
     image = view.grab().toImage()

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import view_probes as probe
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -12,15 +13,18 @@ from playground import Config, Trainer
 from playground.core.snapshot import Grids, History, Metrics
 from playground.views import colors
 from playground.views.canvas import python_painters
-from playground.views.loss_view import (
-    LossView,
+from playground.views.heatmap import HEATMAP_ALPHA, HEATMAP_LUT
+from playground.views.loss_numbers import (
     clean,
     decimate,
     format_accuracy,
     format_epoch,
     format_loss,
 )
-from playground.views.output_view import HEATMAP_ALPHA, HEATMAP_LUT, OutputView
+from playground.views.loss_view import LossView
+from playground.views.network_view import NetworkView
+from playground.views.output_view import OutputView
+from playground.views.picture import build_picture
 from playground.views.plot_axes import format_ticks, linear_ticks, log_ticks, nice_ceiling
 from playground.views.thumbnails import dataset_icon, dataset_pixmap
 
@@ -73,7 +77,7 @@ def rgb(image, x: float, y: float) -> np.ndarray:
 def pixel_at(view: OutputView, image, fx: float, fy: float) -> np.ndarray:
     """RGB of the grabbed widget at a fraction (fx from the left, fy from the TOP) of the
     plotting square: screen positions, whatever the view's own coordinates say."""
-    box = view.plot_rect()
+    box = probe.plot_rect(view)
     return rgb(image, box.left() + fx * box.width(), box.top() + fy * box.height())
 
 
@@ -83,7 +87,7 @@ def pixel_at(view: OutputView, image, fx: float, fy: float) -> np.ndarray:
 def test_heatmap_is_one_fixed_image_over_the_input_square(view, qtbot):
     _, snap = x2_snapshot()
     view.set_snapshot(snap)
-    values, levels = view.image_values()
+    values, levels = probe.image_values(view)
     assert values.shape == (R, R)
     assert levels == (-1.0, 1.0)
     assert HEATMAP_LUT.shape == (256, 3) and HEATMAP_LUT.dtype == np.uint8
@@ -91,13 +95,13 @@ def test_heatmap_is_one_fixed_image_over_the_input_square(view, qtbot):
     assert np.allclose(HEATMAP_LUT[-1], faded(colors.POSITIVE), atol=1)
     assert np.allclose(HEATMAP_LUT[0], faded(colors.NEGATIVE), atol=1)
     # drawn through that table, opaque: the top row (x2 = +6) is +1, the bottom -1
-    rgba = view.image_rgba()
+    rgba = probe.image_rgba(view)
     assert rgba.shape == (R, R, 4) and rgba.dtype == np.uint8 and (rgba[..., 3] == 255).all()
     assert np.allclose(rgba[0, :, :3], faded(colors.POSITIVE), atol=1)
     assert np.allclose(rgba[-1, :, :3], faded(colors.NEGATIVE), atol=1)
     # and it fills the plotting square, which is square and inside the widget
     image = shown(view, qtbot)
-    box = view.plot_rect()
+    box = probe.plot_rect(view)
     assert box.width() == box.height() > 250
     assert view.rect().toRectF().contains(box)
     for x, y in ((box.left() + 2, box.top() + 2), (box.right() - 3, box.top() + 2)):
@@ -109,7 +113,7 @@ def test_heatmap_is_one_fixed_image_over_the_input_square(view, qtbot):
 def test_heatmap_is_right_side_up(view, qtbot):
     _, snap = x2_snapshot()
     view.set_snapshot(snap)
-    values = view.image_values()[0]
+    values = probe.image_values(view)[0]
     # data: grid rows count up from x2 = -6, and the output is +1 where x2 > 0
     assert (values[R // 2 + 5 :] > 0.9).all() and (values[: R // 2 - 5] < -0.9).all()
     # pixels: the upper half of the picture is blue, the lower half orange
@@ -134,31 +138,31 @@ def test_heatmap_is_scaled_smoothly(view, qtbot):
 def test_discretize_sends_values_to_the_ends_of_the_scale(view):
     _, snap = x2_snapshot()
     view.set_snapshot(snap)
-    assert (np.abs(view.image_values()[0]) < 0.9).any()  # a soft edge near x2 = 0
+    assert (np.abs(probe.image_values(view)[0]) < 0.9).any()  # a soft edge near x2 = 0
     view.set_discretize(True)
-    assert set(np.unique(view.image_values()[0])) == {-1.0, 1.0}
-    drawn = {tuple(p) for p in view.image_rgba()[..., :3].reshape(-1, 3)}
+    assert set(np.unique(probe.image_values(view)[0])) == {-1.0, 1.0}
+    drawn = {tuple(p) for p in probe.image_rgba(view)[..., :3].reshape(-1, 3)}
     assert drawn == {tuple(HEATMAP_LUT[0]), tuple(HEATMAP_LUT[-1])}
     view.set_discretize(False)
-    assert (np.abs(view.image_values()[0]) < 0.9).any()
+    assert (np.abs(probe.image_values(view)[0]) < 0.9).any()
 
 
 def test_sigmoid_output_uses_levels_zero_to_one(view):
     t, snap = x2_snapshot(loss="cross-entropy")
     assert snap.config.output_activation == "sigmoid"
     view.set_snapshot(snap)
-    values, levels = view.image_values()
+    values, levels = probe.image_values(view)
     assert levels == (0.0, 1.0)
     assert values.min() >= 0.0 and values[-1].min() > 0.99
     view.set_discretize(True)
-    assert set(np.unique(view.image_values()[0])) == {0.0, 1.0}
+    assert set(np.unique(probe.image_values(view)[0])) == {0.0, 1.0}
     # p = 0.5 sits on the grey middle entry
     view.set_discretize(False)
     t.set_weight(0, 0, 1, 0.1)  # p within 0.5 +- 0.15 everywhere
     view.set_snapshot(t.snapshot(grid_resolution=R))
-    middle = np.abs(view.image_values()[0] - 0.5) < 0.002
+    middle = np.abs(probe.image_values(view)[0] - 0.5) < 0.002
     assert middle.any()
-    drawn = view.image_rgba()[::-1][middle][:, :3].astype(float)
+    drawn = probe.image_rgba(view)[::-1][middle][:, :3].astype(float)
     assert np.allclose(drawn, faded(colors.ZERO), atol=2)
 
 
@@ -169,11 +173,11 @@ def test_regression_output_is_clamped(view):
     snap = t.snapshot(grid_resolution=R)
     assert np.abs(snap.grids.output).max() > 10
     view.set_snapshot(snap)
-    values, levels = view.image_values()
+    values, levels = probe.image_values(view)
     assert values.min() == -1.0 and values.max() == 1.0
     assert levels == (-1.0, 1.0)
     view.set_discretize(True)  # regression: the sign of the output
-    assert set(np.unique(view.image_values()[0])) <= {-1.0, 0.0, 1.0}
+    assert set(np.unique(probe.image_values(view)[0])) <= {-1.0, 0.0, 1.0}
 
 
 def test_nan_is_drawn_transparent(view):
@@ -182,7 +186,7 @@ def test_nan_is_drawn_transparent(view):
     broken = tuple(np.full_like(a, np.nan) for a in snap.grids.layers)
     broken[-1][:10] = np.inf  # the bottom ten rows: +inf, the top end of the scale
     view.set_snapshot(replace(snap, grids=Grids(R, broken)))
-    rgba = view.image_rgba()
+    rgba = probe.image_rgba(view)
     assert (rgba[: R - 10] == 0).all()  # NaN: nothing drawn, the white shows
     assert (rgba[R - 10 :, :, :3] == HEATMAP_LUT[-1]).all()
 
@@ -196,10 +200,10 @@ def test_several_classes_colour_by_the_winner_with_confidence(view):
     probs[3] = [0.2, 0.6, 0.2]  # class 1, half sure: (0.6 - 1/3) / (2/3) = 0.4
     grids = Grids(4, (*snap.grids.layers[:-1], probs))
     view.set_snapshot(replace(snap, grids=grids))
-    image, levels = view.image_values()
+    image, levels = probe.image_values(view)
     assert image.shape == (4, 4, 4) and image.dtype == np.uint8
     assert levels is None  # coloured directly, no scale
-    assert np.array_equal(view.image_rgba(), image[::-1])  # drawn as is, +x2 up
+    assert np.array_equal(probe.image_rgba(view), image[::-1])  # drawn as is, +x2 up
     rgb = image[..., :3].astype(float)
     assert np.allclose(rgb[0], 255, atol=1)  # a tie is white
     assert np.allclose(rgb[1], faded(colors.CLASS_COLORS[0]), atol=1)
@@ -207,12 +211,12 @@ def test_several_classes_colour_by_the_winner_with_confidence(view):
     half = 255 - (255 - faded(colors.CLASS_COLORS[1])) * 0.4
     assert np.allclose(rgb[3], half, atol=1.5)
     view.set_discretize(True)  # full-strength class colours
-    rgb = view.image_values()[0][..., :3].astype(float)
+    rgb = probe.image_values(view)[0][..., :3].astype(float)
     assert np.allclose(rgb[3], faded(colors.CLASS_COLORS[1]), atol=1)
     assert np.allclose(rgb[1], faded(colors.CLASS_COLORS[0]), atol=1)
     # hovering output neuron 1: that class's probability in its colour
     view.show_neuron(len(grids.layers) - 1, 1)
-    rgb = view.image_values()[0][..., :3].astype(float)
+    rgb = probe.image_values(view)[0][..., :3].astype(float)
     assert np.allclose(rgb[3], 255 - (255 - faded(colors.CLASS_COLORS[1])) * 0.6, atol=1.5)
     assert np.allclose(rgb[1], 255, atol=1)  # p = 0 there
 
@@ -221,37 +225,82 @@ def test_show_neuron_switches_the_picture_and_back(view):
     t = Trainer(Config(hidden=(3,)))
     snap = t.snapshot(grid_resolution=R)
     view.set_snapshot(snap)
-    output = view.image_values()[0].copy()
+    output = probe.image_values(view)[0].copy()
     view.show_neuron(1, 2)
-    assert view.neuron == (1, 2)
-    assert np.allclose(view.image_values()[0], np.clip(snap.grids.layers[1][..., 2], -1, 1))
-    assert not np.allclose(view.image_values()[0], output)
+    assert probe.shown_neuron(view) == (1, 2)
+    assert np.allclose(probe.image_values(view)[0], np.clip(snap.grids.layers[1][..., 2], -1, 1))
+    assert not np.allclose(probe.image_values(view)[0], output)
     # new snapshots keep showing that neuron
     t.train(5)
     later = t.snapshot(grid_resolution=R)
     view.set_snapshot(later)
-    assert np.allclose(view.image_values()[0], np.clip(later.grids.layers[1][..., 2], -1, 1))
+    assert np.allclose(probe.image_values(view)[0], np.clip(later.grids.layers[1][..., 2], -1, 1))
     # an input feature spans the whole scale (x1 runs over +-6)
     view.show_neuron(0, 0)
     limit = np.abs(later.grids.layers[0][..., 0]).max()
-    assert view.image_values()[1][1] == pytest.approx(limit)
+    assert probe.image_values(view)[1][1] == pytest.approx(limit)
     view.show_neuron(-1, -1)
-    assert view.neuron == (-1, -1)
-    assert np.allclose(view.image_values()[0], np.clip(later.grids.output[..., 0], -1, 1))
+    assert probe.shown_neuron(view) == (-1, -1)
+    assert np.allclose(probe.image_values(view)[0], np.clip(later.grids.output[..., 0], -1, 1))
     view.show_neuron(5, 0)  # no such layer (the network was rebuilt): the output
-    assert np.allclose(view.image_values()[0], np.clip(later.grids.output[..., 0], -1, 1))
+    assert np.allclose(probe.image_values(view)[0], np.clip(later.grids.output[..., 0], -1, 1))
 
 
-def test_missing_grids_keep_the_picture(view):
+def test_the_same_grids_keep_the_picture_and_fresh_ones_redraw_it(view):
     t, snap = x2_snapshot()
     view.set_snapshot(snap)
-    before = view.image_values()[0]
+    key, before = probe.heatmap_key(view), probe.image_values(view)[0]
     t.set_weight(0, 0, 1, -5.0)
-    view.set_snapshot(t.snapshot())  # no grids: unchanged since the last ones
-    assert view.image_values()[0] is before
+    carried = replace(t.snapshot(), grids=snap.grids)  # as published between pictures
+    assert not carried.fresh_grids
+    view.set_snapshot(carried)
+    assert probe.heatmap_key(view) == key  # not computed again
+    assert np.array_equal(probe.image_values(view)[0], before)
+    view.set_snapshot(replace(carried, fresh_grids=True))
+    assert probe.heatmap_key(view) != key  # fresh: drawn again, even from the same object
     view.set_snapshot(t.snapshot(grid_resolution=R))
-    assert view.image_values()[0] is not before
-    assert view.image_values()[0][-1].max() < -0.9  # the new weight flipped it
+    assert not np.array_equal(probe.image_values(view)[0], before)
+    assert probe.image_values(view)[0][-1].max() < -0.9  # the new weight flipped it
+
+
+def test_a_new_generation_never_shows_the_grids_of_the_last(view):
+    """No grids (a hand-made snapshot): a blank heatmap, never the last one's."""
+    t, snap = x2_snapshot()
+    view.set_snapshot(snap)
+    assert probe.image_values(view)[0].max() > 0.9
+    reset = replace(t.snapshot(), generation=snap.generation + 1)
+    view.set_snapshot(reset)
+    values, levels = probe.image_values(view)
+    assert levels == (-1.0, 1.0) and not values.any()  # all on the grey middle
+    view.show_neuron(1, 0)
+    view.set_discretize(True)
+    assert not probe.image_values(view)[0].any()
+    spirals = Trainer(Config(dataset="spirals", classes=3, loss="cross-entropy", hidden=(4,)))
+    view.set_snapshot(replace(spirals.snapshot(), generation=snap.generation + 2))
+    assert not probe.image_values(view)[0].any()
+
+
+def test_a_picture_draws_the_grids_its_snapshot_carries(qtbot):
+    """The shell's latest snapshot usually carries earlier grids (not fresh): a
+    picture made from it draws them all the same; one without grids is blank."""
+    t = Trainer(Config(hidden=(3,)))
+    t.train(3)
+    pictured = t.snapshot(grid_resolution=R)
+    t.train(2)
+    carried = replace(t.snapshot(), grids=pictured.grids)
+    for snap, blank in ((carried, False), (replace(carried, grids=None), True)):
+        picture = build_picture(snap, (1000, 500))
+        qtbot.addWidget(picture)
+        (network,) = picture.findChildren(NetworkView)
+        (output,) = picture.findChildren(OutputView)
+        values = probe.image_values(output)[0]
+        hidden = probe.tile_images(network)[1]
+        if blank:
+            assert not values.any()
+            assert (hidden[..., :3] == hidden[0, 0, 0, :3]).all()
+        else:
+            assert np.array_equal(values, np.clip(pictured.grids.output[..., 0], -1, 1))
+            assert len(np.unique(hidden.reshape(-1, 4), axis=0)) > 10
 
 
 # --- the points -----------------------------------------------------------------------
@@ -259,7 +308,7 @@ def test_missing_grids_keep_the_picture(view):
 
 def isolated(view, xy, others, gap=10.0):
     """Indices of points (in pixels) with no other point within `gap` px."""
-    px, all_px = view.to_pixels(xy), view.to_pixels(others)
+    px, all_px = probe.to_pixels(view, xy), probe.to_pixels(view, others)
     d = np.linalg.norm(px[:, None, :] - all_px[None, :, :], axis=-1)
     return [i for i in range(len(px)) if np.sort(d[i])[1] > gap]
 
@@ -278,13 +327,13 @@ def test_points_match_the_data_and_test_points_toggle(view, qtbot, monkeypatch):
     t, snap = x2_snapshot()
     ds = snap.dataset
     view.set_snapshot(snap)
-    assert np.allclose(view.point_positions(), ds.x_train)
-    assert np.allclose(view.point_positions(test=True), ds.x_test)
-    assert view.points_visible() and not view.points_visible(test=True)
+    assert np.allclose(probe.point_positions(view), ds.x_train)
+    assert np.allclose(probe.point_positions(view, test=True), ds.x_test)
+    assert probe.points_visible(view) and not probe.points_visible(view, test=True)
     view.set_show_test(True)
-    assert view.points_visible() and view.points_visible(test=True)
+    assert probe.points_visible(view) and probe.points_visible(view, test=True)
     # fill by class (class 1 blue, class 0 orange)
-    fills = view.point_colors()
+    fills = probe.point_colors(view)
     assert len(fills) == len(ds.x_train)
     for label, fill in zip(ds.y_train, fills, strict=True):
         assert fill == (colors.POSITIVE if label == 1 else colors.NEGATIVE)
@@ -295,8 +344,8 @@ def test_points_match_the_data_and_test_points_toggle(view, qtbot, monkeypatch):
         lonely = isolated(view, xy, everything)[:5]
         assert lonely
         for i in lonely:
-            centre = view.to_pixels(xy[i])[0]
-            fill = QColor(view.point_colors(test)[i])
+            centre = probe.to_pixels(view, xy[i])[0]
+            fill = QColor(probe.point_colors(view, test)[i])
             assert np.allclose(rgb(image, *centre), fill.getRgb()[:3], atol=3)
             around = image.pixelColor(int(centre[0]), int(centre[1] + 8)).lightness()
             if test:  # dark: darker than the fill and the heatmap around it
@@ -307,8 +356,8 @@ def test_points_match_the_data_and_test_points_toggle(view, qtbot, monkeypatch):
     image = view.grab().toImage()
     i = isolated(view, ds.x_test, everything)[0]
     assert not np.allclose(
-        rgb(image, *view.to_pixels(ds.x_test[i])[0]),
-        QColor(view.point_colors(True)[i]).getRgb()[:3],
+        rgb(image, *probe.to_pixels(view, ds.x_test[i])[0]),
+        QColor(probe.point_colors(view, True)[i]).getRgb()[:3],
         atol=3,
     )
     # the same (immutable) dataset is not drawn again
@@ -324,7 +373,7 @@ def test_regression_points_use_the_diverging_scale(view):
     snap = t.snapshot(grid_resolution=R)
     view.set_snapshot(snap)
     y = snap.dataset.y_train
-    fills = view.point_colors()
+    fills = probe.point_colors(view)
     assert len(set(fills)) > 50  # a point's own shade, not a few bins
     for i in (int(np.argmax(y)), int(np.argmin(y)), 0, 1, 2):
         assert fills[i] == colors.qcolor(y[i]).name()
@@ -336,12 +385,12 @@ def test_points_follow_a_resize(view, qtbot):
     shown(view, qtbot)
     view.resize(520, 300)
     image = view.grab().toImage()
-    box = view.plot_rect()
+    box = probe.plot_rect(view)
     assert box.height() == box.width() < 280  # the height limits it now
     ds = snap.dataset
     i = isolated(view, ds.x_train, np.concatenate([ds.x_train, ds.x_test]))[0]
-    fill = QColor(view.point_colors()[i]).getRgb()[:3]
-    assert np.allclose(rgb(image, *view.to_pixels(ds.x_train[i])[0]), fill, atol=3)
+    fill = QColor(probe.point_colors(view)[i]).getRgb()[:3]
+    assert np.allclose(rgb(image, *probe.to_pixels(view, ds.x_train[i])[0]), fill, atol=3)
 
 
 def test_points_are_drawn_again_for_a_screen_of_another_scale(view, qtbot, monkeypatch):
@@ -368,11 +417,11 @@ def test_the_view_is_square_and_does_not_pan(view, qtbot):
     view.set_snapshot(snap)
     view.resize(500, 360)
     shown(view, qtbot)
-    box = view.plot_rect()
+    box = probe.plot_rect(view)
     assert box.width() == box.height()
     assert abs(box.center().x() - 250 - (26 - 10) / 2) <= 1  # centred, axes aside
     # the ticks: -6 .. 6 labelled at the edges and the middle of the square
-    x_labels, y_labels = view.tick_labels("x"), view.tick_labels("y")
+    x_labels, y_labels = probe.tick_labels(view, "x"), probe.tick_labels(view, "y")
     assert [text for text, _ in x_labels] == ["-6", "-4", "-2", "0", "2", "4", "6"]
     assert [text for text, _ in y_labels] == ["-6", "-4", "-2", "0", "2", "4", "6"]
     assert x_labels[0][1] == pytest.approx(box.left(), abs=1)
@@ -390,7 +439,7 @@ def test_the_view_is_square_and_does_not_pan(view, qtbot):
     )
     QApplication.sendEvent(canvas.viewport(), wheel)
     assert canvas.mapToScene(0, 0) == QPointF(0, 0)
-    assert view.plot_rect() == box
+    assert probe.plot_rect(view) == box
 
 
 def test_height_follows_width(view):
@@ -458,20 +507,20 @@ def test_loss_curves_show_the_cleaned_history(loss_view):
     snap = t.snapshot()
     loss_view.set_snapshot(snap)
     h = snap.history
-    x, y = loss_view.curve_data("train")
+    x, y = probe.curve_data(loss_view, "train")
     assert np.array_equal(x, h.epochs)
     assert np.array_equal(y, h.train_loss)
-    assert np.array_equal(loss_view.curve_data("test")[1], h.test_loss)
+    assert np.array_equal(probe.curve_data(loss_view, "test")[1], h.test_loss)
     # NaN and inf (a diverged run) are left out
     train = [0.5, 0.4, np.nan, 0.3, np.inf]
     loss_view.set_snapshot(with_history(replace(snap, generation=99), train, [0.6] * 5))
-    assert loss_view.curve_data("train")[0].tolist() == [0.0, 1.0, 3.0]
-    assert loss_view.curve_data("train")[1].tolist() == [0.5, 0.4, 0.3]
-    assert loss_view.curve_data("test")[1].tolist() == [0.6] * 5
+    assert probe.curve_data(loss_view, "train")[0].tolist() == [0.0, 1.0, 3.0]
+    assert probe.curve_data(loss_view, "train")[1].tolist() == [0.5, 0.4, 0.3]
+    assert probe.curve_data(loss_view, "test")[1].tolist() == [0.6] * 5
 
 
 def curve_pixels(loss_view, name):
-    path = loss_view.curve_path(name)
+    path = probe.curve_path(loss_view, name)
     return np.array(
         [(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())]
     )
@@ -481,10 +530,10 @@ def test_loss_curves_are_drawn_where_the_data_is(loss_view, qtbot):
     train = list(np.linspace(0.7, 0.1, 300))
     loss_view.set_snapshot(with_history(Trainer(Config()).snapshot(), train, [0.5] * 300))
     image = shown(loss_view, qtbot)
-    box = loss_view.plot_rect()
-    (x0, x1), (y0, y1) = loss_view.view_range()
+    box = probe.plot_rect(loss_view)
+    (x0, x1), (y0, y1) = probe.view_range(loss_view)
     for name in ("train", "test"):
-        x, y = loss_view.curve_data(name)
+        x, y = probe.curve_data(loss_view, name)
         px = curve_pixels(loss_view, name)
         assert len(px) == len(x)
         assert np.allclose(px[:, 0], box.left() + (x - x0) / (x1 - x0) * box.width())
@@ -504,19 +553,19 @@ def test_loss_curves_follow_a_resize(loss_view, qtbot):
     n = 50_000
     train = np.exp(-np.arange(n) / 10_000) + 0.01 * rng.random(n)
     loss_view.set_snapshot(with_history(Trainer(Config()).snapshot(), train, train))
-    assert len(loss_view.curve_data("train")[0]) > 1900  # not laid out: the most
+    assert len(probe.curve_data(loss_view, "train")[0]) > 1900  # not laid out: the most
     shown(loss_view, qtbot)
-    qtbot.waitUntil(lambda: len(loss_view.curve_data("train")[0]) < 1000)  # 2 per px column
-    narrow = len(loss_view.curve_data("train")[0])
+    qtbot.waitUntil(lambda: len(probe.curve_data(loss_view, "train")[0]) < 1000)  # 2 per px column
+    narrow = len(probe.curve_data(loss_view, "train")[0])
     loss_view.resize(600, 400)
-    qtbot.waitUntil(lambda: len(loss_view.curve_data("train")[0]) > narrow)
-    box = loss_view.plot_rect()
+    qtbot.waitUntil(lambda: len(probe.curve_data(loss_view, "train")[0]) > narrow)
+    box = probe.plot_rect(loss_view)
     assert box.width() > 500
-    assert len(loss_view.curve_data("train")[0]) <= 2 * box.width() + 4
+    assert len(probe.curve_data(loss_view, "train")[0]) <= 2 * box.width() + 4
     px = curve_pixels(loss_view, "train")
     assert px[0, 0] == pytest.approx(box.left()) and px[:, 0].max() <= box.right()
     assert px[:, 1].min() >= box.top() and px[:, 1].max() <= box.bottom()
-    x_labels = loss_view.tick_labels()["x"]
+    x_labels = probe.tick_labels(loss_view, "x")
     assert x_labels[0][1] == pytest.approx(box.left(), abs=1)
 
 
@@ -527,7 +576,7 @@ def test_long_histories_are_decimated_keeping_spikes(loss_view):
     train[54_321] = 7.0  # a spike must survive
     snap = with_history(Trainer(Config()).snapshot(), train, train / 2)
     loss_view.set_snapshot(snap)
-    x, y = loss_view.curve_data("train")
+    x, y = probe.curve_data(loss_view, "train")
     assert len(x) <= 2000
     assert y.max() == 7.0 and x[np.argmax(y)] == 54_321
     assert x[0] == 0 and x[-1] == n - 1 and (np.diff(x) > 0).all()
@@ -558,23 +607,23 @@ def test_log_scale_toggles(loss_view, qtbot):
     snap = with_history(Trainer(Config()).snapshot(), [1.0, 0.1, 0.0, 0.001], [1.0] * 4)
     shown(loss_view, qtbot)
     loss_view.set_snapshot(snap)
-    assert loss_view.curve_data("train")[1].tolist() == [1.0, 0.1, 0.0, 0.001]
-    assert not loss_view.log_scale()
-    linear = [text for text, _ in loss_view.tick_labels()["y"]]
+    assert probe.curve_data(loss_view, "train")[1].tolist() == [1.0, 0.1, 0.0, 0.001]
+    assert not probe.log_scale(loss_view)
+    linear = [text for text, _ in probe.tick_labels(loss_view, "y")]
     assert linear == ["0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2"]  # up to 1.02: 1.2
     loss_view.set_log_scale(True)
-    assert loss_view.log_scale()
+    assert probe.log_scale(loss_view)
     # log10, and the zero (which has no logarithm) left out
-    assert np.allclose(loss_view.curve_data("train")[1], [0.0, -1.0, -3.0])
-    assert loss_view.curve_data("train")[0].tolist() == [0.0, 1.0, 3.0]
-    assert loss_view.view_range()[1] == (-3.0, 0.0)
+    assert np.allclose(probe.curve_data(loss_view, "train")[1], [0.0, -1.0, -3.0])
+    assert probe.curve_data(loss_view, "train")[0].tolist() == [0.0, 1.0, 3.0]
+    assert probe.view_range(loss_view)[1] == (-3.0, 0.0)
     # decades, in plain numbers, bottom to top
-    labels = sorted(loss_view.tick_labels()["y"], key=lambda label: -label[1])
+    labels = sorted(probe.tick_labels(loss_view, "y"), key=lambda label: -label[1])
     assert [text for text, _ in labels] == ["0.001", "0.01", "0.1", "1"]
     loss_view.set_log_scale(False)
-    assert not loss_view.log_scale()
-    assert loss_view.curve_data("train")[1].tolist() == [1.0, 0.1, 0.0, 0.001]
-    assert [text for text, _ in loss_view.tick_labels()["y"]] == linear
+    assert not probe.log_scale(loss_view)
+    assert probe.curve_data(loss_view, "train")[1].tolist() == [1.0, 0.1, 0.0, 0.001]
+    assert [text for text, _ in probe.tick_labels(loss_view, "y")] == linear
 
 
 def test_log_scale_labels_2_and_5_when_decades_are_few(loss_view, qtbot):
@@ -582,8 +631,8 @@ def test_log_scale_labels_2_and_5_when_decades_are_few(loss_view, qtbot):
     snap = with_history(Trainer(Config()).snapshot(), [0.9, 0.3, 0.15], [0.8, 0.4, 0.2])
     loss_view.set_log_scale(True)
     loss_view.set_snapshot(snap)
-    assert loss_view.view_range()[1] == (-1.0, 0.0)
-    labels = sorted(loss_view.tick_labels()["y"], key=lambda label: -label[1])
+    assert probe.view_range(loss_view)[1] == (-1.0, 0.0)
+    labels = sorted(probe.tick_labels(loss_view, "y"), key=lambda label: -label[1])
     assert [text for text, _ in labels] == ["0.1", "0.2", "0.5", "1"]
 
 
@@ -618,7 +667,7 @@ def test_readouts(loss_view):
         base, [0.5, 0.041], [0.6, 0.0571234], epoch=412, train_accuracy=0.99, test_accuracy=0.984
     )
     loss_view.set_snapshot(snap)
-    assert loss_view.readout_texts() == [
+    assert probe.readout_texts(loss_view) == [
         "Epoch 000,412",
         "Test loss 0.057",
         "Training loss 0.041",
@@ -627,7 +676,7 @@ def test_readouts(loss_view):
     ]
     regression = Trainer(Config(dataset="plane")).snapshot()
     loss_view.set_snapshot(with_history(regression, [0.2, 0.001234], [0.3, 0.0025]))
-    texts = loss_view.readout_texts()
+    texts = probe.readout_texts(loss_view)
     assert texts[1:] == ["Test loss 0.002500", "Training loss 0.001234"]
     assert loss_view.test_accuracy.isHidden() and loss_view.train_accuracy.isHidden()
 
@@ -651,13 +700,13 @@ def test_curves_are_throttled_but_catch_up(loss_view, qtbot):
     t = Trainer(Config())
     loss_view.curve_interval_ms = 200
     loss_view.set_snapshot(t.snapshot())  # a new run: drawn at once
-    assert len(loss_view.curve_data("train")[0]) == 1
+    assert len(probe.curve_data(loss_view, "train")[0]) == 1
     t.train(3)
     loss_view.set_snapshot(t.snapshot())
-    assert loss_view.readout_texts()[0] == "Epoch 000,003"  # read-outs at once
-    assert len(loss_view.curve_data("train")[0]) == 1  # the curve waits ...
-    qtbot.waitUntil(lambda: len(loss_view.curve_data("train")[0]) == 4, timeout=2000)  # ... then
-    assert loss_view.curve_path("train").elementCount() == 4  # draws
+    assert probe.readout_texts(loss_view)[0] == "Epoch 000,003"  # read-outs at once
+    assert len(probe.curve_data(loss_view, "train")[0]) == 1  # the curve waits, then draws:
+    qtbot.waitUntil(lambda: len(probe.curve_data(loss_view, "train")[0]) == 4, timeout=2000)
+    assert probe.curve_path(loss_view, "train").elementCount() == 4
 
 
 def test_loss_view_range_holds_the_data_and_grows_in_steps(loss_view):
@@ -665,12 +714,12 @@ def test_loss_view_range_holds_the_data_and_grows_in_steps(loss_view):
     base = Trainer(Config()).snapshot()
     train = list(np.linspace(0.7, 0.1, 412))
     loss_view.set_snapshot(with_history(base, train, train))
-    (x0, x1), (y0, y1) = loss_view.view_range()
+    (x0, x1), (y0, y1) = probe.view_range(loss_view)
     assert x0 <= 0 and 411 <= x1 <= 600 and y0 <= 0 and 0.7 <= y1 <= 1.0
-    labels = loss_view.tick_labels()
+    labels = {axis: probe.tick_labels(loss_view, axis) for axis in "xy"}
     loss_view.set_snapshot(with_history(base, [*train, 0.09], [*train, 0.09]))
-    assert loss_view.view_range()[0] == (x0, x1)  # no change per epoch
-    assert loss_view.tick_labels() == labels
+    assert probe.view_range(loss_view)[0] == (x0, x1)  # no change per epoch
+    assert {axis: probe.tick_labels(loss_view, axis) for axis in "xy"} == labels
 
 
 # --- thumbnails ---------------------------------------------------------------------
@@ -774,9 +823,9 @@ def test_a_diverged_run_draws_without_complaint(qtbot):
     loss.set_log_scale(True)
     for w in (out, loss):
         assert not w.grab().toImage().isNull()
-    assert len(loss.curve_data("train")[0]) == 0
-    assert loss.curve_path("train").isEmpty()
-    assert loss.readout_texts()[1:3] == ["Test loss NaN", "Training loss ∞"]
+    assert len(probe.curve_data(loss, "train")[0]) == 0
+    assert probe.curve_path(loss, "train").isEmpty()
+    assert probe.readout_texts(loss)[1:3] == ["Test loss NaN", "Training loss ∞"]
 
 
 def test_k_class_squared_error_draws_the_winning_class(qtbot):
@@ -787,7 +836,7 @@ def test_k_class_squared_error_draws_the_winning_class(qtbot):
     view = OutputView()
     qtbot.addWidget(view)
     view.set_snapshot(t.snapshot(grid_resolution=20))
-    rgba = view.image_values()[0].astype(float)
+    rgba = probe.image_values(view)[0].astype(float)
 
     def hue_class(pixel) -> int:
         # a class colour blended toward white: 255 - pixel points along 255 - colour
@@ -810,7 +859,7 @@ def test_every_number_fits_its_place(loss_view, qtbot, log, top):
     snap = with_history(Trainer(Config()).snapshot(), curve, curve)
     loss_view.set_snapshot(snap)
     ys = [item for item in loss_view._axes._labels if item.data(0) == "y"]
-    axis = loss_view.plot_rect().left()
+    axis = probe.plot_rect(loss_view).left()
     assert ys and all(
         0 <= item.sceneBoundingRect().left() < item.sceneBoundingRect().right() < axis
         for item in ys

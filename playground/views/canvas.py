@@ -14,9 +14,16 @@ rule, for the tests.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QWidget,
+)
 
 # virtual methods Qt calls while painting; a Python override of any of them takes the GIL
 _PAINT_METHODS = {
@@ -51,6 +58,45 @@ class PixelCanvas(QGraphicsView):
         size = self.viewport().size()
         self.setSceneRect(0, 0, max(1, size.width()), max(1, size.height()))
         self.resized.emit()
+
+
+class PointerCanvas(PixelCanvas):
+    """A `PixelCanvas` that reports mouse moves, the mouse leaving, and left
+    clicks (press and release without a drag), in scene px.  Only event
+    handlers here, no painting, so Qt still paints without Python."""
+
+    moved = Signal(QPointF)
+    left = Signal()
+    clicked = Signal(QPointF)
+
+    def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
+        super().__init__(parent, background)
+        self.viewport().setMouseTracking(True)  # moves without a button pressed, too
+        self._press: QPointF | None = None
+
+    def mouseMoveEvent(self, ev) -> None:
+        self.moved.emit(self.mapToScene(ev.position().toPoint()))
+        super().mouseMoveEvent(ev)
+
+    def leaveEvent(self, ev) -> None:
+        self.left.emit()
+        super().leaveEvent(ev)
+
+    # the scene's items take no clicks: presses stop here, unseen by the scene
+    def mousePressEvent(self, ev) -> None:
+        left = ev.button() == Qt.MouseButton.LeftButton
+        self._press = ev.position() if left else None
+        ev.accept()
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # the second click of a double click
+        self.mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        press, self._press = self._press, None
+        if press is None or ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if (ev.position() - press).manhattanLength() <= QApplication.startDragDistance():
+            self.clicked.emit(self.mapToScene(ev.position().toPoint()))
 
 
 def python_painters(view: QGraphicsView) -> list[str]:

@@ -17,164 +17,30 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 # isort: split
 import pyqtgraph as pg  # only for arrayToQPath; after PySide6, so that it takes that binding
 
-from playground.core.snapshot import History, Snapshot
+from playground.core.snapshot import Snapshot
 
 from .canvas import PixelCanvas
+from .loss_numbers import (
+    MAX_CURVE_POINTS,
+    clean,
+    decimate,
+    format_accuracy,
+    format_epoch,
+    format_loss,
+)
 from .plot_axes import Y_AXIS_WIDTH, PlotAxes, nice_ceiling
+from .readouts import CAPTION_COLOR, Readout, readout_font
 
 TEST_COLOR = "#202124"  # as TF: test loss dark, training loss grey
 TRAIN_COLOR = "#8d949a"
-CAPTION_COLOR = "#5f6368"
-MAX_CURVE_POINTS = 2000
 AXIS_COLOR = "#b0b4b8"
 _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end labels
-
-
-# --- numbers as people read them ------------------------------------------------
-
-
-def format_loss(value: float) -> str:
-    """Three decimals as TF ("0.057"), four significant digits when smaller,
-    scientific from 10^5 (at most 10 characters: the read-outs have a fixed size)."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    size = abs(value)
-    if size == 0:
-        return "0.000"
-    if size < 1e-4 or size >= 1e5:
-        return f"{value:.3e}"
-    if size >= 0.01:
-        return f"{value:.3f}"
-    return f"{value:.{3 - math.floor(math.log10(size))}f}"
-
-
-def format_accuracy(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{100.0 * value:.1f} %"
-
-
-def format_epoch(epoch: int) -> str:
-    return f"{epoch:07,d}"  # 000,412
-
-
-# --- fewer points, same picture ----------------------------------------------------
-
-
-def clean(x: np.ndarray, y: np.ndarray, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Drop the points whose y is not finite (or not > 0, for a log scale)."""
-    keep = np.isfinite(y)
-    if positive:
-        keep &= y > 0
-    if keep.all():
-        return x, y
-    return x[keep], y[keep]
-
-
-def decimate(
-    x: np.ndarray, y: np.ndarray, max_points: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Min/max decimation: at most max_points points that keep every spike.
-
-    The data is cut into equal bins; each bin keeps its lowest and highest point
-    (in their order), and the first and last points are always kept.
-    """
-    n = len(y)
-    max_points = MAX_CURVE_POINTS if max_points is None else max(max_points, 8)
-    if n <= max_points:
-        return x, y
-    bins = max(1, (max_points - 2) // 2 - 1)
-    size = -(-n // bins)  # ceil
-    full = n // size
-    body = y[: full * size].reshape(full, size)
-    base = np.arange(full) * size
-    picks = [base + body.argmin(axis=1), base + body.argmax(axis=1), [0, n - 1]]
-    if full * size < n:  # the last, shorter bin
-        tail = y[full * size :]
-        picks.append([full * size + tail.argmin(), full * size + tail.argmax()])
-    index = np.unique(np.concatenate(picks))
-    return x[index], y[index]
-
-
-# --- the widget ---------------------------------------------------------------------
-
-
-def _font(scale: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(max(font.pointSizeF(), 9.0) * scale)
-    font.setBold(bold)
-    if hasattr(QFont, "Tag"):  # Qt 6.7+: digits of equal width, so numbers do not jitter
-        font.setFeature(QFont.Tag("tnum"), 1)
-    return font
-
-
-class _Readout(QWidget):
-    """A small caption above a big number (or before it, on one baseline, if inline)."""
-
-    def __init__(self, caption: str, swatch: str | None = None, inline: bool = False) -> None:
-        super().__init__()
-        self.caption = caption
-        self._value = "—"
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        small = _font(1.0)
-        self.value_label = QLabel()
-        self.value_label.setFont(_font(2.0, bold=True))
-        self.value_label.setStyleSheet("color: #202124")
-        if inline:  # one rich-text label keeps the caption on the number's baseline
-            self._caption_html = (
-                f'<span style="color:{CAPTION_COLOR}; font-weight:normal; '
-                f'font-size:{small.pointSizeF():.1f}pt">{caption}</span>&nbsp;&nbsp;'
-            )
-        else:
-            self._caption_html = ""
-            label = QLabel(caption)
-            if swatch:  # a dash in the curve's colour: the legend
-                label.setText(f'<span style="color:{swatch}">━━</span>&nbsp;{caption}')
-            label.setStyleSheet(f"color: {CAPTION_COLOR}")
-            label.setFont(small)
-            layout.addWidget(label)
-        layout.addWidget(self.value_label)
-        self._fix_size()
-        self._show()
-
-    def _fix_size(self) -> None:
-        # A label of fixed size changes its text without a relayout of the window,
-        # which would run Python (heightForWidth) and wait for the trainer's GIL on
-        # every frame; wide enough for the widest number it shows.
-        sizes = []  # losses are >= 0; the epoch is the inline one
-        widest_texts = (
-            ("0,000,000,000",)
-            if self._caption_html
-            else ("8.888e+308", "8.888e-308", "88888.888", "0.0008888", "100.0 %")
-        )
-        for widest in widest_texts:
-            self.value_label.setText(self._caption_html + widest)
-            sizes.append(self.value_label.sizeHint())
-        self.value_label.setFixedSize(max(s.width() for s in sizes), max(s.height() for s in sizes))
-
-    def set_value(self, text: str) -> None:
-        if text != self._value:
-            self._value = text
-            self._show()
-
-    def _show(self) -> None:
-        self.value_label.setText(self._caption_html + self._value)
-
-    def value(self) -> str:
-        return self._value
-
-    def text(self) -> str:
-        return f"{self.caption} {self._value}"
 
 
 class LossView(QWidget):
@@ -182,8 +48,7 @@ class LossView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._history: History | None = None
-        self._generation: int | None = None
+        self._snap: Snapshot | None = None  # the snapshot shown
         self._drawn_at = -math.inf  # time.perf_counter() of the last curve update
         # Curves are redrawn at most every curve_interval_ms (the read-outs at every
         # snapshot): 25 updates a second look as smooth as more, and each costs a
@@ -195,11 +60,11 @@ class LossView(QWidget):
         self._pending.timeout.connect(self._draw_curves)
         self._log = False
 
-        self.epoch = _Readout("Epoch", inline=True)
-        self.test_loss = _Readout("Test loss", TEST_COLOR)
-        self.train_loss = _Readout("Training loss", TRAIN_COLOR)
-        self.test_accuracy = _Readout("Test accuracy")
-        self.train_accuracy = _Readout("Training accuracy")
+        self.epoch = Readout("Epoch", inline=True)
+        self.test_loss = Readout("Test loss", TEST_COLOR)
+        self.train_loss = Readout("Training loss", TRAIN_COLOR)
+        self.test_accuracy = Readout("Test accuracy")
+        self.train_accuracy = Readout("Training accuracy")
         grid = QGridLayout()
         grid.setContentsMargins(6, 4, 6, 0)
         grid.setHorizontalSpacing(18)
@@ -222,7 +87,8 @@ class LossView(QWidget):
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing)  # the curves
         scene = self.canvas.scene()
-        self._axes = PlotAxes(self.canvas, _font(0.9), _pen(AXIS_COLOR, 1), CAPTION_COLOR, "epoch")
+        axis_font, axis_pen = readout_font(0.9), _pen(AXIS_COLOR, 1)
+        self._axes = PlotAxes(self.canvas, axis_font, axis_pen, CAPTION_COLOR, "epoch")
         # train first, so the test curve is drawn on top
         self._curves = {
             name: scene.addPath(QPainterPath(), _pen(color, 2))
@@ -234,20 +100,21 @@ class LossView(QWidget):
         self._range: tuple | None = None
         self.canvas.resized.connect(self._on_resize)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(grid)
-        layout.addWidget(self.canvas, 1)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(4)
+        self._box.addLayout(grid)
+        self._box.addWidget(self.canvas, 1)
         self._show_accuracy(True)
         self._draw_axes()
 
     # --- public API ------------------------------------------------------------
 
     def set_snapshot(self, snap: Snapshot) -> None:
-        self._history = snap.history
-        new_run = snap.generation != self._generation
-        self._generation = snap.generation
+        """Show a snapshot: the read-outs at once, the curves now and then (at once
+        for a new generation)."""
+        new_run = self._snap is None or snap.generation != self._snap.generation
+        self._snap = snap
         wait = self.curve_interval_ms - 1e3 * (time.perf_counter() - self._drawn_at)
         if new_run or wait <= 0:
             self._draw_curves()
@@ -273,49 +140,19 @@ class LossView(QWidget):
         self._draw_curves()
         self._draw_axes()
 
-    def log_scale(self) -> bool:
-        return self._log
+    # --- drawing -------------------------------------------------------------------
 
-    def readout_texts(self) -> list[str]:
-        """What the read-outs say, e.g. ["Epoch 000,412", "Test loss 0.057", ...]."""
-        shown = [self.epoch, self.test_loss, self.train_loss]
-        if not self.test_accuracy.isHidden():
-            shown += [self.test_accuracy, self.train_accuracy]
-        return [r.text() for r in shown]
-
-    # --- read-only views of what is drawn (for tests and tools) -------------------
-
-    def curve_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(epochs, losses) of the "train" or "test" curve as plotted: cleaned,
-        decimated, and log10 of the loss on a log scale."""
-        return self._plotted[name]
-
-    def curve_path(self, name: str) -> QPainterPath:
-        """The curve's path in canvas pixels."""
-        return self._curves[name].path()
-
-    def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
+    def _view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """((epoch from, to), (loss from, to)) shown; the loss in log10 on a log scale."""
         if self._range is not None:
             return self._range
         return (0.0, 10.0), ((-1.0, 0.0) if self._log else (0.0, 1.0))
 
-    def plot_rect(self) -> QRectF:
-        """The plotting area in canvas pixels (the axes run along its left and bottom)."""
-        return QRectF(self._plot)
-
-    def tick_labels(self) -> dict[str, list[tuple[str, float]]]:
-        """{"x": ..., "y": ...}: each axis label and where its centre sits along the
-        axis, in canvas pixels."""
-        return self._axes.tick_labels()
-
-    # --- drawing -------------------------------------------------------------------
-
     def _draw_curves(self) -> None:
         self._pending.stop()
-        h = self._history
-        if h is None:
+        if self._snap is None:
             return
+        h = self._snap.history
         self._drawn_at = time.perf_counter()
         # two points per pixel column: min/max decimation then draws the same picture
         # (not laid out yet: the most; a resize draws again)
@@ -338,7 +175,7 @@ class LossView(QWidget):
 
     def _map_curves(self) -> None:
         """The curves' paths from the plotted data, in pixels of the current view."""
-        (x0, x1), (y0, y1) = self.view_range()
+        (x0, x1), (y0, y1) = self._view_range()
         r = self._plot
         sx, sy = r.width() / (x1 - x0), r.height() / (y1 - y0)
         for name, (x, y) in self._plotted.items():
@@ -363,7 +200,7 @@ class LossView(QWidget):
 
     def _draw_axes(self) -> None:
         """The axes for the current range, scale and size (redrawn only on a change)."""
-        x_range, y_range = self.view_range()
+        x_range, y_range = self._view_range()
         self._axes.draw(self._plot, x_range, y_range, self._log)
 
     def _on_resize(self) -> None:
@@ -377,7 +214,7 @@ class LossView(QWidget):
         self._plot = QRectF(left, _MARGINS[1], max(1, width), max(1, round(height)))
         self._draw_axes()
         self._map_curves()  # in place at once; decimated again for the new width soon
-        if self._history is not None:
+        if self._snap is not None:
             self._pending.start(0)
 
     def _show_accuracy(self, show: bool) -> None:
@@ -390,7 +227,7 @@ class LossView(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         # what the read-outs and the plot need (the epoch caption is cut below it)
-        need = self.layout().minimumSize()
+        need = self._box.minimumSize()
         return QSize(max(220, need.width()), max(220, need.height()))
 
 
@@ -402,4 +239,4 @@ def _pen(color: str, width: float) -> QPen:
     return pen
 
 
-__all__ = ["LossView", "clean", "decimate", "format_accuracy", "format_epoch", "format_loss"]
+__all__ = ["LossView"]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.config import FEATURES
-from playground.core.features import LABELS
 
 # --- the look, in px -----------------------------------------------------------
 MARGIN = 16
@@ -176,8 +175,8 @@ def compute_layout(
     for i in range(n_cols - 1):
         src, dst = columns[i], columns[i + 1]
         src_units = feature_nodes if i == 0 else np.arange(src.count)
-        rows, cols = np.meshgrid(np.arange(dst.count), np.arange(len(src_units)), indexing="ij")
-        rows, cols = rows.ravel(), cols.ravel()
+        grid = np.meshgrid(np.arange(dst.count), np.arange(len(src_units)), indexing="ij")
+        rows, cols = grid[0].ravel(), grid[1].ravel()
         max_edges = max(max_edges, len(rows))
         xs0.append(np.full(len(rows), src.x + src.size, dtype=np.float64))
         ys0.append(src.top + src_units[cols] * src.step + src.size / 2)
@@ -254,21 +253,6 @@ def edge_buckets(weights: np.ndarray, layers) -> tuple[np.ndarray, np.ndarray, n
     return steps, shades, bucket
 
 
-def hit_edge(layout: Layout, x: float, y: float, widths: np.ndarray) -> int:
-    """Index of the edge under (x, y), or -1: the nearest within its half width
-    + 3 px, among the drawn ones (width > 0)."""
-    if not len(layout.edge_x0):
-        return -1
-    x0, y0 = layout.edge_x0, layout.edge_y0
-    dx, dy = layout.edge_x1 - x0, layout.edge_y1 - y0
-    length2 = dx * dx + dy * dy
-    t = np.clip(((x - x0) * dx + (y - y0) * dy) / np.maximum(length2, 1e-9), 0.0, 1.0)
-    dist = np.hypot(x0 + t * dx - x, y0 + t * dy - y)
-    slack = np.where(widths > 0, dist - (widths / 2 + 3.0), np.inf)  # 0: not drawn
-    best = int(np.argmin(slack))
-    return best if slack[best] <= 0 else -1
-
-
 def bias_size(node_size):
     """Side of the bias square at a node's lower-left corner (0: none, too small)."""
     b = np.clip(np.round(np.asarray(node_size, dtype=np.float64) * 0.26), 5, 12)
@@ -286,67 +270,3 @@ def bias_squares(layout: Layout) -> tuple[np.ndarray, ...]:
     x = layout.node_x[hidden][shown] - 0.6 * side
     y = layout.node_y[hidden][shown] + sizes[shown] - 0.4 * side
     return shown, x, y, side
-
-
-def hit_node(layout: Layout, x: float, y: float, pad: float = 2.0) -> int:
-    """Index (into the flattened node arrays) of the node under (x, y), or -1;
-    a node's bias square (which sticks out at its lower left) counts as the node."""
-    pad = pad + 0.6 * bias_size(layout.node_size) * (layout.node_column > 0)
-    inside = (
-        (x >= layout.node_x - pad)
-        & (x <= layout.node_x + layout.node_size + pad)
-        & (y >= layout.node_y - pad)
-        & (y <= layout.node_y + layout.node_size + pad)
-    )
-    hits = np.flatnonzero(inside)
-    return int(hits[0]) if len(hits) else -1
-
-
-# --- what the hover read-out says ----------------------------------------------------
-
-
-def fmt_value(v: float) -> str:
-    if (v != 0 and abs(v) < 1e-3) or abs(v) >= 1e5:
-        return f"{v:.3e}"
-    return f"{v:.4f}"
-
-
-def describe_node(layout: Layout, layer: int, unit: int) -> str:
-    """'hidden 2 · neuron 3' or 'output' for a Grids layer index and unit (people count from 1)."""
-    if layer == len(layout.columns) - 1:
-        k = layout.columns[-1].count
-        return "output" if k == 1 else f"output {unit + 1} (class {unit + 1})"
-    return f"hidden {layer} · neuron {unit + 1}"
-
-
-def hover_lines(target: tuple, layout: Layout, config, snap=None, grids=None) -> tuple[str, ...]:
-    """The read-out for a hovered ("feature", i), ("edge", layer, row, col) or
-    ("node", grid layer, unit): value first, then where it is, then a hint."""
-    if target[0] == "feature":
-        name, on = FEATURES[target[1]], layout.enabled[target[1]]
-        if not on:
-            return (LABELS[name], "not used by the network", "click to turn it on")
-        last = sum(layout.enabled) == 1
-        hint = "the only input: it must stay on" if last else "click to turn it off"
-        return (LABELS[name], "an input of the network", hint)
-    if snap is None:
-        return ("no snapshot yet",)
-    if target[0] == "edge":
-        _, layer, row, col = target
-        w = float(snap.weights[layer][row, col])
-        src = LABELS[config.features[col]] if layer == 0 else f"hidden {layer} · neuron {col + 1}"
-        return (
-            f"weight {fmt_value(w)}",
-            f"{src}  →  {describe_node(layout, layer + 1, row)}",
-            f"layer {layer}, weight[{row}, {col}]",
-            "click to edit",
-        )
-    _, layer, unit = target
-    b = float(snap.biases[layer - 1][unit])
-    lines = [f"bias {fmt_value(b)}", describe_node(layout, layer, unit)]
-    if grids is not None:
-        g = grids.layers[layer][..., unit]
-        lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
-        lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
-    lines.append(f"layer {layer - 1}, bias[{unit}] · click to edit")
-    return tuple(lines)

@@ -1,6 +1,12 @@
 """The window's picture of a network, as a PNG or SVG file: for `render` on the
 command line and File > Export image.  The same views the window draws, laid
 side by side: the network graph, then the output heatmap and the loss read-outs.
+
+The snapshot is drawn as it is: its grids, fresh or carried over from earlier in
+its generation, are the pictures of the neurons (fresh views draw whatever
+grids they are given first); without grids the tiles and heatmap are blank.
+Qt is imported only when a picture is made, so the command line can import
+this module cheaply.
 """
 
 from __future__ import annotations
@@ -54,9 +60,9 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
     picture.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # painted, never on screen
     picture.show()
     loss.curve_interval_ms = 0  # draw the curves now: a picture has no later frame
-    for view in (network, output, loss):
-        view.set_snapshot(snapshot)
-    picture.views = (network, output, loss)
+    network.set_snapshot(snapshot)
+    output.set_snapshot(snapshot)
+    loss.set_snapshot(snapshot)
     return picture
 
 

@@ -118,16 +118,6 @@ class PlotAxes:
         """Px the x axis takes under the plot: its ticks, labels and caption."""
         return TICK + 5 + 2 * self.text_height
 
-    def tick_labels(self) -> dict[str, list[tuple[str, float]]]:
-        """{"x": ..., "y": ...}: each axis label and where its centre sits along the
-        axis, in canvas pixels."""
-        out: dict[str, list[tuple[str, float]]] = {"x": [], "y": []}
-        for label in self._labels:
-            centre = label.sceneBoundingRect().center()
-            axis = label.data(0)
-            out[axis].append((label.text(), centre.x() if axis == "x" else centre.y()))
-        return out
-
     def draw(
         self,
         plot: QRectF,

@@ -26,7 +26,7 @@ THUMBNAIL_POINTS = 240
 def _screen_ratio() -> float:
     """The primary screen's device pixel ratio, or 2 when there is no screen."""
     app = QGuiApplication.instance()
-    screen = app.primaryScreen() if app is not None else None
+    screen = QGuiApplication.primaryScreen() if app is not None else None
     return float(screen.devicePixelRatio()) if screen is not None else 2.0
 
 

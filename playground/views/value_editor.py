@@ -12,7 +12,17 @@ import math
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from .network_items import font
+from .network_items import MUTED, TEXT, font
+
+EDITOR_STYLE = f"""\
+QFrame#nvEditor {{ background: #ffffff; border: 1px solid #1a73e8; border-radius: 6px; }}
+QFrame#nvEditor QLabel {{ color: {MUTED}; border: none; background: transparent; }}
+QFrame#nvEditor QLineEdit {{
+    background: #ffffff; color: {TEXT}; border: 1px solid #c4c9d0; border-radius: 3px;
+    padding: 2px 4px; selection-background-color: #1a73e8; selection-color: #ffffff;
+}}
+QFrame#nvEditor QLineEdit[invalid="true"] {{ border: 1px solid #d93025; }}
+"""
 
 
 class _ValueLine(QLineEdit):
@@ -36,6 +46,7 @@ class ValueEditor(QFrame):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self._parent = parent  # where it opens: kept inside this widget
         self.setObjectName("nvEditor")
         self.label = QLabel(self)
         self.label.setFont(font(11))
@@ -59,7 +70,7 @@ class ValueEditor(QFrame):
         self.line.setText(self._start)
         self._mark(False)
         self.adjustSize()
-        parent = self.parentWidget()
+        parent = self._parent
         x = min(max(4, pos.x() + 10), parent.width() - self.width() - 4)
         y = min(max(4, pos.y() + 10), parent.height() - self.height() - 4)
         self.move(int(x), int(y))

@@ -1,0 +1,163 @@
+"""What lies under the pointer in the network graph, and what its read-out says (Qt-free).
+
+One index convention, the one the view's signals use:
+
+- a node is (layer, unit) in `Grids.layers` order: 0 the enabled input
+  features, 1..L the hidden layers, L + 1 the outputs.  Its bias is
+  `snapshot.biases[layer - 1][unit]`.
+- an edge is (layer, row, col) of `snapshot.weights[layer][row, col]`: it joins
+  node (layer, col) to node (layer + 1, row); for layer 0, col counts the
+  *enabled* features in `config.FEATURES` order.
+- a feature tile is named by its feature (enabled or not), since clicking it
+  toggles that feature.
+
+Only the layout's flat node and edge arrays are indexed otherwise; they are
+turned into these targets here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.config import FEATURES
+from playground.core.features import LABELS
+from playground.core.snapshot import Grids, Snapshot
+
+from .network_layout import Layout, bias_size
+
+
+@dataclass(frozen=True)
+class FeatureHit:
+    feature: str  # a name of config.FEATURES
+
+
+@dataclass(frozen=True)
+class NodeHit:
+    layer: int  # Grids.layers index, >= 1
+    unit: int
+
+
+@dataclass(frozen=True)
+class EdgeHit:
+    layer: int  # snapshot.weights index
+    row: int
+    col: int
+
+
+Hit = FeatureHit | NodeHit | EdgeHit
+
+
+# --- hit testing --------------------------------------------------------------------
+
+
+def hit_target(layout: Layout, x: float, y: float, widths: np.ndarray) -> Hit | None:
+    """The node (tried first) or drawn edge at (x, y) widget px, or None."""
+    n = _hit_node(layout, x, y)
+    if n >= 0:
+        c, u = int(layout.node_column[n]), int(layout.node_unit[n])
+        return FeatureHit(FEATURES[u]) if c == 0 else NodeHit(c, u)
+    e = _hit_edge(layout, x, y, widths)
+    if e >= 0:
+        return EdgeHit(int(layout.edge_layer[e]), int(layout.edge_row[e]), int(layout.edge_col[e]))
+    return None
+
+
+def edge_index(layout: Layout, edge: EdgeHit) -> int:
+    """The edge's position in the layout's (and the snapshot's raveled) edge order."""
+    start = int(np.searchsorted(layout.edge_layer, edge.layer))
+    n_in = int(np.sum(layout.enabled)) if edge.layer == 0 else layout.columns[edge.layer].count
+    return start + edge.row * n_in + edge.col
+
+
+def hovered_neuron(layout: Layout, hit: Hit | None) -> tuple[int, int]:
+    """The (layer, unit) a hover shows in the output view; (-1, -1) for none."""
+    match hit:
+        case NodeHit(layer, unit):
+            return layer, unit
+        case FeatureHit(name) if layout.enabled[i := FEATURES.index(name)]:
+            return 0, int(np.sum(layout.enabled[:i]))
+    return -1, -1
+
+
+def _hit_edge(layout: Layout, x: float, y: float, widths: np.ndarray) -> int:
+    """Index of the edge under (x, y), or -1: the nearest within its half width
+    + 3 px, among the drawn ones (width > 0)."""
+    if not len(layout.edge_x0):
+        return -1
+    x0, y0 = layout.edge_x0, layout.edge_y0
+    dx, dy = layout.edge_x1 - x0, layout.edge_y1 - y0
+    length2 = dx * dx + dy * dy
+    t = np.clip(((x - x0) * dx + (y - y0) * dy) / np.maximum(length2, 1e-9), 0.0, 1.0)
+    dist = np.hypot(x0 + t * dx - x, y0 + t * dy - y)
+    slack = np.where(widths > 0, dist - (widths / 2 + 3.0), np.inf)  # 0: not drawn
+    best = int(np.argmin(slack))
+    return best if slack[best] <= 0 else -1
+
+
+def _hit_node(layout: Layout, x: float, y: float, pad: float = 2.0) -> int:
+    """Index (into the flattened node arrays) of the node under (x, y), or -1;
+    a node's bias square (which sticks out at its lower left) counts as the node."""
+    pads = pad + 0.6 * bias_size(layout.node_size) * (layout.node_column > 0)
+    inside = (
+        (x >= layout.node_x - pads)
+        & (x <= layout.node_x + layout.node_size + pads)
+        & (y >= layout.node_y - pads)
+        & (y <= layout.node_y + layout.node_size + pads)
+    )
+    hits = np.flatnonzero(inside)
+    return int(hits[0]) if len(hits) else -1
+
+
+# --- what the hover read-out says ----------------------------------------------------
+
+
+def fmt_value(v: float) -> str:
+    if (v != 0 and abs(v) < 1e-3) or abs(v) >= 1e5:
+        return f"{v:.3e}"
+    return f"{v:.4f}"
+
+
+def describe_node(layout: Layout, node: NodeHit) -> str:
+    """'hidden 2 · neuron 3' or 'output' (people count from 1)."""
+    if node.layer == len(layout.columns) - 1:
+        k = layout.columns[-1].count
+        return "output" if k == 1 else f"output {node.unit + 1} (class {node.unit + 1})"
+    return f"hidden {node.layer} · neuron {node.unit + 1}"
+
+
+def hover_lines(
+    hit: Hit, layout: Layout, snap: Snapshot | None, grids: Grids | None = None
+) -> tuple[str, ...]:
+    """The read-out: value first, then where it is, then a hint.  `grids` are the
+    snapshot's if they fit the layout (they add a node's output range)."""
+    match hit:
+        case FeatureHit(name):
+            if not layout.enabled[FEATURES.index(name)]:
+                return (LABELS[name], "not used by the network", "click to turn it on")
+            last = sum(layout.enabled) == 1
+            hint = "the only input: it must stay on" if last else "click to turn it off"
+            return (LABELS[name], "an input of the network", hint)
+        case _ if snap is None:
+            return ("no snapshot yet",)
+        case EdgeHit(layer, row, col):
+            w = float(snap.weights[layer][row, col])
+            features = snap.config.features
+            src = LABELS[features[col]] if layer == 0 else f"hidden {layer} · neuron {col + 1}"
+            return (
+                f"weight {fmt_value(w)}",
+                f"{src}  →  {describe_node(layout, NodeHit(layer + 1, row))}",
+                f"layer {layer}, weight[{row}, {col}]",
+                "click to edit",
+            )
+        case NodeHit(layer, unit):
+            b = float(snap.biases[layer - 1][unit])
+            lines = [f"bias {fmt_value(b)}", describe_node(layout, hit)]
+            if grids is not None:
+                g = grids.layers[layer][..., unit]
+                lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
+                lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
+            lines.append(f"layer {layer - 1}, bias[{unit}] · click to edit")
+            return tuple(lines)
+    raise TypeError(f"not a hit target: {hit!r}")

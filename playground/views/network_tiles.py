@@ -1,0 +1,150 @@
+"""The neurons' tiles of the network graph: one pixmap atlas per column.
+
+Each node shows its output over the input square (+x2 up), one texel per
+screen pixel; nodes too small for a map are one square of their mean colour.
+A `QGraphicsPixmapItem` shows the atlas, so Qt paints it without Python
+(canvas.py says why).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import numpy as np
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGraphicsPixmapItem
+
+from playground.core.config import FEATURES
+from playground.core.features import DOMAIN, feature_matrix
+
+from .network_items import BG_RGB, LUT
+from .network_layout import Column
+
+_LUT32 = np.ascontiguousarray(LUT).view(np.uint32).ravel()  # one RGBA texel per entry
+# Qt's ARGB32 is one native uint32: bytes B, G, R, A on little-endian machines
+if sys.byteorder == "little":
+    _SCREEN_ORDER, _SCREEN_FORMAT = [2, 1, 0, 3], QImage.Format.Format_ARGB32_Premultiplied
+else:
+    _SCREEN_ORDER, _SCREEN_FORMAT = [0, 1, 2, 3], QImage.Format.Format_RGBA8888_Premultiplied
+_LUT32_SCREEN = np.ascontiguousarray(LUT[:, _SCREEN_ORDER]).view(np.uint32).ravel()
+
+
+def values_to_rgba(values: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
+    """RGBA (..., 4) uint8 on the diverging scale for values on [-1, 1], clamped.
+
+    The same table as colors.to_rgba, done in float32 and through a uint32 view
+    of the table, because tiles are many pixels (NaN lands on an end, not 0).
+    `table` may be _LUT32_SCREEN to get the screen's byte order instead."""
+    v = np.array(values, dtype=np.float32)  # a copy, changed in place below
+    np.clip(v, np.float32(-1.0), np.float32(1.0), out=v)  # first: inf * 127.5 would overflow
+    v *= np.float32(127.5)
+    v += np.float32(128.0)
+    np.fmax(v, np.float32(0.0), out=v)  # fmax / fmin also replace NaN
+    np.fmin(v, np.float32(255.5), out=v)
+    idx = v.astype(np.uint8)
+    return np.take(_LUT32 if table is None else table, idx).view(np.uint8).reshape(*idx.shape, 4)
+
+
+@functools.cache
+def _ones(n: int) -> np.ndarray:
+    ones = np.ones(n, np.float32)
+    ones.flags.writeable = False
+    return ones
+
+
+def output_scale(kind: str, values: np.ndarray) -> np.ndarray:
+    """Map an output layer's values onto [-1, 1]: a sigmoid's probability p as
+    2p - 1 (0.5 is grey, as the decision boundary), softmax probabilities as is."""
+    return values * 2.0 - 1.0 if kind == "sigmoid" else values
+
+
+class TileColumn(QGraphicsPixmapItem):
+    """The tiles of one column as one atlas pixmap, one texel per pixel, row 0 at
+    the top (+x2 up), transparent between the nodes.  Made in the screen's own
+    byte order (premultiplied BGRA), so turning it into a pixmap is a plain copy."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__()
+        self.setZValue(1)
+        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self._flat: dict[tuple[int, int], np.ndarray] = {}
+        self._pixels = np.zeros((1, 1, 4), np.uint8)
+        self.set_column(column)
+
+    def set_column(self, column: Column) -> None:
+        self.column = col = column
+        self._flat.clear()
+        y = np.arange(col.height)
+        self._node = y // col.step
+        self._gap_rows = np.flatnonzero(y % col.step >= col.size)
+        self._within = np.minimum(y % col.step, col.size - 1)
+        self.setPos(col.x, col.top)
+
+    def _flat_index(self, resolution: int, units: int) -> np.ndarray:
+        """Flat indices into a (R, R, units) grid for every atlas texel (nearest sample)."""
+        key = (resolution, units)
+        flat = self._flat.get(key)
+        if flat is None:
+            col, r = self.column, resolution
+            src = ((np.arange(col.size) + 0.5) * r / col.size).astype(np.intp)
+            rows = (r - 1 - src)[self._within]  # top texel row = largest x2
+            unit = np.minimum(self._node, units - 1)
+            flat = (rows[:, None] * r + src[None, :]) * units + unit[:, None]
+            self._flat = {key: flat}
+        return flat
+
+    def show_values(self, grid: np.ndarray, kind: str = "hidden") -> None:
+        """Draw a (R, R, units) grid layer: each unit's map, or its mean when tiny."""
+        col = self.column
+        if not col.tiles:  # tiny tiles: one colour each, the unit's mean
+            flat = grid.reshape(-1, grid.shape[2])
+            # the mean as one BLAS product: ~8x cheaper than mean() over the grid
+            with np.errstate(all="ignore"):  # a diverging network's inf and NaN
+                means = np.nan_to_num(_ones(len(flat)) @ flat / len(flat))
+            if kind in ("sigmoid", "softmax"):
+                means = output_scale(kind, means)
+            rows = values_to_rgba(means, _LUT32_SCREEN)[self._node]  # coloured, then spread
+            self._show(np.repeat(rows[:, None, :], col.size, axis=1))
+            return
+        values = np.take(grid, self._flat_index(grid.shape[0], grid.shape[2]))
+        if kind in ("sigmoid", "softmax"):
+            values = output_scale(kind, values)
+        self._show(values_to_rgba(values, _LUT32_SCREEN))
+
+    def show_blank(self) -> None:
+        """Neutral tiles (a snapshot without grids)."""
+        col = self.column
+        self._show(values_to_rgba(np.zeros((col.height, col.size), np.float32), _LUT32_SCREEN))
+
+    def show_features(self, enabled: tuple[bool, ...]) -> None:
+        """The nine feature tiles: each feature over the input square, scaled by
+        its largest |value| there; disabled ones faded and greyed."""
+        col, n = self.column, self.column.size
+        centres = -DOMAIN + 2 * DOMAIN * (np.arange(n) + 0.5) / n
+        x1, x2 = np.meshgrid(centres, centres[::-1])  # top row is x2 = +6
+        values = feature_matrix(np.column_stack([x1.ravel(), x2.ravel()]), FEATURES)
+        values = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
+        tiles = values_to_rgba(values.T.reshape(len(FEATURES), n, n)).astype(np.float64)
+        for i, on in enumerate(enabled):
+            if not on:
+                rgb = tiles[i, ..., :3]
+                rgb = 0.25 * rgb + 0.75 * rgb.mean(axis=-1, keepdims=True)
+                tiles[i, ..., :3] = BG_RGB + (rgb - BG_RGB) * 0.35
+        atlas = np.zeros((col.height, n, 4), np.uint8)
+        for i in range(col.count):
+            atlas[i * col.step : i * col.step + n] = np.round(tiles[i])
+        self._show(np.ascontiguousarray(atlas[..., _SCREEN_ORDER]))
+
+    def _show(self, pixels: np.ndarray) -> None:
+        pixels[self._gap_rows] = 0
+        self._pixels = pixels
+        h, w = pixels.shape[:2]
+        image = QImage(pixels.data, w, h, 4 * w, _SCREEN_FORMAT)  # shares the buffer
+        self.setPixmap(QPixmap.fromImage(image))  # a copy, in the screen's format
+
+    def tiles(self) -> np.ndarray:
+        """(count, size, size, 4) uint8 RGBA: each node's tile as drawn."""
+        col = self.column
+        rgba = self._pixels[..., _SCREEN_ORDER]  # the order is its own inverse
+        return np.stack([rgba[s : s + col.size] for s in np.arange(col.count) * col.step])

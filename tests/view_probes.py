@@ -1,0 +1,212 @@
+"""Read-outs of what the views draw, for tests only: functions taking the view.
+
+They look inside the views (tests may read privates), so the views themselves
+keep no code that only tests call.  Indices are the views' own: nodes as in
+Grids.layers, edges as in snapshot.weights (network_hits.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage, QPainterPath, QPen
+from PySide6.QtWidgets import QLineEdit, QToolButton
+
+from playground.views import colors
+from playground.views.loss_view import LossView
+from playground.views.network_hits import EdgeHit, edge_index
+from playground.views.network_layout import SHADES
+from playground.views.network_tiles import _SCREEN_ORDER
+from playground.views.network_view import NetworkView
+from playground.views.output_view import OutputView
+
+# --- the network graph ----------------------------------------------------------------
+
+
+def edge_pen_widths(view: NetworkView) -> np.ndarray:
+    """Pen width (px) each edge is drawn with (0: not drawn), in the order
+    np.concatenate([w.ravel() for w in snap.weights])."""
+    return view._edges.widths.copy()
+
+
+def edge_colors(view: NetworkView) -> np.ndarray:
+    """(edges, 4) uint8 RGBA of each edge, before the layout's fading (same order)."""
+    return colors.to_rgba(view._edges.shades / SHADES)
+
+
+def drawn_pens(view: NetworkView) -> list[QPen]:
+    """The pens of the visible edge buckets, bottom to top."""
+    items = view._edges._items
+    return [items[k].pen() for k in sorted(items)]
+
+
+def tile_images(view: NetworkView) -> list[np.ndarray]:
+    """Per Grids layer, (units, size, size, 4) uint8 tiles as drawn, +x2 up;
+    [0] holds the enabled features' tiles (the disabled are drawn dimmed too)."""
+    per_column = []
+    for tile in view._tiles:
+        col = tile.column
+        rgba = tile._pixels[..., _SCREEN_ORDER]  # the order is its own inverse
+        per_column.append(
+            np.stack([rgba[s : s + col.size] for s in np.arange(col.count) * col.step])
+        )
+    return [per_column[0][np.flatnonzero(view._layout.enabled)], *per_column[1:]]
+
+
+def tile_pixmap_keys(view: NetworkView) -> list[int]:
+    """Each tile column's pixmap cache key: it changes whenever the tiles are drawn."""
+    return [tile.pixmap().cacheKey() for tile in view._tiles]
+
+
+def bias_colors(view: NetworkView) -> list[np.ndarray]:
+    """Per layer of snap.biases, (units, 4) uint8 RGBA of the bias squares."""
+    sizes = [c.count for c in view._layout.columns[1:]]
+    return np.split(view._nodes._bias_rgba, np.cumsum(sizes)[:-1])
+
+
+def node_rect(view: NetworkView, layer: int, unit: int) -> QRectF:
+    """A node's rectangle in widget pixels (layer as in Grids.layers; for
+    layer 0, unit indexes all nine features of config.FEATURES)."""
+    return view._node_rect(layer, unit)
+
+
+def edge_point(view: NetworkView, layer: int, row: int, col: int, t: float = 0.5) -> QPointF:
+    """A point on the edge of weights[layer][row, col] (t = 0 start, 1 end)."""
+    return view._edge_point(edge_index(view._layout, EdgeHit(layer, row, col)), t)
+
+
+def edge_of(view: NetworkView, e: int) -> tuple[int, int, int]:
+    """(layer, row, col) of the e-th edge in the canonical order."""
+    lay = view._layout
+    return int(lay.edge_layer[e]), int(lay.edge_row[e]), int(lay.edge_col[e])
+
+
+def hover_text(view: NetworkView) -> str:
+    """The hover read-out's text ('' when hidden)."""
+    callout = view._callout
+    return "\n".join(callout.lines) if callout.isVisible() else ""
+
+
+def editor(view: NetworkView) -> QLineEdit | None:
+    """The in-place value editor's line while it is open."""
+    return view._editor.line if view._editor.isVisible() else None
+
+
+def item_count(view: NetworkView) -> int:
+    return len(view.canvas.scene().items())
+
+
+def neuron_buttons(view: NetworkView, layer: int) -> tuple[QToolButton, QToolButton]:
+    """The (+, −) buttons of hidden layer `layer` (from 0)."""
+    return view._chrome.neuron_buttons[layer]
+
+
+def hover_at(view: NetworkView, pos: QPointF | None) -> None:
+    """What a mouse move to `pos` (widget px; None = left the view) does."""
+    view._hover_at(pos)
+
+
+def click_at(view: NetworkView, pos: QPointF) -> None:
+    """What a left click at `pos` (widget px) does."""
+    view._click_at(pos)
+
+
+# --- the output view -------------------------------------------------------------------
+
+
+def image_values(view: OutputView) -> tuple[np.ndarray, tuple[float, float] | None]:
+    """(values, levels) shown, row 0 at x2 = -6: (R, R) values clipped to the
+    levels at the ends of the colour scale (NaN stays NaN), or (R, R, 4) uint8
+    RGBA and None when classes are coloured directly."""
+    levels = view._levels
+    if levels is None:
+        return view._values, None
+    return np.clip(view._values, *levels).astype(np.float32, copy=False), levels
+
+
+def image_rgba(view: OutputView) -> np.ndarray:
+    """(R, R, 4) uint8 RGBA as drawn, rows top (x2 = +6) to bottom; NaN is transparent."""
+    image = view._heatmap.pixmap().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    return rows[:, : 4 * image.width()].reshape(image.height(), image.width(), 4).copy()
+
+
+def heatmap_key(view: OutputView) -> int:
+    """The heatmap pixmap's cache key: it changes whenever the heatmap is drawn."""
+    return view._heatmap.pixmap().cacheKey()
+
+
+def shown_neuron(view: OutputView) -> tuple[int, int]:
+    """The (layer, unit) shown; (-1, -1) for the output."""
+    return view._neuron
+
+
+def to_pixels(view: OutputView, xy: np.ndarray) -> np.ndarray:
+    """(n, 2) input-space points (x1, x2) as widget pixels (x right, y down)."""
+    return view._to_pixels(xy)
+
+
+def point_positions(view: OutputView, test: bool = False) -> np.ndarray:
+    """(n, 2) input-space positions of the training (or test) points drawn."""
+    return view._points[test][0] if test in view._points else np.zeros((0, 2))
+
+
+def point_colors(view: OutputView, test: bool = False) -> list[str]:
+    """Fill colour names ("#rrggbb") of the points, in the order of point_positions."""
+    return [c.name() for c in view._points[test][1]] if test in view._points else []
+
+
+def points_visible(view: OutputView, test: bool = False) -> bool:
+    """Whether that set of points is drawn (test points only when asked for)."""
+    return view._point_items[test].isVisible() and test in view._points
+
+
+# --- both plots --------------------------------------------------------------------------
+
+
+def plot_rect(view: OutputView | LossView) -> QRectF:
+    """The plotting area: the output view's square in widget pixels (the heatmap
+    fills it), or the loss plot's area in canvas pixels."""
+    return QRectF(view._square if isinstance(view, OutputView) else view._plot)
+
+
+def tick_labels(view: OutputView | LossView, axis: str) -> list[tuple[str, float]]:
+    """Each label of the "x" (bottom) or "y" (left) axis and where its centre sits
+    along that axis, in widget (output) or canvas (loss) pixels."""
+    if isinstance(view, OutputView):
+        labels = view._labels[axis]
+    else:
+        labels = [label for label in view._axes._labels if label.data(0) == axis]
+    centres = [(label, label.sceneBoundingRect().center()) for label in labels]
+    return [(label.text(), c.x() if axis == "x" else c.y()) for label, c in centres]
+
+
+# --- the loss view --------------------------------------------------------------------
+
+
+def readout_texts(view: LossView) -> list[str]:
+    """What the read-outs say, e.g. ["Epoch 000,412", "Test loss 0.057", ...]."""
+    shown = [view.epoch, view.test_loss, view.train_loss]
+    if not view.test_accuracy.isHidden():
+        shown += [view.test_accuracy, view.train_accuracy]
+    return [f"{r.caption} {r._value}" for r in shown]
+
+
+def log_scale(view: LossView) -> bool:
+    return view._log
+
+
+def curve_data(view: LossView, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, losses) of the "train" or "test" curve as plotted: cleaned,
+    decimated, and log10 of the loss on a log scale."""
+    return view._plotted[name]
+
+
+def curve_path(view: LossView, name: str) -> QPainterPath:
+    """The curve's path in canvas pixels."""
+    return view._curves[name].path()
+
+
+def view_range(view: LossView) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((epoch from, to), (loss from, to)) shown; the loss in log10 on a log scale."""
+    return view._view_range()
