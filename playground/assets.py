@@ -14,7 +14,8 @@ from pathlib import Path
 def resource_path(name: str) -> str:
     """Filesystem path of a shipped file, e.g. resource_path("icons/neural-playground.svg")."""
     try:
-        from .resources import resource_path as installed
+        # the ignore: mypy reads the checkout, where this package does not exist (see above)
+        from .resources import resource_path as installed  # type: ignore[import-not-found]
     except ModuleNotFoundError:
         return str(Path(__file__).resolve().parent.parent / "resources" / name)
     return installed(name)

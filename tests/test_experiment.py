@@ -381,6 +381,53 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, good_bytes, monke
     _refused(_write_raw(tmp_path / "real.playground", doc, arrays), "would unpack to more")
 
 
+def _with_comment(data: bytes, comment: bytes) -> bytes:
+    """The same ZIP file with an archive comment: its end record is no longer the last bytes."""
+    assert data[-22:-18] == b"PK\x05\x06" and data[-2:] == b"\0\0"
+    return data[:-2] + struct.pack("<H", len(comment)) + comment
+
+
+def _with_zip64_claim(data: bytes, directory_size: int) -> bytes:
+    """The same file with ZIP64 end records before its end record, claiming a directory size."""
+    end = len(data) - 22
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 1, 1, directory_size, 0)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    tail = bytearray(data[end:])
+    struct.pack_into("<L", tail, 12, 0xFFFF_FFFF)  # "see the ZIP64 record"
+    return data[:end] + record + locator + bytes(tail)
+
+
+def _many_members(path, count: int) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for i in range(count):
+            archive.writestr(f"member_{i:05}.npy", b"")
+
+
+@pytest.mark.parametrize("comment", [b"", b"PK\x05\x06 and more words than an end record"])
+def test_a_huge_zip_directory_is_refused_before_zipfile_reads_it(tmp_path, comment, monkeypatch):
+    path = tmp_path / "crowded.playground"
+    _many_members(path, 2000)  # 2000 entries: over 100 KB of directory
+    path.write_bytes(_with_comment(path.read_bytes(), comment))
+
+    def never(*args, **kwargs):
+        raise AssertionError("ZipFile was asked to parse the directory")
+
+    monkeypatch.setattr(experiment.zipfile, "ZipFile", never)
+    _refused(path, "its ZIP directory is far larger than an experiment's")
+
+
+def test_a_zip64_record_claiming_a_huge_directory_is_refused(tmp_path, good_bytes):
+    path = tmp_path / "zip64.playground"
+    path.write_bytes(_with_zip64_claim(good_bytes, 10**9))
+    _refused(path, "its ZIP directory is far larger than an experiment's")
+
+
+def test_an_archive_comment_is_harmless(tmp_path, good_bytes, good_state):
+    path = tmp_path / "commented.playground"
+    path.write_bytes(_with_comment(good_bytes, b"written by hand"))
+    assert _states_equal(load_experiment(path), good_state)
+
+
 UNPICKLED = []
 
 

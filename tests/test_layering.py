@@ -20,6 +20,7 @@ def _modules_after(statement: str) -> set[str]:
         "import playground.io.npz, playground.io.csvdata",
         "import playground",
         "from playground.cli import build_parser",
+        "import playground.views.picture",  # the command line takes its size and suffixes
     ],
 )
 def test_engine_imports_no_qt(statement):

@@ -30,12 +30,13 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 
 from .config import MAX_HISTORY_ROWS, MAX_POINTS, MIN_POINTS, Config
 from .datasets import Dataset
-from .optimizers import make_optimizer
+from .optimizers import OptimizerState, make_optimizer
 
 STATE_KEYS = frozenset(
     {
@@ -50,6 +51,29 @@ MAX_COUNT = 2**63 - 1  # epochs, steps, Adam's t: larger ones overflow float mat
 MAX_MESSAGE = 2000
 
 
+class PCG64Counter(TypedDict):
+    state: int
+    inc: int
+
+
+class PCG64State(TypedDict):
+    """numpy's PCG64 `bit_generator.state` (the same keys as numpy's own stub type)."""
+
+    bit_generator: str
+    state: PCG64Counter
+    has_uint32: int
+    uinteger: int
+
+
+@dataclass(frozen=True)
+class MidEpoch:
+    """Where a trainer stopped inside an epoch (all of it or nothing: see MID_EPOCH_KEYS)."""
+
+    order: np.ndarray  # this epoch's permutation of the training points
+    epoch_lr: float  # the learning rate the epoch started with
+    checkpoint: tuple[np.ndarray, OptimizerState, int]  # params, optimizer, steps at its start
+
+
 @dataclass(frozen=True)
 class CheckedState:
     """A state that passed `check_state`, with its own copies of every array."""
@@ -57,14 +81,12 @@ class CheckedState:
     config: Config
     dataset: Dataset
     params: np.ndarray
-    optimizer: dict
-    shuffle_rng: dict
+    optimizer: OptimizerState
+    shuffle_rng: PCG64State
     epoch: int
     steps: int
     cursor: int
-    order: np.ndarray | None
-    epoch_lr: float | None
-    checkpoint: tuple[np.ndarray, dict, int] | None
+    mid_epoch: MidEpoch | None  # None at an epoch boundary (cursor 0)
     history: np.ndarray
     diverged: bool
     message: str
@@ -122,9 +144,7 @@ def _check(state) -> CheckedState:
         epoch=epoch,
         steps=steps,
         cursor=cursor,
-        order=_order(mid[0], n_train) if cursor else None,
-        epoch_lr=_rate(mid[1]) if cursor else None,
-        checkpoint=_checkpoint(mid[2], config, size, steps) if cursor else None,
+        mid_epoch=_mid_epoch(mid, n_train, config, size, steps) if cursor else None,
         history=_history(state["history"], epoch, config.num_classes),
         diverged=diverged,
         message=message,
@@ -203,11 +223,11 @@ def _dataset(data, config: Config) -> Dataset:
     return Dataset(num_classes=k, **arrays)
 
 
-def _optimizer(name: str, state, config: Config, size: int) -> dict:
+def _optimizer(name: str, state, config: Config, size: int) -> OptimizerState:
     """A copy of an optimizer state that `config.optimizer` loads."""
     if not isinstance(state, Mapping):
         raise ValueError(f"{name} must be a mapping of names to values")
-    copy = {}
+    copy: OptimizerState = {}
     for key, value in state.items():
         if _is_int(value):
             copy[key] = _count(f"{name} {key!r}", value)
@@ -222,24 +242,25 @@ def _optimizer(name: str, state, config: Config, size: int) -> dict:
     return copy
 
 
-def _rng(name: str, state) -> dict:
+def _rng(name: str, state: Any) -> PCG64State:
     """A copy of a PCG64 `bit_generator.state`."""
+    bad = f"{name} must be a PCG64 state, as numpy's bit_generator.state gives"
     inner = state.get("state") if isinstance(state, Mapping) else None
-    ok = (
+    if not (
         isinstance(inner, Mapping)
         and set(state) == {"bit_generator", "state", "has_uint32", "uinteger"}
         and state["bit_generator"] == "PCG64"
         and set(inner) == {"state", "inc"}
-    )
-    if ok:
-        s, inc, has, extra = inner["state"], inner["inc"], state["has_uint32"], state["uinteger"]
-        ok = all(map(_is_int, (s, inc, has, extra))) and (
-            0 <= s < 2**128 and 0 < inc < 2**128 and inc % 2 == 1  # PCG's increment is odd
-            and has in (0, 1) and 0 <= extra < 2**32
-        )  # fmt: skip
-    if not ok:
-        raise ValueError(f"{name} must be a PCG64 state, as numpy's bit_generator.state gives")
-    copy = {
+    ):
+        raise ValueError(bad)
+    s, inc, has, extra = inner["state"], inner["inc"], state["has_uint32"], state["uinteger"]
+    if not (
+        all(map(_is_int, (s, inc, has, extra)))
+        and 0 <= s < 2**128 and 0 < inc < 2**128 and inc % 2 == 1  # PCG's increment is odd
+        and has in (0, 1) and 0 <= extra < 2**32
+    ):  # fmt: skip
+        raise ValueError(bad)
+    copy: PCG64State = {
         "bit_generator": "PCG64",
         "state": {"state": int(s), "inc": int(inc)},
         "has_uint32": int(has),
@@ -263,7 +284,18 @@ def _rate(value) -> float:
     return float(value)
 
 
-def _checkpoint(value, config: Config, size: int, steps: int) -> tuple[np.ndarray, dict, int]:
+def _mid_epoch(values: list, n_train: int, config: Config, size: int, steps: int) -> MidEpoch:
+    order, epoch_lr, checkpoint = values
+    return MidEpoch(
+        order=_order(order, n_train),
+        epoch_lr=_rate(epoch_lr),
+        checkpoint=_checkpoint(checkpoint, config, size, steps),
+    )
+
+
+def _checkpoint(
+    value, config: Config, size: int, steps: int
+) -> tuple[np.ndarray, OptimizerState, int]:
     if not isinstance(value, Mapping) or set(value) != CHECKPOINT_KEYS:
         raise ValueError("checkpoint must hold exactly params, optimizer and steps")
     params = _floats("checkpoint params", value["params"], (size,), finite=True)

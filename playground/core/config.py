@@ -21,6 +21,7 @@ from .config_rules import (
     validate,
     with_regression_loss,
 )
+
 # The vocabularies and ranges live in vocabulary.py; they are re-exported here,
 # where most code has always looked for them.
 from .vocabulary import (  # noqa: F401  (re-exported)

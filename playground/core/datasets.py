@@ -233,13 +233,16 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 def train_size(cfg: Config) -> int:
     """How many of cfg's points are for training (at least one, and one left to test)."""
-    return min(max(round(cfg.points * cfg.train_ratio), 1), cfg.points - 1)
+    n = cfg.points
+    assert n is not None  # Config fills in the default for its problem
+    return min(max(round(n * cfg.train_ratio), 1), n - 1)
 
 
 def make_dataset(cfg: Config) -> Dataset:
     """Generate cfg's data from cfg.data_seed, shuffle it, and split it into train and test."""
     rng = np.random.default_rng(cfg.data_seed)
     n = cfg.points
+    assert n is not None  # Config fills in the default for its problem
     points, labels = generate_points(cfg.dataset, n, cfg.noise, rng, cfg.classes)
     # The generators emit points class by class, so shuffle before the split.
     order = rng.permutation(n)

@@ -21,6 +21,9 @@ import numpy as np
 
 from playground.core.config import Config
 
+# An optimizer's state_dict: step counts (int) and state arrays, by name.
+OptimizerState = dict[str, np.ndarray | int]
+
 
 def _scalar() -> np.ndarray:
     # A 0-d float64 array holding a hyper-parameter.  NumPy converts a Python
@@ -60,9 +63,9 @@ class Optimizer:
         """Update `params` in place from `grads` (both flat, float64, `size` long)."""
         raise NotImplementedError
 
-    def state_dict(self) -> dict[str, np.ndarray | int]:
+    def state_dict(self) -> OptimizerState:
         """A copy of the state, e.g. {"t": 3, "m": ..., "v": ...} for Adam."""
-        state: dict[str, np.ndarray | int] = {k: int(getattr(self, k)) for k in self._counts}
+        state: OptimizerState = {k: int(getattr(self, k)) for k in self._counts}
         state.update({k: getattr(self, k).copy() for k in self._arrays})
         return state
 
@@ -78,10 +81,10 @@ class Optimizer:
         counts = {k: self._checked_count(k, state[k]) for k in self._counts}
         arrays = {k: self._checked_array(k, state[k]) for k in self._arrays}
         # everything checked first, so a bad state leaves the optimizer as it was
-        for k, value in counts.items():
-            setattr(self, k, value)
-        for k, value in arrays.items():
-            np.copyto(getattr(self, k), value)  # into the buffers: views stay valid
+        for k, count in counts.items():
+            setattr(self, k, count)
+        for k, array in arrays.items():
+            np.copyto(getattr(self, k), array)  # into the buffers: views stay valid
 
     def _checked_count(self, key: str, value) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:

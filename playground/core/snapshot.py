@@ -29,8 +29,12 @@ class Metrics:
     train_accuracy: float | None = None  # classification only
     test_accuracy: float | None = None
 
-    def as_dict(self) -> dict:
-        out = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss}
+    def as_dict(self) -> dict[str, float | None]:
+        out: dict[str, float | None] = {
+            "epoch": self.epoch,
+            "train_loss": self.train_loss,
+            "test_loss": self.test_loss,
+        }
         if self.train_accuracy is not None:
             out["train_accuracy"] = self.train_accuracy
             out["test_accuracy"] = self.test_accuracy

@@ -51,6 +51,7 @@ class Trainer:
         cfg = self.config
         # everything is made first and assigned last, so a failure changes nothing
         ds = dataset if dataset is not None else make_dataset(cfg)
+        assert cfg.problem is not None  # Config fills in the dataset's own kind
         head = make_head(cfg.problem, cfg.loss, cfg.num_outputs)
         network = Network(cfg.layer_sizes, cfg.activation, head)
         x_train = feature_matrix(ds.x_train, cfg.features, ones=True)
@@ -80,7 +81,9 @@ class Trainer:
         self.epoch = 0
         self.steps = 0
         self._cursor = 0  # position within the current epoch's order
-        self._order = self._order_x = self._order_t = None  # order: indices, None = data order
+        self._order: np.ndarray | None = None  # this epoch's permutation; None: data order
+        # this epoch's rows in training order (each epoch sets them as it begins)
+        self._order_x, self._order_t = self._x_train, self._t_train
         self.diverged = False
         self.message = ""
         self._history = np.full((64, 5), np.nan)
@@ -407,11 +410,12 @@ class Trainer:
         self.optimizer.load_state_dict(s.optimizer)
         self._shuffle_rng.bit_generator.state = s.shuffle_rng
         self.epoch, self.steps, self._cursor = s.epoch, s.steps, s.cursor
-        if s.cursor:
-            self._order = s.order
-            self._order_x, self._order_t = self._x_train[s.order], self._t_train[s.order]
-            self._lr = s.epoch_lr
-            self._checkpoint = s.checkpoint
+        if s.mid_epoch is not None:
+            mid = s.mid_epoch
+            self._order = mid.order
+            self._order_x, self._order_t = self._x_train[mid.order], self._t_train[mid.order]
+            self._lr = mid.epoch_lr
+            self._checkpoint = mid.checkpoint
         rows = len(s.history)
         self._history = np.full((max(64, 2 * rows), 5), np.nan)
         self._history[:rows] = s.history

@@ -42,7 +42,7 @@ def read_input_points(path) -> np.ndarray:
             if "x1" not in header or "x2" not in header:
                 raise PointsFileError(f"{path}: the first line must name the columns x1 and x2")
             i, j = header.index("x1"), header.index("x2")
-            points = []
+            points: list[tuple[float, float]] = []
             for line_no, row in enumerate(rows, start=2):
                 if not row or all(not c.strip() for c in row):
                     continue

@@ -31,16 +31,19 @@ import tokenize
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .. import __version__
 from ..core.checkpoint import check_state
 from .atomic import atomic_write
+from .formats import EXPERIMENT_SUFFIX
+from .zip_directory import claimed_directory_sizes
 
 FORMAT_NAME = "neural-playground-experiment"
 FORMAT_VERSION = 1
-SUFFIX = ".playground"
+SUFFIX = EXPERIMENT_SUFFIX  # its name here, which tests use
 JSON_MEMBER = "experiment.json"
 
 MAX_TOTAL_BYTES = 256 * 2**20  # unpacked; 100,000 points and a million epochs of history fit
@@ -155,18 +158,11 @@ def _split(node, place: tuple[str, ...], arrays: dict) -> object:
 
 
 def _check_directory_size(handle) -> None:
-    """Refuse a huge ZIP directory before ZipFile parses it into millions of entries.
-
-    This reads the end record with zipfile's own (private, long-stable) reader,
-    so it sees what ZipFile will see; a zipfile without it skips the check.
-    """
-    if os.fstat(handle.fileno()).st_size > MAX_TOTAL_BYTES + MAX_JSON_BYTES:
+    """Refuse a huge ZIP directory before ZipFile parses it into millions of entries."""
+    size = os.fstat(handle.fileno()).st_size
+    if size > MAX_TOTAL_BYTES + MAX_JSON_BYTES:
         raise ValueError(f"it is larger than an experiment can be ({MAX_TOTAL_BYTES >> 20} MB)")
-    try:
-        size = zipfile._EndRecData(handle)[zipfile._ECD_SIZE]
-    except (AttributeError, TypeError, IndexError):  # TypeError: no end record, ZipFile says so
-        return
-    if size > MAX_DIRECTORY_BYTES:
+    if any(claim > MAX_DIRECTORY_BYTES for claim in claimed_directory_sizes(handle, size)):
         raise ValueError("its ZIP directory is far larger than an experiment's")
 
 
@@ -231,8 +227,11 @@ def _read_json(archive: zipfile.ZipFile, members: dict) -> dict:
     return document
 
 
-def _join(node, read_array, depth: int) -> object:
-    """node with each {"$npy": name} marker replaced by that member's array."""
+def _join(node, read_array, depth: int) -> Any:
+    """node with each {"$npy": name} marker replaced by that member's array.
+
+    Any: a tree of JSON values and arrays, checked afterwards by check_state.
+    """
     if depth > MAX_DEPTH:
         raise ValueError("its state is nested deeper than a trainer state")
     if isinstance(node, dict):

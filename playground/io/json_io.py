@@ -14,14 +14,16 @@ import json
 import numpy as np
 
 from ..core.config import Config
-from .parameters import (
+from .parameter_checks import (
+    make_parameter_file,
+    parse_json,
+    read_architecture,
+)
+from .parameter_file import (
     MAX_FILE_BYTES,
     ParameterFile,
     expected_shapes,
     fail,
-    make_parameter_file,
-    parse_json,
-    read_architecture,
     shown,
     sizes_text,
 )

@@ -23,21 +23,23 @@ import numpy as np
 
 from ..core.config import Config
 from .atomic import atomic_write
-from .parameters import (
+from .parameter_checks import (
+    check_entries,
+    make_parameter_file,
+    parse_json,
+    read_architecture,
+)
+from .parameter_file import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MAX_FILE_BYTES,
     MAX_METADATA_CHARS,
     ParameterFile,
     ParameterFileError,
-    check_entries,
     checked_layers,
     fail,
     file_metadata,
     layer_names,
-    make_parameter_file,
-    parse_json,
-    read_architecture,
     shown,
 )
 
@@ -71,7 +73,8 @@ def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
         arrays[b_name] = np.ascontiguousarray(b, dtype=precision)
     arrays["metadata"] = np.array(json.dumps(meta, allow_nan=False))
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    # ignored: numpy's stub fears **arrays could set allow_pickle; the keys are layer names
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 

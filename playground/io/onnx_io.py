@@ -26,16 +26,18 @@ import numpy as np
 from .. import __version__
 from ..core.activations import ELU_ALPHA, LEAKY_SLOPE
 from ..core.config import Config
-from .parameters import (
-    METADATA_KEY,
-    ParameterFile,
+from .parameter_checks import (
     check_entries,
-    expected_shapes,
-    fail,
-    layer_names,
     make_parameter_file,
     parse_json,
     read_architecture,
+)
+from .parameter_file import (
+    METADATA_KEY,
+    ParameterFile,
+    expected_shapes,
+    fail,
+    layer_names,
     shown,
     sizes_text,
 )

@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import json
 import math
+from typing import TypeGuard
 
 import numpy as np
 
 from ..core.config import Config
-from .parameters import (
-    MAX_FILE_BYTES,
-    METADATA_KEY,
-    ParameterFile,
+from .parameter_checks import (
     check_entries,
-    fail,
-    layer_names,
     make_parameter_file,
     parse_json,
     read_architecture,
+)
+from .parameter_file import (
+    MAX_FILE_BYTES,
+    METADATA_KEY,
+    ParameterFile,
+    fail,
+    layer_names,
 )
 
 PRECISIONS = ("float32", "float64")
@@ -90,21 +93,27 @@ def _split(path, data: bytes) -> tuple[dict, bytes]:
     return parse_json(path, text, "header", limit=None), data[8 + size :]
 
 
-def _entry(path, name, info, body) -> tuple[str, list, tuple[int, int]]:
+def _is_whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _entry(path, name, info, body) -> tuple[str, list[int], tuple[int, int]]:
     """(dtype, shape, (start, end)) of one tensor's header entry, its sizes consistent."""
     if not isinstance(info, dict):
         raise fail(path, f"has a header entry for {name!r} that is not an object")
     dtype, shape, span = info.get("dtype"), info.get("shape"), info.get("data_offsets")
     if not isinstance(dtype, str):
         raise fail(path, f"has no dtype for tensor {name!r}")
-    ints = (isinstance(shape, list) and len(shape) <= 8) and all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
-    )
-    if not ints:
+    if not (
+        isinstance(shape, list) and len(shape) <= 8 and all(_is_whole(n) and n >= 0 for n in shape)
+    ):
         raise fail(path, f"has a shape for tensor {name!r} that is not a list of sizes")
-    ok_span = isinstance(span, list) and len(span) == 2
-    ok_span = ok_span and all(isinstance(n, int) and not isinstance(n, bool) for n in span)
-    if not ok_span or not 0 <= span[0] <= span[1] <= len(body):
+    if not (
+        isinstance(span, list)
+        and len(span) == 2
+        and all(map(_is_whole, span))
+        and 0 <= span[0] <= span[1] <= len(body)
+    ):
         raise fail(path, f"has byte offsets for tensor {name!r} outside its data")
     if dtype in _ITEMSIZE and span[1] - span[0] != _ITEMSIZE[dtype] * math.prod(shape):
         raise fail(path, f"has {span[1] - span[0]} bytes for tensor {name!r} of shape {shape}")

@@ -1,0 +1,255 @@
+"""The command line's flags: the parser, and the Config they describe.
+
+Every train flag defaults to "not given" (argparse.SUPPRESS), so a flag left
+out keeps the --config file's value or Config's default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .. import __version__
+from ..core import config as C
+from ..core.config import Config, ConfigError
+from ..io.formats import EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+
+# views/picture.py imports Qt only inside its functions, so this stays Qt-free
+from ..views.picture import DEFAULT_SIZE
+from .errors import PROG, UsageError
+
+MIN_PICTURE_SIDE, MAX_PICTURE_SIDE = 200, 8000  # pixels, for render --size
+# help texts that name the files a command takes
+_EXPORTS = f"{', '.join(PARAMETER_SUFFIXES[:-1])} or {PARAMETER_SUFFIXES[-1]}"
+_MODEL_FILES = f"parameters ({' '.join(PARAMETER_SUFFIXES)}) or {EXPERIMENT_SUFFIX}"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line instead of usage + message
+        raise UsageError(message)
+
+
+def _choice_list(values: Sequence[str]) -> str:
+    return ", ".join(values)
+
+
+def _comma_list(kind: str, choices: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(s.strip() for s in text.split(",") if s.strip())
+        bad = [n for n in names if n not in choices]
+        if bad or not names:
+            raise argparse.ArgumentTypeError(
+                f"{kind} must be a comma-separated list of {_choice_list(choices)}"
+                + (f" (got {bad[0]!r})" if bad else "")
+            )
+        return names
+
+    return parse
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes like 8,8 or '' for none (got {text!r})"
+        ) from None
+    return sizes
+
+
+def _size_text(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def _image_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT, e.g. {_size_text(DEFAULT_SIZE)} (got {text!r})"
+        ) from None
+    lo, hi = MIN_PICTURE_SIDE, MAX_PICTURE_SIDE
+    if not (lo <= width <= hi and lo <= height <= hi):
+        raise argparse.ArgumentTypeError(f"width and height must be from {lo} to {hi} (got {text})")
+    return width, height
+
+
+def _batch_size(text: str) -> int | str:
+    if text == "full":
+        return "full"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'full' (got {text!r})"
+        ) from None
+
+
+def _add_train_flags(p: argparse.ArgumentParser) -> None:
+    S = argparse.SUPPRESS  # a flag not given leaves the config file's or default value
+    data = p.add_argument_group("data")
+    data.add_argument("--problem", choices=C.PROBLEMS, default=S)
+    data.add_argument("--dataset", choices=C.DATASETS, default=S, help="default: circle")
+    data.add_argument("--classes", type=int, default=S, help="classes for blobs and spirals (3)")
+    data.add_argument(
+        "--points", type=int, default=S, help="500 (classification), 1200 (regression)"
+    )
+    data.add_argument(
+        "--noise", type=float, default=S, help="0 to 1 (TensorFlow Playground: 0 to 0.5)"
+    )
+    data.add_argument(
+        "--train-ratio", type=float, default=S, help="fraction used for training, 0.1 to 0.9"
+    )
+    data.add_argument(
+        "--seed",
+        type=int,
+        default=S,
+        help="seeds the data, the initial weights and the batch order",
+    )
+    data.add_argument("--data-seed", type=int, default=S)
+    data.add_argument("--init-seed", type=int, default=S)
+    net = p.add_argument_group("network")
+    net.add_argument("--features", type=_comma_list("features", C.FEATURES), default=S,
+                     help=f"comma-separated: {_choice_list(C.FEATURES)} (x1,x2)")  # fmt: skip
+    net.add_argument(
+        "--hidden", type=_hidden, default=S, help="layer sizes, e.g. 8,8; '' for none (4,2)"
+    )
+    net.add_argument("--activation", choices=C.ACTIVATIONS, default=S, help="default: tanh")
+    net.add_argument("--loss", choices=C.LOSSES, default=S, help="default: mse")
+    init = p.add_argument_group("initialization")
+    init.add_argument("--init", choices=C.WEIGHT_INITS, default=S, help="default: tf_playground")
+    init.add_argument(
+        "--init-scale", type=float, default=S, help="c, a or sigma for constant, uniform, normal"
+    )
+    init.add_argument("--init-gain", type=float, default=S, help="default: the activation's gain")
+    init.add_argument("--bias-init", choices=C.BIAS_INITS, default=S, help="default: constant")
+    init.add_argument("--bias-value", type=float, default=S, help="default: 0.1")
+    opt = p.add_argument_group("optimizer")
+    opt.add_argument("--optimizer", choices=C.OPTIMIZERS, default=S, help="default: sgd")
+    opt.add_argument("--lr", type=float, default=S, help="learning rate (0.03)")
+    opt.add_argument("--momentum", type=float, default=S, help="for momentum and nesterov (0.9)")
+    opt.add_argument("--rmsprop-alpha", type=float, default=S, help="default: 0.99")
+    opt.add_argument("--beta1", type=float, default=S, help="Adam (0.9)")
+    opt.add_argument("--beta2", type=float, default=S, help="Adam (0.999)")
+    opt.add_argument("--eps", type=float, default=S, help="RMSProp and Adam (1e-8)")
+    opt.add_argument("--schedule", choices=C.SCHEDULES, default=S, help="default: constant")
+    opt.add_argument(
+        "--lr-gamma", type=float, default=S, help="decay factor (step 0.5, exponential 0.99)"
+    )
+    opt.add_argument(
+        "--lr-period", type=int, default=S, help="epochs per step; cosine period (100)"
+    )
+    opt.add_argument("--lr-min", type=float, default=S, help="cosine floor (0)")
+    reg = p.add_argument_group("regularization")
+    reg.add_argument("--regularization", choices=C.REGULARIZATIONS, default=S, help="default: none")
+    reg.add_argument("--reg-rate", type=float, default=S, help="lambda (0)")
+    reg.add_argument("--reg-bias", action="store_true", default=S, help="penalize biases too")
+    run = p.add_argument_group("training")
+    run.add_argument("--batch-size", type=_batch_size, default=S, help="1.. or 'full' (10)")
+    run.add_argument("--no-shuffle", dest="shuffle", action="store_false", default=S,
+                     help="keep the data order fixed")  # fmt: skip
+    run.add_argument("--epochs", type=int, default=S, help="default: 200")
+    run.add_argument("--config", metavar="FILE.json", help="options as JSON; flags override it")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Train small neural networks and see inside them.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--self-test", metavar="OUT.png",
+        help="open the window, train a little, save a screenshot and exit (checks a build)",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    train = sub.add_parser(
+        "train",
+        help="train headless and report",
+        usage="%(prog)s [options]",
+        description="Train a network without the window and report how it did.",
+    )
+    _add_train_flags(train)
+    out = train.add_argument_group("files")
+    out.add_argument("--json", action="store_true", help="print one JSON object with the results")
+    out.add_argument("--quiet", action="store_true", help="no progress line")
+    out.add_argument("--save", metavar="FILE.npz", help="write the trained parameters")
+    out.add_argument(
+        "--export", metavar="PATH", action="append", default=[],
+        help=f"write the parameters as {_EXPORTS} (repeatable)",
+    )  # fmt: skip
+    out.add_argument(
+        "--init-from", metavar="PATH", help="start from saved parameters (and their architecture)"
+    )
+    out.add_argument(
+        "--export-data", metavar="FILE.csv", help="write the points as x1,x2,label,split"
+    )
+
+    predict = sub.add_parser(
+        "predict", help="the outputs of a saved network for points in a CSV file",
+        description="Write a saved network's outputs (after its output activation) for points.",
+    )  # fmt: skip
+    predict.add_argument("model", help=_MODEL_FILES)
+    predict.add_argument("input", help="CSV with a header naming x1 and x2")
+    predict.add_argument("-o", "--output", metavar="OUT.csv", help="default: standard output")
+
+    inspect = sub.add_parser("inspect", help="architecture and weight statistics of a file")
+    inspect.add_argument("file", help=_MODEL_FILES)
+
+    render = sub.add_parser(
+        "render", help="train headless and save the window's picture",
+        usage="%(prog)s [options] OUT.png|OUT.svg",
+        description="Train headless, then draw the network and its output as the window does.",
+    )  # fmt: skip
+    _add_train_flags(render)
+    render.add_argument("out", metavar="OUT.png|OUT.svg")
+    size_help = f"picture size in pixels, WIDTHxHEIGHT ({_size_text(DEFAULT_SIZE)})"
+    render.add_argument("--size", type=_image_size, default=DEFAULT_SIZE, help=size_help)
+    render.add_argument("--init-from", metavar="PATH", help="start from saved parameters")
+    return parser
+
+
+# --- the configuration the flags describe ---------------------------------------
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    values: dict[str, Any] = {}
+    if getattr(args, "config", None):
+        values.update(_read_config_file(args.config))
+    flags = vars(args)
+    seed = flags.get("seed")
+    if seed is not None:
+        if not 0 <= seed <= C.MAX_SEED:
+            raise UsageError(f"argument --seed: must be from 0 to {C.MAX_SEED} (got {seed})")
+        values["data_seed"] = values["init_seed"] = seed
+    for f in Config.__dataclass_fields__:
+        if f in flags:
+            values[f] = flags[f]
+    try:
+        return Config.from_dict(values)
+    except ConfigError as exc:
+        raise UsageError(_flag_message(exc)) from None
+
+
+def _read_config_file(path: str) -> dict[str, Any]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--config: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--config: {path} is not a UTF-8 text file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"--config: {path} is not valid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--config: {path} must hold a JSON object of option names and values")
+    return data
+
+
+def _flag_message(exc: ConfigError) -> str:
+    if exc.field:
+        return f"argument --{exc.field.replace('_', '-')}: {exc}"
+    return str(exc)

@@ -1,0 +1,72 @@
+"""Model files for the commands: any parameter format or an experiment in, parameters out.
+
+`load_model` serves predict, inspect and --init-from; `check_export_paths` and
+`export_all` serve train's --export.  A missing or broken file, or an unknown
+format, is a UsageError: one line, exit status 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..core.config import Config
+from ..core.trainer import Trainer
+from ..io.experiment import ExperimentFileError, load_experiment
+from ..io.formats import EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.parameters import (
+    ParameterFile,
+    ParameterFileError,
+    export_parameters,
+    import_parameters,
+)
+from .errors import UsageError
+
+
+def load_model(path: str) -> ParameterFile:
+    """A ParameterFile from any parameter format or an experiment file."""
+    if Path(path).suffix.lower() == EXPERIMENT_SUFFIX:
+        try:
+            trainer = Trainer.from_state(load_experiment(path))
+        except (ExperimentFileError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        meta = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+        return ParameterFile(tuple(trainer.parameters()), trainer.config, meta)
+    try:
+        return import_parameters(path)
+    except ParameterFileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def start_from(path: str, config: Config) -> tuple[Config, list[tuple[np.ndarray, np.ndarray]]]:
+    """--init-from: the config with the file's architecture, and the file's parameters."""
+    model = load_model(path)
+    arch = model.config
+    fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss")}
+    if arch.num_outputs != config.num_outputs or arch.problem != config.problem:
+        raise UsageError(
+            f"--init-from: {path} is a {arch.problem} network with {arch.num_outputs} output(s); "
+            f"the data here needs {config.problem} with {config.num_outputs}"
+        )
+    return config.replace(**fields), list(model.layers)
+
+
+def check_export_paths(paths: Sequence[str]) -> None:
+    """--export names, checked before training so that no work is lost to a typo."""
+    for path in paths:
+        if Path(path).suffix.lower() not in PARAMETER_SUFFIXES:
+            raise UsageError(f"--export: {path} must end in one of {', '.join(PARAMETER_SUFFIXES)}")
+        if not Path(path).parent.is_dir():
+            raise UsageError(f"--export: cannot write {path}: no folder {Path(path).parent}")
+
+
+def export_all(paths: Sequence[str], trainer: Trainer) -> None:
+    """Write every --export file (names checked before training: check_export_paths)."""
+    metadata = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+    for path in paths:
+        try:
+            export_parameters(path, trainer.parameters(), trainer.config, metadata=metadata)
+        except (ValueError, OSError) as exc:  # ParameterFileError is a ValueError
+            raise UsageError(f"--export: {exc}") from None

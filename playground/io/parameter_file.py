@@ -1,0 +1,149 @@
+"""What every parameter format shares: the `ParameterFile` a loader returns, its
+error, the layers' names and shapes, and the JSON metadata every file embeds.
+
+The layers are in PyTorch's layout, named "{2i}.weight" (out, in) and
+"{2i}.bias" (out,) as nn.Sequential(Linear, Act, ..., Linear) names them; the
+metadata (`file_metadata`) holds the architecture that rebuilds the network.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..core.config import Config
+from ..core.features import DOMAIN
+
+FORMAT_NAME = "neural-playground-parameters"
+FORMAT_VERSION = 1
+METADATA_KEY = "neural_playground"  # the metadata entry in .safetensors and .onnx
+# The largest network the app allows (9 features, 16 x 64 hidden, 8 classes) is
+# 63,560 parameters: under 0.6 MB in float64, under 2 MB as JSON text.
+MAX_FILE_BYTES = 4 * 2**20
+MAX_METADATA_CHARS = 256 * 2**10
+ARCHITECTURE_KEYS = (
+    "format", "format_version", "app_version", "layer_sizes", "features", "activation",
+    "output_activation", "loss", "problem", "dataset", "classes",
+)  # fmt: skip
+
+
+class ParameterFileError(ValueError):
+    """A parameter file that cannot be used: one sentence naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class ParameterFile:
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # float64 (W (out, in), b (out,))
+    config: Config  # the file's architecture applied onto Config() defaults
+    metadata: dict = field(default_factory=dict)  # everything else the file says
+
+
+def fail(path, problem: str) -> ParameterFileError:
+    """The error for `path`, on one line whatever a library's message held."""
+    name = Path(path).name or str(path)
+    return ParameterFileError(" ".join(f"{name}: {problem}".split()))
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value from a file, quoted and cut short for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def layer_names(num_layers: int) -> list[tuple[str, str]]:
+    return [(f"{2 * i}.weight", f"{2 * i}.bias") for i in range(num_layers)]
+
+
+def expected_shapes(config: Config) -> dict[str, tuple[int, ...]]:
+    """Every array a file of this architecture holds, by name, in layer order."""
+    sizes = config.layer_sizes
+    out: dict[str, tuple[int, ...]] = {}
+    for i, (w, b) in enumerate(layer_names(len(sizes) - 1)):
+        out[w], out[b] = (sizes[i + 1], sizes[i]), (sizes[i + 1],)
+    return out
+
+
+def sizes_text(config: Config) -> str:
+    return "-".join(map(str, config.layer_sizes))
+
+
+# --- what a file says besides its numbers ---------------------------------
+
+
+def architecture_dict(config: Config) -> dict:
+    """The architecture every format embeds: enough to rebuild the network."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "layer_sizes": list(config.layer_sizes),
+        "features": list(config.features),
+        "activation": config.activation,
+        "output_activation": config.output_activation,
+        "loss": config.loss,
+        "problem": config.problem,
+        "dataset": config.dataset,
+        "classes": config.num_classes,  # 0 for regression, 2 for binary
+    }
+
+
+def data_description(config: Config) -> dict:
+    c = config
+    return {"dataset": c.dataset, "problem": c.problem, "classes": c.num_classes,
+            "points": c.points, "noise": c.noise, "train_ratio": c.train_ratio,
+            "seed": c.data_seed, "domain": [-DOMAIN, DOMAIN]}  # fmt: skip
+
+
+def file_metadata(config: Config, metadata: dict | None = None) -> dict:
+    """The JSON object a file embeds: architecture, full config, data, then the caller's."""
+    extra = _plain(dict(metadata or {}))
+    taken = sorted(set(extra) & {*ARCHITECTURE_KEYS, "layers"})
+    if taken:
+        raise ValueError(f"metadata must not set {taken[0]!r}: it comes from the config")
+    meta = architecture_dict(config)
+    meta |= {"config": config.to_dict(), "data": data_description(config)} | extra
+    try:  # fail on export, not on a later import
+        text = json.dumps(meta, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"metadata must be plain JSON ({exc})") from None
+    if len(text) > MAX_METADATA_CHARS:
+        raise ValueError(f"metadata must be under {MAX_METADATA_CHARS} characters as JSON")
+    return meta
+
+
+def _plain(value):
+    """JSON-ready: NumPy scalars as Python numbers, tuples as lists, NaN and infinity as null."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def trainer_metadata(trainer) -> dict:
+    """A Trainer's epoch and metrics, for export_parameters(metadata=...)."""
+    return {"epoch": trainer.epoch, "metrics": trainer.metrics.as_dict()}
+
+
+def checked_layers(layers, config: Config) -> list[tuple[np.ndarray, np.ndarray]]:
+    """float64 C-contiguous copies, after checking they fit the config (a caller's bug if not)."""
+    shapes = list(expected_shapes(config).values())
+    layers = list(layers)
+    if 2 * len(layers) != len(shapes):
+        raise ValueError(f"expected {len(shapes) // 2} layers for {sizes_text(config)}")
+    out = []
+    for i, (w, b) in enumerate(layers):
+        w, b = np.array(w, dtype=np.float64), np.array(b, dtype=np.float64)
+        if (w.shape, b.shape) != (shapes[2 * i], shapes[2 * i + 1]):
+            raise ValueError(f"layer {i} has shapes {w.shape} and {b.shape}, not the config's")
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ValueError(f"layer {i} holds a NaN or infinite value")
+        out.append((w, b))
+    return out
