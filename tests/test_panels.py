@@ -1,4 +1,5 @@
-"""The control panels: they show a Config without emitting, and emit only valid changes."""
+"""The control panels: they show a Config without emitting, and propose changes
+that the window (here a stand-in) validates."""
 
 import os
 import subprocess
@@ -11,9 +12,12 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDoubleSpinBox,
     QGridLayout,
+    QLabel,
     QLineEdit,
     QSlider,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +33,7 @@ from playground.panels import (
     RegularizationPanel,
     RunControls,
 )
+from playground.panels.fields import Choice, Integer, Number, Slider, Suggest
 from playground.panels.widgets import DEBOUNCE_MS, format_number, parse_number
 
 WAIT = DEBOUNCE_MS * 2  # ms: long enough for a debounced change to have fired
@@ -46,6 +51,23 @@ def spy(signal):
     got = []
     signal.connect(lambda *a: got.append(a[0] if len(a) == 1 else a))
     return got
+
+
+def answer_like_the_window(panel):
+    """Validate every proposal as the window does: show the new Config, or put
+    the shown one back when the Config refuses it.  Returns the refusals."""
+    refused = []
+
+    def answer(change):
+        try:
+            new = panel.config.replace(**change)
+        except ConfigError as exc:
+            refused.append(str(exc))
+            new = panel.config
+        panel.set_config(new)
+
+    panel.changed.connect(answer)
+    return refused
 
 
 def choose(combo: QComboBox, value):
@@ -74,30 +96,32 @@ def applies(cfg: Config, change: dict) -> Config:
     return cfg.replace(**change)
 
 
-def thumbnails(size=64) -> dict[str, QIcon]:
-    """Simple dataset icons drawn from the real generators (the views draw the real ones)."""
+def icon_for(name: str, classes: int, size=64) -> QIcon:
+    """A simple dataset icon drawn from the real generator (the views draw the real ones)."""
     import numpy as np
 
     from playground.core.datasets import generate_points
 
     colors = [QColor("#f59322"), QColor("#0877bd"), QColor("#2ca02c")]
-    icons = {}
-    for name in C.DATASETS:
-        points, labels = generate_points(name, 150, 0.0, np.random.default_rng(0), 3)
-        pixmap = QPixmap(size, size)
-        pixmap.fill(QColor("#e8eaeb"))
-        p = QPainter(pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        for (x, y), label in zip(points, labels, strict=True):
-            if name in C.REGRESSION_DATASETS:
-                p.setBrush(colors[1] if label > 0 else colors[0])
-            else:
-                p.setBrush(colors[int(label)])
-            p.drawEllipse(QPointF((x + 6) / 12 * size, (6 - y) / 12 * size), 1.6, 1.6)
-        p.end()
-        icons[name] = QIcon(pixmap)
-    return icons
+    points, labels = generate_points(name, 150, 0.0, np.random.default_rng(0), classes)
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor("#e8eaeb"))
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    for (x, y), label in zip(points, labels, strict=True):
+        if name in C.REGRESSION_DATASETS:
+            p.setBrush(colors[1] if label > 0 else colors[0])
+        else:
+            p.setBrush(colors[int(label) % len(colors)])
+        p.drawEllipse(QPointF((x + 6) / 12 * size, (6 - y) / 12 * size), 1.6, 1.6)
+    p.end()
+    return QIcon(pixmap)
+
+
+def buttons(panel: DataPanel):
+    """The dataset thumbnails, by dataset name."""
+    return panel.control("dataset").buttons
 
 
 # --- shared helpers ---------------------------------------------------------------
@@ -123,7 +147,7 @@ def test_parse_number_checks_range():
 
 
 def test_data_panel_shows_config_without_emitting(qtbot):
-    panel = make(qtbot, DataPanel, thumbnails())
+    panel = make(qtbot, DataPanel, icon_for)
     got = spy(panel.changed)
     cfg = Config(
         dataset="spirals",
@@ -136,68 +160,89 @@ def test_data_panel_shows_config_without_emitting(qtbot):
         data_seed=12,
     )
     panel.set_config(cfg)
-    assert panel.problem.currentData() == "classification"
-    assert panel.dataset_buttons["spirals"].isChecked()
-    assert not panel.dataset_buttons["circle"].isChecked()
-    assert panel.classes.value() == 5 and panel.classes.isEnabled()
-    assert panel.points.value() == 800
-    assert panel.noise.value() == 25 and panel.noise.label.text() == "0.25"
-    assert panel.train_ratio.value() == 70 and panel.train_ratio.label.text() == "70 %"
-    assert panel.batch.value() == 25 and panel.batch.isEnabled()
-    assert not panel.full_batch.isChecked()
-    assert not panel.shuffle.isChecked()
-    assert panel.seed.value() == 12 and panel.seed.text() == "12"
+    batch, seed = panel.control("batch_size"), panel.control("data_seed")
+    assert panel.widget("problem").currentData() == "classification"
+    assert buttons(panel)["spirals"].isChecked()
+    assert not buttons(panel)["circle"].isChecked()
+    assert panel.widget("classes").value() == 5 and panel.widget("classes").isEnabled()
+    assert panel.widget("points").value() == 800
+    noise, ratio = panel.widget("noise"), panel.widget("train_ratio")
+    assert noise.value() == 25 and noise.label.text() == "0.25"
+    assert ratio.value() == 70 and ratio.label.text() == "70 %"
+    assert batch.spin.value() == 25 and batch.spin.isEnabled()
+    assert not batch.full.isChecked()
+    assert not panel.widget("shuffle").isChecked()
+    assert seed.edit.value() == 12 and seed.edit.text() == "12"
     panel.set_config(Config(dataset="multi-gauss", batch_size=None))
-    assert panel.problem.currentData() == "regression"
-    assert panel.dataset_buttons["multi-gauss"].isChecked()
-    assert panel.full_batch.isChecked() and not panel.batch.isEnabled()
+    assert panel.widget("problem").currentData() == "regression"
+    assert buttons(panel)["multi-gauss"].isChecked()
+    assert batch.full.isChecked() and not batch.spin.isEnabled()
     qtbot.wait(WAIT)  # nothing debounced either
     assert got == []
 
 
 def test_data_panel_dataset_buttons(qtbot):
-    panel = make(qtbot, DataPanel, thumbnails())
+    panel = make(qtbot, DataPanel, icon_for)
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    panel.dataset_buttons["spiral"].click()
+    buttons(panel)["spiral"].click()
     assert got == [{"dataset": "spiral"}]
-    assert panel.dataset_buttons["spiral"].isChecked()
-    assert not panel.dataset_buttons["circle"].isChecked()
-    panel.dataset_buttons["spiral"].click()  # already chosen: nothing new
+    assert buttons(panel)["spiral"].isChecked()
+    assert not buttons(panel)["circle"].isChecked()
+    buttons(panel)["spiral"].click()  # already chosen: nothing new
     assert len(got) == 1
-    assert not panel.dataset_buttons["circle"].icon().isNull()
+    assert not buttons(panel)["circle"].icon().isNull()
 
 
 def test_data_panel_falls_back_to_text_without_icons(qtbot):
     panel = make(qtbot, DataPanel)
-    button = panel.dataset_buttons["checkerboard"]
+    button = buttons(panel)["checkerboard"]
     assert button.icon().isNull()
     assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextOnly
     assert button.text() == "Checker" and "board" in button.toolTip()
 
 
+def test_data_panel_redraws_multiclass_thumbnails_when_classes_change(qtbot):
+    calls = []
+
+    def counting(name, classes):
+        calls.append((name, classes))
+        return icon_for(name, classes, size=16)
+
+    panel = make(qtbot, DataPanel, counting)
+    assert sorted(calls) == sorted((name, 3) for name in C.DATASETS)  # all, once
+    calls.clear()
+    panel.set_config(Config(dataset="xor", noise=0.2))  # same class count: nothing drawn
+    assert calls == []
+    panel.set_config(Config(dataset="blobs", classes=5))
+    assert sorted(calls) == [("blobs", 5), ("spirals", 5)]
+
+
 def test_data_panel_shows_only_the_problems_datasets(qtbot):
-    panel = make(qtbot, DataPanel, thumbnails())
+    panel = make(qtbot, DataPanel, icon_for)
     panel.show()
     qtbot.waitExposed(panel)
-    assert panel.dataset_buttons["circle"].isVisible()
-    assert not panel.dataset_buttons["plane"].isVisible()
+    assert buttons(panel)["circle"].isVisible()
+    assert not buttons(panel)["plane"].isVisible()
     panel.set_config(Config(dataset="plane"))
-    assert panel.dataset_buttons["plane"].isVisible()
-    assert not panel.dataset_buttons["circle"].isVisible()
+    assert buttons(panel)["plane"].isVisible()
+    assert not buttons(panel)["circle"].isVisible()
 
 
 def test_switching_problem_picks_a_dataset_of_that_kind(qtbot):
     panel = make(qtbot, DataPanel)
     cfg = Config(dataset="xor", loss="cross-entropy")
     panel.set_config(cfg)
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    choose(panel.problem, "regression")
-    assert got == [{"problem": "regression", "dataset": "plane", "loss": "mse"}]
+    choose(panel.widget("problem"), "regression")
+    # the loss is the Config's business now (regression brings mse)
+    assert got == [{"problem": "regression", "dataset": "plane"}]
     new = applies(cfg, got[0])
-    assert new.problem == "regression" and new.loss == "mse"
-    assert panel.dataset_buttons["plane"].isChecked()
+    assert new.problem == "regression"
+    assert buttons(panel)["plane"].isChecked()
     # back again: the classification dataset chosen before comes back
-    choose(panel.problem, "classification")
+    choose(panel.widget("problem"), "classification")
     assert got[1] == {"problem": "classification", "dataset": "xor"}
     applies(new, got[1])
 
@@ -205,16 +250,17 @@ def test_switching_problem_picks_a_dataset_of_that_kind(qtbot):
 def test_switching_to_regression_with_mse_leaves_the_loss_alone(qtbot):
     panel = make(qtbot, DataPanel)
     got = spy(panel.changed)
-    choose(panel.problem, "regression")
+    choose(panel.widget("problem"), "regression")
     assert got == [{"problem": "regression", "dataset": "plane"}]
 
 
 def test_classes_only_for_multiclass_datasets(qtbot):
     panel = make(qtbot, DataPanel)
+    classes = panel.widget("classes")
     for name in C.CLASSIFICATION_DATASETS:
         panel.set_config(Config(dataset=name))
-        assert panel.classes.isEnabled() == (name in C.MULTICLASS_DATASETS), name
-    assert panel.classes.minimum() == C.MIN_CLASSES and panel.classes.maximum() == C.MAX_CLASSES
+        assert classes.isEnabled() == (name in C.MULTICLASS_DATASETS), name
+    assert classes.minimum() == C.MIN_CLASSES and classes.maximum() == C.MAX_CLASSES
 
 
 def test_classes_and_points_emit_ints(qtbot):
@@ -222,43 +268,47 @@ def test_classes_and_points_emit_ints(qtbot):
     cfg = Config(dataset="blobs")
     panel.set_config(cfg)
     got = spy(panel.changed)
-    type_into(qtbot, panel.classes, "6")
+    type_into(qtbot, panel.widget("classes"), "6")
     assert got == [{"classes": 6}] and type(got[0]["classes"]) is int
-    type_into(qtbot, panel.points, "1200")
+    type_into(qtbot, panel.widget("points"), "1200")
     assert got[1] == {"points": 1200} and type(got[1]["points"]) is int
     applies(cfg, got[0])
     applies(cfg, got[1])
-    assert panel.points.minimum() == C.MIN_POINTS and panel.points.maximum() == C.MAX_POINTS
+    points = panel.widget("points")
+    assert points.minimum() == C.MIN_POINTS and points.maximum() == C.MAX_POINTS
 
 
 def test_held_spin_arrow_sends_one_change(qtbot):
     panel = make(qtbot, DataPanel)
     got = spy(panel.changed)
+    points = panel.widget("points")
     for _ in range(5):
-        panel.points.stepBy(1)  # five clicks on the up arrow
+        points.stepBy(1)  # five clicks on the up arrow
     assert got == []  # not yet: waits for the arrows to settle
     qtbot.waitUntil(lambda: len(got) == 1, timeout=WAIT)
     qtbot.wait(DEBOUNCE_MS * 2)
-    assert got == [{"points": 500 + 5 * panel.points.singleStep()}]
+    assert got == [{"points": 500 + 5 * points.singleStep()}]
 
 
 def test_leaving_a_spin_box_sends_its_change_at_once(qtbot):
     panel = make(qtbot, DataPanel)
     got = spy(panel.changed)
-    panel.batch.stepBy(1)
-    panel.batch.editingFinished.emit()  # focus leaves
+    spin = panel.control("batch_size").spin
+    spin.stepBy(1)
+    spin.editingFinished.emit()  # focus leaves
     assert got == [{"batch_size": 11}]
 
 
 def test_noise_slider_sends_on_release_only(qtbot):
     panel = make(qtbot, DataPanel)
     got = spy(panel.changed)
-    slider = panel.noise.slider
+    noise = panel.widget("noise")
+    slider = noise.slider
     slider.setSliderDown(True)
     for value in range(1, 31):
         slider.setValue(value)
     assert got == []
-    assert panel.noise.label.text() == "0.30"  # the read-out follows the drag
+    assert noise.label.text() == "0.30"  # the read-out follows the drag
     slider.setSliderDown(False)  # release
     assert got == [{"noise": 0.3}] and type(got[0]["noise"]) is float
     applies(Config(), got[0])
@@ -267,48 +317,56 @@ def test_noise_slider_sends_on_release_only(qtbot):
 def test_slider_keys_settle_into_one_change(qtbot):
     panel = make(qtbot, DataPanel)
     got = spy(panel.changed)
-    slider = panel.train_ratio.slider
+    slider = panel.widget("train_ratio").slider
     for _ in range(3):
         qtbot.keyClick(slider, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: len(got) == 1, timeout=WAIT)
     assert got == [{"train_ratio": 0.65}] and type(got[0]["train_ratio"]) is float
     assert slider.minimum() == 10 and slider.maximum() == 90
-    assert panel.noise.slider.minimum() == 0 and panel.noise.slider.maximum() == 100
+    noise = panel.widget("noise").slider
+    assert noise.minimum() == 0 and noise.maximum() == 100
 
 
 def test_batch_full_checkbox(qtbot):
     panel = make(qtbot, DataPanel)
     panel.set_config(Config(batch_size=30))
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    panel.full_batch.click()
+    batch = panel.control("batch_size")
+    batch.full.click()
     assert got == [{"batch_size": None}]
-    assert not panel.batch.isEnabled()
-    panel.full_batch.click()
+    assert not batch.spin.isEnabled()
+    batch.full.click()
     assert got[1] == {"batch_size": 30}  # back to the size before
-    assert panel.batch.isEnabled()
+    assert batch.spin.isEnabled()
     # the spin box reaches the number of training points
     panel.set_config(Config(points=400, train_ratio=0.5))
-    assert panel.batch.minimum() == 1 and panel.batch.maximum() == 200
+    assert batch.spin.minimum() == 1 and batch.spin.maximum() == 200
 
 
 def test_shuffle_and_seed(qtbot):
     panel = make(qtbot, DataPanel)
     panel.set_config(Config(data_seed=41))
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    panel.shuffle.click()
+    seed = panel.control("data_seed")
+    panel.widget("shuffle").click()
     assert got == [{"shuffle": False}] and type(got[0]["shuffle"]) is bool
-    panel.regenerate.click()
+    seed.button.click()
     assert got[1] == {"data_seed": 42}
-    assert panel.seed.text() == "42"
-    panel.regenerate.click()
+    assert seed.edit.text() == "42"
+    seed.button.click()
     assert got[2] == {"data_seed": 43}
-    type_into(qtbot, panel.seed, "7")
+    type_into(qtbot, seed.edit, "7")
     assert got[3] == {"data_seed": 7} and type(got[3]["data_seed"]) is int
     big = 2**62
-    type_into(qtbot, panel.seed, str(big))
+    type_into(qtbot, seed.edit, str(big))
     assert got[4] == {"data_seed": big}
-    type_into(qtbot, panel.seed, "99999999999999999999")  # past 2**63 - 1: refused
-    assert len(got) == 5 and panel.seed.value() == big
+    type_into(qtbot, seed.edit, "99999999999999999999")  # past 2**63 - 1: refused
+    assert len(got) == 5 and seed.edit.value() == big
+    panel.set_config(Config(data_seed=C.MAX_SEED))
+    seed.button.click()
+    assert got[5] == {"data_seed": 0}  # past the largest seed, round to 0
 
 
 # --- ActivationPanel ------------------------------------------------------------------
@@ -317,15 +375,16 @@ def test_shuffle_and_seed(qtbot):
 def test_activation_panel_names_and_no_emit(qtbot):
     panel = make(qtbot, ActivationPanel)
     got = spy(panel.changed)
-    names = [panel.activation.itemText(i) for i in range(panel.activation.count())]
+    activation = panel.widget("activation")
+    names = [activation.itemText(i) for i in range(activation.count())]
     assert names == [
         "ReLU", "Leaky ReLU", "ELU", "GELU", "Tanh", "Sigmoid", "Linear", "Softplus", "Swish",
         "Sine",
     ]  # fmt: skip
-    assert [panel.activation.itemData(i) for i in range(10)] == list(C.ACTIVATIONS)
+    assert [activation.itemData(i) for i in range(10)] == list(C.ACTIVATIONS)
     panel.set_config(Config(activation="gelu", loss="cross-entropy"))
-    assert panel.activation.currentText() == "GELU"
-    assert panel.loss.currentData() == "cross-entropy"
+    assert activation.currentText() == "GELU"
+    assert panel.widget("loss").currentData() == "cross-entropy"
     assert got == []
 
 
@@ -349,26 +408,28 @@ def test_activation_and_loss_emit(qtbot):
     panel = make(qtbot, ActivationPanel)
     cfg = Config()
     panel.set_config(cfg)
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    choose(panel.activation, "relu")
-    choose(panel.loss, "cross-entropy")
+    choose(panel.widget("activation"), "relu")
+    choose(panel.widget("loss"), "cross-entropy")
     assert got == [{"activation": "relu"}, {"loss": "cross-entropy"}]
     for change in got:
         cfg = applies(cfg, change)
-    assert panel.output.text() == "sigmoid + cross-entropy"  # the panel shows its own change
+    assert panel.output.text() == "sigmoid + cross-entropy"  # the panel shows the answer
 
 
 def test_cross_entropy_disabled_for_regression(qtbot):
     panel = make(qtbot, ActivationPanel)
     panel.set_config(Config(dataset="plane"))
-    assert not item_enabled(panel.loss, "cross-entropy")
-    assert item_enabled(panel.loss, "mse")
+    loss = panel.widget("loss")
+    assert not item_enabled(loss, "cross-entropy")
+    assert item_enabled(loss, "mse")
     got = spy(panel.changed)
-    choose(panel.loss, "cross-entropy")  # even if it were reached somehow
+    choose(loss, "cross-entropy")  # even if it were reached somehow
     assert got == []
-    assert panel.loss.currentData() == "mse"
+    assert loss.currentData() == "mse"
     panel.set_config(Config(dataset="circle"))
-    assert item_enabled(panel.loss, "cross-entropy")
+    assert item_enabled(loss, "cross-entropy")
 
 
 # --- InitPanel ---------------------------------------------------------------------------
@@ -376,13 +437,15 @@ def test_cross_entropy_disabled_for_regression(qtbot):
 
 def test_init_panel_friendly_names(qtbot):
     panel = make(qtbot, InitPanel)
-    texts = {panel.init.itemData(i): panel.init.itemText(i) for i in range(panel.init.count())}
+    init = panel.widget("init")
+    texts = {init.itemData(i): init.itemText(i) for i in range(init.count())}
     assert list(texts) == list(C.WEIGHT_INITS)
     assert texts["tf_playground"] == "TF Playground U(−0.5, 0.5)"
     assert texts["xavier_uniform"] == "Xavier/Glorot uniform"
     assert texts["uniform"] == "Uniform ±a" and texts["normal"] == "Normal σ"
     assert texts["orthogonal"] == "Orthogonal" and texts["torch_default"] == "PyTorch default"
-    bias = [panel.bias_init.itemData(i) for i in range(panel.bias_init.count())]
+    bias_init = panel.widget("bias_init")
+    bias = [bias_init.itemData(i) for i in range(bias_init.count())]
     assert bias == list(C.BIAS_INITS)
 
 
@@ -392,14 +455,16 @@ def test_init_panel_shows_config_without_emitting(qtbot):
     panel.set_config(
         Config(init="uniform", init_scale=0.25, bias_init="constant", bias_value=-0.2, init_seed=9)
     )
-    assert panel.init.currentData() == "uniform"
-    assert panel.scale.isEnabled() and panel.scale.value() == 0.25
-    assert panel.scale_label.text() == "Half-width a"
-    assert panel.bias_value.isEnabled() and panel.bias_value.value() == -0.2
-    assert panel.seed.value() == 9
+    scale, bias_value = panel.widget("init_scale"), panel.widget("bias_value")
+    assert panel.widget("init").currentData() == "uniform"
+    assert scale.isEnabled() and scale.value() == 0.25
+    assert panel.label("init_scale").text() == "Half-width a"
+    assert bias_value.isEnabled() and bias_value.value() == -0.2
+    assert panel.control("init_seed").edit.value() == 9
     panel.set_config(Config(init="xavier_normal", init_gain=2.0, activation="relu"))
-    assert panel.gain.isEnabled() and panel.gain.value() == 2.0
-    assert not panel.gain_auto.isChecked()
+    gain = panel.control("init_gain")
+    assert gain.spin.isEnabled() and gain.spin.value() == 2.0
+    assert not gain.auto.isChecked()
     qtbot.wait(WAIT)
     assert got == []
 
@@ -408,12 +473,13 @@ def test_init_panel_shows_config_without_emitting(qtbot):
 def test_scale_and_gain_enabled_only_where_they_apply(qtbot, scheme):
     panel = make(qtbot, InitPanel)
     panel.set_config(Config(init=scheme))
-    assert panel.scale.isEnabled() == (scheme in ("constant", "uniform", "normal"))
+    scale, gain = panel.widget("init_scale"), panel.control("init_gain")
+    assert scale.isEnabled() == (scheme in ("constant", "uniform", "normal"))
     gain_schemes = {"xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "orthogonal"}
-    assert panel.gain_auto.isEnabled() == (scheme in gain_schemes)
-    assert not panel.gain.isEnabled()  # auto gain: the value is shown, not edited
+    assert gain.auto.isEnabled() == (scheme in gain_schemes)
+    assert not gain.spin.isEnabled()  # auto gain: the value is shown, not edited
     if scheme not in ("constant", "uniform", "normal"):
-        assert panel.scale.text() == "—"
+        assert scale.text() == "—"
 
 
 @pytest.mark.parametrize(
@@ -423,23 +489,26 @@ def test_scale_and_gain_enabled_only_where_they_apply(qtbot, scheme):
 def test_scale_label_and_default_follow_scheme(qtbot, scheme, label, default):
     panel = make(qtbot, InitPanel)
     panel.set_config(Config(init=scheme))
-    assert panel.scale_label.text() == label
-    assert panel.scale.value() == pytest.approx(default)
+    scale = panel.widget("init_scale")
+    assert panel.label("init_scale").text() == label
+    assert scale.value() == pytest.approx(default)
     assert default == C.DEFAULT_INIT_SCALE[scheme]
-    # a negative half-width or deviation cannot be typed in; a negative constant can
-    assert (panel.scale.minimum() < 0) == (scheme == "constant")
+    # the limits are the Config's own; whether a negative one fits the scheme is its call
+    assert (scale.minimum(), scale.maximum()) == C.RANGES["init_scale"][:2]
 
 
 def test_scheme_change_resets_scale_so_the_config_accepts_it(qtbot):
     panel = make(qtbot, InitPanel)
     cfg = Config(init="constant", init_scale=-0.3)
     panel.set_config(cfg)
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    choose(panel.init, "uniform")  # -0.3 would be an invalid half-width
-    assert got == [{"init": "uniform", "init_scale": None}]
+    choose(panel.widget("init"), "uniform")  # -0.3 would be an invalid half-width
+    assert got == [{"init": "uniform"}]  # the Config resets the scale itself
     new = applies(cfg, got[0])
-    assert panel.scale.value() == new.effective_init_scale == 0.5
-    type_into(qtbot, panel.scale, "0.8")
+    scale = panel.widget("init_scale")
+    assert scale.value() == new.effective_init_scale == 0.5
+    type_into(qtbot, scale, "0.8")
     assert got[1] == {"init_scale": 0.8} and type(got[1]["init_scale"]) is float
     applies(new, got[1])
 
@@ -448,31 +517,35 @@ def test_gain_auto_and_value(qtbot):
     panel = make(qtbot, InitPanel)
     cfg = Config(init="he_uniform", activation="relu")
     panel.set_config(cfg)
-    assert panel.gain_auto.isChecked()
-    assert panel.gain.value() == pytest.approx(calculate_gain("relu"), abs=1e-3)
+    answer_like_the_window(panel)
+    gain = panel.control("init_gain")
+    assert gain.auto.isChecked()
+    assert gain.spin.value() == pytest.approx(calculate_gain("relu"), abs=1e-3)
     got = spy(panel.changed)
-    panel.gain_auto.click()  # off: own value, starting from the automatic one
+    gain.auto.click()  # off: own value, starting from the automatic one
     assert got == [{"init_gain": 1.414}]
-    assert panel.gain.isEnabled()
-    type_into(qtbot, panel.gain, "2.5")
+    assert gain.spin.isEnabled()
+    type_into(qtbot, gain.spin, "2.5")
     assert got[1] == {"init_gain": 2.5}
-    panel.gain_auto.click()
+    gain.auto.click()
     assert got[2] == {"init_gain": None}
-    assert not panel.gain.isEnabled()
+    assert not gain.spin.isEnabled()
     for change in got:
         cfg = applies(cfg, change)
 
 
 def test_bias_init_and_value(qtbot):
     panel = make(qtbot, InitPanel)
+    answer_like_the_window(panel)
     cfg = Config()
     got = spy(panel.changed)
-    assert panel.bias_value.isEnabled()  # the default is constant 0.1
-    choose(panel.bias_init, "zeros")
+    bias_value = panel.widget("bias_value")
+    assert bias_value.isEnabled()  # the default is constant 0.1
+    choose(panel.widget("bias_init"), "zeros")
     assert got == [{"bias_init": "zeros"}]
-    assert not panel.bias_value.isEnabled()
-    choose(panel.bias_init, "constant")
-    type_into(qtbot, panel.bias_value, "-0.5")
+    assert not bias_value.isEnabled()
+    choose(panel.widget("bias_init"), "constant")
+    type_into(qtbot, bias_value, "-0.5")
     assert got[1:] == [{"bias_init": "constant"}, {"bias_value": -0.5}]
     for change in got:
         cfg = applies(cfg, change)
@@ -482,12 +555,14 @@ def test_bias_init_and_value(qtbot):
 def test_reinitialize_and_seed(qtbot):
     panel = make(qtbot, InitPanel)
     panel.set_config(Config(init_seed=3))
+    answer_like_the_window(panel)
     got = spy(panel.changed)
-    panel.reinit.click()
+    seed = panel.control("init_seed")
+    seed.button.click()
     assert got == [{"init_seed": 4}]
-    panel.reinit.click()
+    seed.button.click()
     assert got[1] == {"init_seed": 5}
-    type_into(qtbot, panel.seed, "100")
+    type_into(qtbot, seed.edit, "100")
     assert got[2] == {"init_seed": 100}
 
 
@@ -497,25 +572,27 @@ def test_reinitialize_and_seed(qtbot):
 def test_regularization_panel(qtbot):
     panel = make(qtbot, RegularizationPanel)
     got = spy(panel.changed)
-    assert not panel.rate.isEnabled() and not panel.bias.isEnabled()  # none
+    kind, rate, bias = (panel.widget(f) for f in ("regularization", "reg_rate", "reg_bias"))
+    assert not rate.isEnabled() and not bias.isEnabled()  # none
     panel.set_config(Config(regularization="l1", reg_rate=0.003, reg_bias=True))
-    assert panel.kind.currentData() == "l1"
-    assert panel.rate.currentText() == "0.003" and panel.rate.isEnabled()
-    assert panel.bias.isChecked() and panel.bias.isEnabled()
+    assert kind.currentData() == "l1"
+    assert rate.currentText() == "0.003" and rate.isEnabled()
+    assert bias.isChecked() and bias.isEnabled()
     assert got == []
-    rates = [panel.rate.itemData(i) for i in range(panel.rate.count())]
+    rates = [rate.itemData(i) for i in range(rate.count())]
     assert rates == [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
-    assert "½w²" in panel.kind.itemData(panel.kind.findData("l2"), Qt.ItemDataRole.ToolTipRole)
+    assert "½w²" in kind.itemData(kind.findData("l2"), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_regularization_emits(qtbot):
     panel = make(qtbot, RegularizationPanel)
+    answer_like_the_window(panel)
     cfg = Config()
     got = spy(panel.changed)
-    choose(panel.kind, "elastic")
-    choose(panel.rate, 0.03)
-    panel.bias.click()
-    type_into(qtbot, panel.rate, "0.05")  # a rate not in the list
+    choose(panel.widget("regularization"), "elastic")
+    choose(panel.widget("reg_rate"), 0.03)
+    panel.widget("reg_bias").click()
+    type_into(qtbot, panel.widget("reg_rate"), "0.05")  # a rate not in the list
     assert got == [
         {"regularization": "elastic"},
         {"reg_rate": 0.03},
@@ -532,9 +609,10 @@ def test_typed_rate_out_of_range_is_refused(qtbot, text):
     panel = make(qtbot, RegularizationPanel)
     panel.set_config(Config(regularization="l2", reg_rate=0.1))
     got = spy(panel.changed)
-    type_into(qtbot, panel.rate, text)
+    rate = panel.widget("reg_rate")
+    type_into(qtbot, rate, text)
     assert got == []
-    assert panel.rate.currentText() == "0.1"  # the shown value comes back
+    assert rate.currentText() == "0.1"  # the shown value comes back
 
 
 # --- OptimizerPanel ------------------------------------------------------------------------
@@ -546,19 +624,20 @@ def test_optimizer_panel_shows_config_without_emitting(qtbot):
     panel.set_config(
         Config(optimizer="momentum", lr=0.1, momentum=0.8, schedule="cosine", lr_period=50)
     )
-    assert panel.optimizer.currentText() == "Momentum"
-    assert panel.lr.currentText() == "0.1"
-    assert panel.momentum.value() == 0.8 and panel.momentum.isEnabled()
-    assert panel.schedule.currentData() == "cosine"
-    assert panel.period.value() == 50 and panel.period.isEnabled()
-    assert panel.lr_min.isEnabled() and not panel.gamma.isEnabled()
+    w = panel.widget
+    assert w("optimizer").currentText() == "Momentum"
+    assert w("lr").currentText() == "0.1"
+    assert w("momentum").value() == 0.8 and w("momentum").isEnabled()
+    assert w("schedule").currentData() == "cosine"
+    assert w("lr_period").value() == 50 and w("lr_period").isEnabled()
+    assert w("lr_min").isEnabled() and not w("lr_gamma").isEnabled()
     qtbot.wait(WAIT)
     assert got == []
-    lrs = [panel.lr.itemText(i) for i in range(panel.lr.count())]
+    lrs = [w("lr").itemText(i) for i in range(w("lr").count())]
     assert lrs == [
         "0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10",
     ]  # fmt: skip
-    algos = [panel.optimizer.itemText(i) for i in range(panel.optimizer.count())]
+    algos = [w("optimizer").itemText(i) for i in range(w("optimizer").count())]
     assert algos == ["SGD", "Momentum", "Nesterov", "RMSProp", "Adam"]
 
 
@@ -568,58 +647,63 @@ def test_optimizer_relevant_controls(qtbot, optimizer):
     panel.show()
     qtbot.waitExposed(panel)
     panel.set_config(Config(optimizer=optimizer))
-    assert panel.momentum.isEnabled() == (optimizer in ("momentum", "nesterov"))
+    w = panel.widget
+    assert w("momentum").isEnabled() == (optimizer in ("momentum", "nesterov"))
     assert panel.advanced.isVisible() == (optimizer in ("adam", "rmsprop"))
-    assert not panel.beta1.isVisible()  # the expander starts closed
+    assert not w("beta1").isVisible()  # the expander starts closed
     if optimizer in ("adam", "rmsprop"):
         panel.advanced.click()
-        assert panel.beta1.isVisible() == panel.beta2.isVisible() == (optimizer == "adam")
-        assert panel.alpha.isVisible() == (optimizer == "rmsprop")
-        assert panel.eps.isVisible()
+        assert w("beta1").isVisible() == w("beta2").isVisible() == (optimizer == "adam")
+        assert w("rmsprop_alpha").isVisible() == (optimizer == "rmsprop")
+        assert w("eps").isVisible()
 
 
 @pytest.mark.parametrize("schedule", C.SCHEDULES)
 def test_schedule_parameters_enabled_when_relevant(qtbot, schedule):
     panel = make(qtbot, OptimizerPanel)
     panel.set_config(Config(schedule=schedule))
-    assert panel.gamma.isEnabled() == (schedule in ("step", "exponential"))
-    assert panel.period.isEnabled() == (schedule in ("step", "cosine"))
-    assert panel.lr_min.isEnabled() == (schedule == "cosine")
+    w = panel.widget
+    assert w("lr_gamma").isEnabled() == (schedule in ("step", "exponential"))
+    assert w("lr_period").isEnabled() == (schedule in ("step", "cosine"))
+    assert w("lr_min").isEnabled() == (schedule == "cosine")
     if schedule in C.DEFAULT_LR_GAMMA:
-        assert panel.gamma.value() == C.DEFAULT_LR_GAMMA[schedule]
+        assert w("lr_gamma").value() == C.DEFAULT_LR_GAMMA[schedule]
 
 
 def test_learning_rate_is_immediate(qtbot):
     panel = make(qtbot, OptimizerPanel)
     got = spy(panel.changed)
-    choose(panel.lr, 0.3)
+    lr = panel.widget("lr")
+    choose(lr, 0.3)
     assert got == [{"lr": 0.3}]  # no waiting
-    type_into(qtbot, panel.lr, "0.05")
+    type_into(qtbot, lr, "0.05")
     assert got[1] == {"lr": 0.05} and type(got[1]["lr"]) is float
-    choose(panel.lr, 1.0)
+    choose(lr, 1.0)
     assert got[2] == {"lr": 1.0} and type(got[2]["lr"]) is float
-    type_into(qtbot, panel.lr, "500")  # beyond the Config's 100
-    assert len(got) == 3 and panel.lr.currentText() == "1"
+    type_into(qtbot, lr, "500")  # beyond the Config's 100
+    assert len(got) == 3 and lr.currentText() == "1"
 
 
 def test_optimizer_emits_valid_changes(qtbot):
     panel = make(qtbot, OptimizerPanel)
+    answer_like_the_window(panel)
     cfg = Config()
     got = spy(panel.changed)
-    choose(panel.optimizer, "nesterov")
-    type_into(qtbot, panel.momentum, "0.95")
-    choose(panel.optimizer, "adam")
+    w = panel.widget
+    choose(w("optimizer"), "nesterov")
+    type_into(qtbot, w("momentum"), "0.95")
+    choose(w("optimizer"), "adam")
     panel.advanced.click()
-    type_into(qtbot, panel.beta1, "0.8")
-    type_into(qtbot, panel.beta2, "0.99")
-    type_into(qtbot, panel.eps, "1e-6")
-    choose(panel.optimizer, "rmsprop")
-    type_into(qtbot, panel.alpha, "0.9")
-    choose(panel.schedule, "step")
-    type_into(qtbot, panel.gamma, "0.7")
-    type_into(qtbot, panel.period, "30")
-    choose(panel.schedule, "cosine")
-    type_into(qtbot, panel.lr_min, "0.001")
+    type_into(qtbot, w("beta1"), "0.8")
+    type_into(qtbot, w("beta2"), "0.99")
+    type_into(qtbot, w("eps"), "1e-6")
+    choose(w("optimizer"), "rmsprop")
+    type_into(qtbot, w("rmsprop_alpha"), "0.9")
+    choose(w("schedule"), "step")
+    type_into(qtbot, w("lr_gamma"), "0.7")
+    type_into(qtbot, w("lr_period"), "30")
+    choose(w("schedule"), "cosine")
+    type_into(qtbot, w("lr_min"), "0.001")
     assert got == [
         {"optimizer": "nesterov"},
         {"momentum": 0.95},
@@ -629,10 +713,10 @@ def test_optimizer_emits_valid_changes(qtbot):
         {"eps": 1e-6},
         {"optimizer": "rmsprop"},
         {"rmsprop_alpha": 0.9},
-        {"schedule": "step", "lr_gamma": None},
+        {"schedule": "step"},  # the Config starts the schedule at its own γ
         {"lr_gamma": 0.7},
         {"lr_period": 30},
-        {"schedule": "cosine", "lr_gamma": None},
+        {"schedule": "cosine"},
         {"lr_min": 0.001},
     ]
     for change in got:
@@ -649,6 +733,14 @@ BASES = [
     Config(dataset="spirals", classes=4, loss="cross-entropy", optimizer="adam"),
     Config(dataset="line", init="constant", init_scale=-2.0, schedule="cosine"),
     Config(regularization="l1", reg_rate=3.0, batch_size=None, init="orthogonal", init_gain=0.5),
+]
+# Every choice that decides whether another setting applies, in a few combinations.
+VARIED = [
+    *BASES,
+    *(Config(optimizer=o, schedule=s) for o in C.OPTIMIZERS for s in C.SCHEDULES),
+    *(Config(init=i, bias_init=b) for i in C.WEIGHT_INITS for b in C.BIAS_INITS),
+    *(Config(regularization=r) for r in C.REGULARIZATIONS),
+    *(Config(dataset=d) for d in C.DATASETS),
 ]
 
 
@@ -701,6 +793,176 @@ def test_every_emitted_change_is_a_valid_config(qtbot, cls, base):
     qtbot.wait(WAIT)
     assert changes, "driving every control emitted nothing"
     assert panel.config == cfg
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+def test_each_control_is_enabled_exactly_where_its_field_applies(qtbot, cls):
+    panel = make(qtbot, cls)
+    ruled = 0
+    for cfg in VARIED:
+        panel.set_config(cfg)
+        for control in panel.controls():
+            field = control.field
+            assert control.widget.isEnabled() == cfg.applies(field), (field, cfg)
+            ruled += not cfg.applies(field)
+            label = panel.label(field)
+            if label is not None:  # on if any control of its row applies
+                row = [c.field for c in panel.controls() if panel.label(c.field) is label]
+                assert label.isEnabled() == any(cfg.applies(f) for f in row), field
+    if cls is not ActivationPanel:  # its two settings always apply
+        assert ruled, "no control was ever switched off"
+
+
+@pytest.mark.parametrize("open_", [False, True])
+def test_optimizer_rows_show_where_they_apply_and_keep_the_panel_height(qtbot, open_):
+    panel = make(qtbot, OptimizerPanel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.advanced.setChecked(open_)
+    heights = set()
+    for optimizer in C.OPTIMIZERS:
+        for schedule in C.SCHEDULES:
+            cfg = Config(optimizer=optimizer, schedule=schedule)
+            panel.set_config(cfg)
+            for field in ("beta1", "beta2", "rmsprop_alpha", "eps"):
+                shown = open_ and cfg.applies(field)
+                assert panel.widget(field).isVisible() == shown, (field, optimizer)
+                assert panel.label(field).isVisible() == shown, (field, optimizer)
+            heights.add((panel.sizeHint().height(), panel.minimumSizeHint().height()))
+    assert len(heights) == 1, heights  # choosing Adam or Cosine does not grow the panel
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+def test_panel_height_does_not_follow_the_config(qtbot, cls):
+    panel = make(qtbot, cls, *([icon_for] if cls is DataPanel else []))
+    heights = set()
+    for cfg in VARIED:
+        panel.set_config(cfg)
+        heights.add(panel.minimumSizeHint().height())
+    assert len(heights) == 1, heights
+
+
+def _shown(panel):
+    """What every control of a panel shows: values, texts, ticks, enabled states."""
+    state = []
+    for widget in panel.findChildren(QWidget):
+        if isinstance(widget, QComboBox):
+            value = (widget.currentIndex(), widget.currentText())
+        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            value = (widget.value(), widget.text())
+        elif isinstance(widget, QSlider):
+            value = widget.value()
+        elif isinstance(widget, QAbstractButton):
+            value = widget.isChecked()
+        elif isinstance(widget, (QLineEdit, QLabel)):
+            value = widget.text()
+        else:
+            continue
+        state.append((type(widget).__name__, value, widget.isEnabled()))
+    return state
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+@pytest.mark.parametrize("base", BASES)
+def test_a_refused_proposal_puts_every_control_back(qtbot, cls, base):
+    panel = make(qtbot, cls)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_config(base)
+    if cls is OptimizerPanel:
+        panel.advanced.setChecked(True)  # drive the advanced rows too, but not the toggle
+        panel.advanced.setEnabled(False)
+    before = _shown(panel)
+    proposals = []
+
+    def refuse(change):  # the window refusing everything: it shows what it has
+        proposals.append(change)
+        panel.set_config(panel.config)
+
+    panel.changed.connect(refuse)
+    _drive(qtbot, panel)
+    qtbot.wait(WAIT)
+    assert proposals
+    assert panel.config is base
+    assert _shown(panel) == before
+
+
+def test_panels_propose_what_the_config_may_refuse(qtbot):
+    """Panels do not validate: a negative half-width is typed, proposed and only
+    then refused by the Config, and the window's answer puts the control back."""
+    panel = make(qtbot, InitPanel)
+    cfg = Config(init="uniform", init_scale=0.5)
+    panel.set_config(cfg)
+    refused = answer_like_the_window(panel)
+    got = spy(panel.changed)
+    scale = panel.widget("init_scale")
+    type_into(qtbot, scale, "-0.5")
+    assert got == [{"init_scale": -0.5}]
+    with pytest.raises(ConfigError):
+        applies(cfg, got[0])
+    assert refused and "init_scale" in refused[0]
+    assert panel.config is cfg and scale.value() == 0.5 and scale.text() == "0.5"
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+def test_panels_build_no_config(qtbot, monkeypatch, cls):
+    """Working every control never makes or replaces a Config: proposals only."""
+    base = Config(optimizer="adam", regularization="l2", init="he_normal", dataset="blobs")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a panel made a Config")
+
+    monkeypatch.setattr(Config, "replace", forbidden)
+    monkeypatch.setattr(Config, "__init__", forbidden)
+    panel = make(qtbot, cls)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_config(base)
+    got = spy(panel.changed)
+    _drive(qtbot, panel)
+    qtbot.wait(WAIT)
+    assert got and panel.config is base
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+def test_number_limits_come_from_the_config_ranges(qtbot, cls):
+    panel = make(qtbot, cls)
+    checked = 0
+    for control in panel.controls():
+        if control.field not in C.RANGES:
+            continue
+        lo, hi, _ = C.RANGES[control.field]
+        widget = control.widget
+        if isinstance(control, Number):  # as far as its decimals can show
+            unit = 10.0 ** -widget.decimals()
+            assert lo <= widget.minimum() < lo + unit and hi - unit < widget.maximum() <= hi
+        elif isinstance(control, Slider):
+            slider = widget.slider
+            scaled = (slider.minimum() / control.scale, slider.maximum() / control.scale)
+            assert scaled == pytest.approx((lo, hi))
+        elif isinstance(control, Suggest):  # (may be hidden or off: no keys, set the text)
+            got = spy(panel.changed)
+            for text in (format_number(hi), format_number(hi * 2)):
+                widget.lineEdit().setText(text)
+                widget.lineEdit().editingFinished.emit()
+            assert got == [{control.field: hi}]  # past the Config's limit: not taken
+            assert widget.currentText() == format_number(hi)
+        elif isinstance(control, Integer):
+            assert (widget.minimum(), widget.maximum()) == (lo, hi)
+        else:
+            continue
+        checked += 1
+    assert checked or cls is ActivationPanel
+
+
+@pytest.mark.parametrize("cls", CONFIG_PANELS)
+def test_choices_offer_the_whole_vocabulary(qtbot, cls):
+    panel = make(qtbot, cls)
+    for control in panel.controls():
+        if isinstance(control, Choice):
+            combo = control.combo
+            values = [combo.itemData(i) for i in range(combo.count())]
+            assert values == list(Config().choices(control.field)), control.field
 
 
 @pytest.mark.parametrize("cls", [*CONFIG_PANELS, RunControls])
@@ -803,6 +1065,16 @@ def test_stop_at(qtbot):
     assert stops == [500, 0] and bar.stop_at_value() == 300
 
 
+def test_stop_at_arrows_settle_into_one_change(qtbot):
+    bar = make(qtbot, RunControls)
+    stops = spy(bar.stop_at_changed)
+    for _ in range(3):
+        bar.stop_at.stepBy(1)
+    assert stops == []
+    qtbot.waitUntil(lambda: len(stops) == 1, timeout=WAIT)
+    assert stops == [300]
+
+
 def test_shortcuts_are_named_in_tooltips(qtbot):
     bar = make(qtbot, RunControls)
     assert "(Space)" in bar.play_button.toolTip()
@@ -828,7 +1100,7 @@ def test_render_panels(qtbot, tmp_path):
     grid = QGridLayout()
     column.addLayout(grid)
     panels = [
-        DataPanel(thumbnails()),
+        DataPanel(icon_for),
         ActivationPanel(),
         InitPanel(),
         RegularizationPanel(),

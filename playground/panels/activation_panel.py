@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from typing import TYPE_CHECKING
 
-from playground.core.config import ACTIVATIONS, LOSSES, Config
+from PySide6.QtWidgets import QWidget
 
-from .widgets import ConfigPanel, fill_combo, select_data, set_item_enabled
+from .fields import Choice, Readout, Row, Table
+from .form import ConfigPanel
+
+if TYPE_CHECKING:
+    from playground.core.config import Config
 
 # name -> (friendly name, tooltip)
 ACTIVATION_INFO = {
@@ -48,48 +52,41 @@ def output_text(cfg: Config) -> str:
     return OUTPUT_TEXT.get(key, f"{cfg.output_activation} + {LOSS_INFO[cfg.loss][0]}")
 
 
+def output_tip(cfg: Config) -> str:
+    if cfg.output_activation == "tanh" and cfg.num_outputs > 1:
+        return "One output per class in −1..1 (+1 for its class); the largest wins."
+    return OUTPUT_TIPS.get(cfg.output_activation, "")
+
+
+def activation_table(output: Readout) -> Table:
+    return [
+        Row(
+            "Activation",
+            "The function every hidden neuron applies to its weighted sum.",
+            Choice("activation", ACTIVATION_INFO),
+        ),
+        Row(
+            "Loss",
+            "What training minimizes: squared error, or cross-entropy (classification only).",
+            Choice("loss", LOSS_INFO),
+        ),
+        Row(
+            "Output",
+            "The output layer's activation, fixed by the loss and problem.",
+            output,
+        ),
+    ]
+
+
 class ActivationPanel(ConfigPanel):
     """Hidden activation and loss; shows the output activation they imply.
 
-    Emits {"activation": name} and {"loss": "mse" | "cross-entropy"}.
-    Cross-entropy cannot be chosen for regression.
+    Proposes {"activation": name} and {"loss": "mse" | "cross-entropy"};
+    the losses `cfg.choices("loss")` leaves out (cross-entropy for regression)
+    are greyed.  `output` is the read-only output line.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Network", parent)
-
-        self.activation = QComboBox()
-        fill_combo(self.activation, [(a, *ACTIVATION_INFO[a]) for a in ACTIVATIONS])
-        self.add_row(
-            "Activation",
-            self.activation,
-            "The function every hidden neuron applies to its weighted sum.",
-        )
-        self.activation.activated.connect(
-            lambda i: self._propose(activation=self.activation.itemData(i))
-        )
-
-        self.loss = QComboBox()
-        fill_combo(self.loss, [(name, *LOSS_INFO[name]) for name in LOSSES])
-        self.add_row(
-            "Loss",
-            self.loss,
-            "What training minimizes: squared error, or cross-entropy (classification only).",
-        )
-        self.loss.activated.connect(lambda i: self._propose(loss=self.loss.itemData(i)))
-
-        self.output = QLabel()
-        self.output_label = self.add_row(
-            "Output", self.output, "The output layer's activation, fixed by the loss and problem."
-        )
-        self.set_config(Config())
-
-    def _show(self, cfg: Config) -> None:
-        select_data(self.activation, cfg.activation)
-        select_data(self.loss, cfg.loss)
-        set_item_enabled(self.loss, LOSSES.index("cross-entropy"), cfg.problem != "regression")
-        self.output.setText(output_text(cfg))
-        tip = OUTPUT_TIPS.get(cfg.output_activation, "")
-        if cfg.output_activation == "tanh" and cfg.num_outputs > 1:
-            tip = "One output per class in −1..1 (+1 for its class); the largest wins."
-        self.output.setToolTip(tip)
+        output = Readout(output_text, output_tip)
+        super().__init__("Network", activation_table(output), parent)
+        self.output = output.label

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -18,71 +16,34 @@ from PySide6.QtWidgets import (
 
 from playground.core.config import MAX_EPOCHS
 
-from .widgets import Debouncer
+from .glyphs import ICON_SIZE, glyph_icon
+from .widgets import send_when_settled
 
 SPEEDS = (("×1", 1), ("×2", 2), ("×5", 5), ("×10", 10), ("×50", 50), ("max", 0))
 DEFAULT_SPEED = 5
 PLAY_TEXT, PAUSE_TEXT = "▶", "❚❚"
 PLAY_SIZE = 44  # the round play button's diameter, px
-ICON_SIZE = 20
-
-
-def glyph_icon(kind: str, color: QColor, size: int = ICON_SIZE) -> QIcon:
-    """A crisp drawn icon ("play", "pause", "step", "reset") in one colour.
-
-    Drawn rather than taken from a font, so it looks the same on every system
-    and follows the palette (light or dark).
-    """
-    icon = QIcon()
-    for ratio in (1, 2):
-        pixmap = QPixmap(size * ratio, size * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(color)
-        s = float(size)
-        if kind == "play":
-            path = QPainterPath(QPointF(0.28 * s, 0.18 * s))
-            path.lineTo(0.84 * s, 0.5 * s)
-            path.lineTo(0.28 * s, 0.82 * s)
-            path.closeSubpath()
-            p.drawPath(path)
-        elif kind == "pause":
-            p.drawRoundedRect(QRectF(0.24 * s, 0.2 * s, 0.18 * s, 0.6 * s), 1.5, 1.5)
-            p.drawRoundedRect(QRectF(0.58 * s, 0.2 * s, 0.18 * s, 0.6 * s), 1.5, 1.5)
-        elif kind == "step":
-            path = QPainterPath(QPointF(0.2 * s, 0.22 * s))
-            path.lineTo(0.64 * s, 0.5 * s)
-            path.lineTo(0.2 * s, 0.78 * s)
-            path.closeSubpath()
-            p.drawPath(path)
-            p.drawRect(QRectF(0.68 * s, 0.22 * s, 0.12 * s, 0.56 * s))
-        elif kind == "reset":
-            pen = QPen(color, 0.11 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            box = QRectF(0.2 * s, 0.2 * s, 0.6 * s, 0.6 * s)
-            p.drawArc(box, 100 * 16, 290 * 16)  # counter-clockwise from 100°
-            # the arrow head at the arc's start (100°), pointing along it
-            a = math.radians(100)
-            tip = QPointF(0.5 * s + 0.3 * s * math.cos(a), 0.5 * s - 0.3 * s * math.sin(a))
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(color)
-            head = QPainterPath(tip + QPointF(0.2 * s, 0.0))
-            head.lineTo(tip + QPointF(-0.06 * s, -0.17 * s))
-            head.lineTo(tip + QPointF(-0.06 * s, 0.17 * s))
-            head.closeSubpath()
-            p.drawPath(head)
-        p.end()
-        icon.addPixmap(pixmap)
-    return icon
+PLAY_STYLE = (
+    f"QToolButton#playButton {{ border-radius: {PLAY_SIZE // 2}px;"
+    " background: palette(highlight); border: 2px solid palette(highlight); }"
+    " QToolButton#playButton:hover { border: 2px solid palette(text); }"
+    " QToolButton#playButton:focus { border: 2px solid palette(text); }"
+)
 
 
 def format_epoch(epoch: int) -> str:
     """'Epoch 000,412': at least six digits, grouped by thousands, so it does not jump."""
     return f"Epoch {epoch:07,d}"
+
+
+def labelled(row: QHBoxLayout, text: str, widget: QWidget, tip: str) -> None:
+    """'text [widget]' in the row, one tooltip on both."""
+    label = QLabel(text)
+    label.setToolTip(tip)
+    label.setBuddy(widget)
+    widget.setToolTip(tip)
+    row.addWidget(label)
+    row.addWidget(widget)
 
 
 class RunControls(QWidget):
@@ -103,83 +64,39 @@ class RunControls(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._speed = DEFAULT_SPEED
+        self._stop_at = 0
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 4, 6, 4)
         row.setSpacing(8)
+        self._add_buttons(row)
+        row.addSpacing(10)
+        self._add_epoch(row)
+        row.addSpacing(10)
+        self._add_speed(row)
+        row.addSpacing(6)
+        self._add_stop_at(row)
+        row.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._refresh_icons()
+        self._show_running(False)
 
+    # --- building ------------------------------------------------------------------
+
+    def _add_buttons(self, row: QHBoxLayout) -> None:
         self.reset_button = self._button("Reset", "Reset: new random weights, back to epoch 0 (R)")
         self.reset_button.clicked.connect(self.reset_clicked)
-
         self.play_button = self._button("Play", "")
         self.play_button.setObjectName("playButton")
         self.play_button.setCheckable(True)
         self.play_button.setFixedSize(PLAY_SIZE, PLAY_SIZE)
         self.play_button.setIconSize(QSize(ICON_SIZE + 6, ICON_SIZE + 6))
-        self.play_button.setStyleSheet(
-            f"QToolButton#playButton {{ border-radius: {PLAY_SIZE // 2}px;"
-            " background: palette(highlight); border: 2px solid palette(highlight); }"
-            " QToolButton#playButton:hover { border: 2px solid palette(text); }"
-            " QToolButton#playButton:focus { border: 2px solid palette(text); }"
-        )
+        self.play_button.setStyleSheet(PLAY_STYLE)
         self.play_button.toggled.connect(self._on_play_toggled)
-
         self.step_button = self._button("Step", "Train one epoch, then pause (Right)")
         self.step_button.clicked.connect(self.step_clicked)
-
         for button in (self.reset_button, self.play_button, self.step_button):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addSpacing(10)
-
-        self.epoch_label = QLabel(format_epoch(0))
-        font = self.epoch_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        self.epoch_label.setFont(font)
-        # a fixed size: a new epoch each frame then costs no relayout of the window
-        self.epoch_label.setText(format_epoch(9_999_999_999))
-        self.epoch_label.setFixedSize(self.epoch_label.sizeHint() + QSize(4, 0))
-        self.epoch_label.setText(format_epoch(0))
-        self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over the training data.")
-        row.addWidget(self.epoch_label)
-        row.addSpacing(10)
-
-        speed_label = QLabel("Speed")
-        self.speed = QComboBox()
-        for text, value in SPEEDS:
-            self.speed.addItem(text, value)
-        self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
-        tip = "Epochs trained per frame; max trains as fast as the computer can."
-        self.speed.setToolTip(tip)
-        speed_label.setToolTip(tip)
-        speed_label.setBuddy(self.speed)
-        self._speed = DEFAULT_SPEED
-        self.speed.activated.connect(self._on_speed)
-        row.addWidget(speed_label)
-        row.addWidget(self.speed)
-        row.addSpacing(6)
-
-        stop_label = QLabel("Stop at")
-        self.stop_at = QSpinBox()
-        self.stop_at.setRange(0, MAX_EPOCHS)
-        self.stop_at.setSingleStep(100)
-        self.stop_at.setSpecialValueText("never")
-        self.stop_at.setGroupSeparatorShown(True)
-        self.stop_at.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.stop_at.setKeyboardTracking(False)
-        tip = "Pause by itself when this epoch is reached (0 = never)."
-        self.stop_at.setToolTip(tip)
-        stop_label.setToolTip(tip)
-        stop_label.setBuddy(self.stop_at)
-        self._stop_at = 0
-        self._stop_debouncer = Debouncer(self._send_stop_at, self)
-        self.stop_at.valueChanged.connect(self._stop_debouncer.poke)
-        self.stop_at.editingFinished.connect(self._stop_debouncer.flush)
-        row.addWidget(stop_label)
-        row.addWidget(self.stop_at)
-        row.addStretch(1)
-
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self._refresh_icons()
-        self._show_running(False)
 
     def _button(self, name: str, tip: str) -> QToolButton:
         button = QToolButton()
@@ -190,6 +107,38 @@ class RunControls(QWidget):
         # clicking does not take the keyboard focus (Space stays the window's shortcut)
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return button
+
+    def _add_epoch(self, row: QHBoxLayout) -> None:
+        self.epoch_label = QLabel()
+        font = self.epoch_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.epoch_label.setFont(font)
+        # a fixed size: a new epoch each frame then costs no relayout of the window
+        self.epoch_label.setText(format_epoch(9_999_999_999))
+        self.epoch_label.setFixedSize(self.epoch_label.sizeHint() + QSize(4, 0))
+        self.epoch_label.setText(format_epoch(0))
+        self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over the training data.")
+        row.addWidget(self.epoch_label)
+
+    def _add_speed(self, row: QHBoxLayout) -> None:
+        self.speed = QComboBox()
+        for text, value in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
+        self.speed.activated.connect(self._on_speed)
+        tip = "Epochs trained per frame; max trains as fast as the computer can."
+        labelled(row, "Speed", self.speed, tip)
+
+    def _add_stop_at(self, row: QHBoxLayout) -> None:
+        self.stop_at = QSpinBox()
+        self.stop_at.setRange(0, MAX_EPOCHS)
+        self.stop_at.setSingleStep(100)
+        self.stop_at.setSpecialValueText("never")
+        self.stop_at.setGroupSeparatorShown(True)
+        self.stop_at.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._stop_debouncer = send_when_settled(self.stop_at, self._send_stop_at)
+        tip = "Pause by itself when this epoch is reached (0 = never)."
+        labelled(row, "Stop at", self.stop_at, tip)
 
     # --- state shown without emitting -----------------------------------------
 

@@ -1,44 +1,36 @@
-"""Shared pieces of the control panels.
+"""Plain Qt pieces the panels are made of; none of them knows a `Config`.
 
-`ConfigPanel` is the base of every panel: a titled group with a form layout,
-`set_config(cfg)` that shows a `Config` without emitting anything, and
-`changed = Signal(dict)` that carries {config field: new value}.  A panel never
-emits a change the `Config` would reject, nor one that changes nothing.
-
-The helpers below keep the panels consistent: number formatting, an editable
-combo of suggested numbers, a line edit for seeds and tiny numbers, a slider
-with a value read-out, and a debouncer so a held arrow or a drag sends one
-change instead of fifty.
+Number formatting and parsing, a debouncer (a held arrow key or a drag sends
+one change, not fifty), an editable combo of suggested numbers, a line edit
+for seeds past Qt's 32-bit spin boxes, a slider with a read-out, and a double
+spin box that can show a dash.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import cast
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QSizePolicy,
     QSlider,
+    QSpinBox,
     QWidget,
 )
 
-from playground.core.config import MAX_SEED, Config, ConfigError
-
 DEBOUNCE_MS = 250  # a held arrow key or spin arrow settles for this long before it counts
-MAX_WIDTH_EMS = 30  # widest a panel's form grows, in widths of 'm'
 
 
 def format_number(value: float) -> str:
@@ -67,7 +59,7 @@ def parse_number(text: str, lo: float, hi: float) -> float | None:
 class Debouncer(QObject):
     """Calls `callback` once, `delay_ms` after the last `poke()`; `flush()` calls it now."""
 
-    def __init__(self, callback: Callable[[], None], parent: QObject, delay_ms=DEBOUNCE_MS):
+    def __init__(self, callback: Callable[[], object], parent: QObject, delay_ms=DEBOUNCE_MS):
         super().__init__(parent)
         self._callback = callback
         self._timer = QTimer(self)
@@ -86,128 +78,27 @@ class Debouncer(QObject):
     def cancel(self) -> None:
         self._timer.stop()
 
-    @property
-    def pending(self) -> bool:
-        return self._timer.isActive()
+
+def send_when_settled(spin: QSpinBox | QDoubleSpinBox, send: Callable[[], object]) -> Debouncer:
+    """A spin box sends on Enter or on leaving it at once, and after arrows settle."""
+    spin.setKeyboardTracking(False)
+    debouncer = Debouncer(send, spin)
+    spin.valueChanged.connect(debouncer.poke)
+    spin.editingFinished.connect(debouncer.flush)
+    return debouncer
 
 
-class ConfigPanel(QGroupBox):
-    """Base of the panels: a titled form that shows one `Config` and proposes changes."""
-
-    changed = Signal(dict)
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        self._title = title
-        self._cfg = Config()
-        self._debouncers: list[Debouncer] = []
-        # The form keeps to a readable width; a wider dock leaves room on the right.
-        self.body = QWidget()
-        self.body.setMaximumWidth(self.fontMetrics().horizontalAdvance("m") * MAX_WIDTH_EMS)
-        outer = QHBoxLayout(self)
-        outer.addWidget(self.body, 1)
-        outer.addStretch(0)
-        self.form = QFormLayout(self.body)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        self.form.setHorizontalSpacing(10)
-        self.form.setVerticalSpacing(6)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ParentChange:
-            self._fit_title()
-        return super().event(event)
-
-    def _fit_title(self) -> None:
-        """In a dock widget the dock's title bar names the panel: drop the group's own."""
-        docked = isinstance(self.parentWidget(), QDockWidget)
-        self.setTitle("" if docked else self._title)
-        self.setFlat(docked)
-
-    # --- the contract ---------------------------------------------------------
-
-    @property
-    def config(self) -> Config:
-        """The configuration the panel shows now."""
-        return self._cfg
-
-    def set_config(self, cfg: Config) -> None:
-        """Show `cfg` in the controls without emitting `changed` (nor any control signal)."""
-        for debouncer in self._debouncers:
-            debouncer.cancel()
-        self._cfg = cfg
-        blockers = [QSignalBlocker(obj) for obj in self.findChildren(QObject)]
-        try:
-            self._show(cfg)
-        finally:
-            for blocker in blockers:
-                blocker.unblock()
-
-    # --- for subclasses ---------------------------------------------------------
-
-    def _show(self, cfg: Config) -> None:
-        """Put cfg's values into the controls and enable the relevant ones."""
-        raise NotImplementedError
-
-    def _propose(self, **changes) -> bool:
-        """Emit `changes` if they change the config and the Config accepts them.
-
-        The panel shows the new configuration before it emits, so a main window
-        that answers with its own `set_config` has the last word.  A rejected
-        change puts the controls back to the configuration shown before.
-        """
-        if all(getattr(self._cfg, name) == value for name, value in changes.items()):
-            self.set_config(self._cfg)  # undo any half-typed text, keep the state
-            return False
-        try:
-            new = self._cfg.replace(**changes)
-        except ConfigError:
-            self.set_config(self._cfg)
-            return False
-        self.set_config(new)
-        self.changed.emit(dict(changes))
-        return True
-
-    def _debounced(self, callback: Callable[[], None]) -> Debouncer:
-        debouncer = Debouncer(callback, self)
-        self._debouncers.append(debouncer)
-        return debouncer
-
-    def _spin_sends(self, spin: QAbstractSpinBox, send: Callable[[], None]) -> None:
-        """A spin box sends on Enter / leaving it at once, and after arrows settle."""
-        spin.setKeyboardTracking(False)
-        debouncer = self._debounced(send)
-        spin.valueChanged.connect(debouncer.poke)
-        spin.editingFinished.connect(debouncer.flush)
-
-    def add_row(self, label: str, field: QWidget | QHBoxLayout, tip: str) -> QLabel:
-        """A form row 'label  field' with one tooltip on both."""
-        text = QLabel(label)
-        text.setToolTip(tip)
-        if isinstance(field, QWidget):
-            field.setToolTip(field.toolTip() or tip)
-            text.setBuddy(field)
-        self.form.addRow(text, field)
-        return text
-
-
-def hbox(*items: QWidget | int, stretch_last: bool = False) -> QHBoxLayout:
-    """A tight horizontal row; an int item adds that much spacing."""
-    row = QHBoxLayout()
+def hbox(*items: QWidget, parent: QWidget | None = None) -> QHBoxLayout:
+    """A tight horizontal row (of `parent`, if given); a push button keeps its size."""
+    row = QHBoxLayout(parent) if parent is not None else QHBoxLayout()
+    # a widget holding the row grows only as far as the row's own widgets can
+    row.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(6)
     for item in items:
-        if isinstance(item, int):
-            row.addSpacing(item)
-        elif isinstance(item, QAbstractButton) and not isinstance(item, QCheckBox):
+        if isinstance(item, QAbstractButton) and not isinstance(item, QCheckBox):
             item.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            row.addWidget(item)  # a button keeps its size; the field beside it grows
-        else:
-            row.addWidget(item)
-    if stretch_last:
-        row.addStretch(1)
+        row.addWidget(item)
     return row
 
 
@@ -225,17 +116,16 @@ def select_data(combo: QComboBox, value: object) -> None:
 
 
 def set_item_enabled(combo: QComboBox, index: int, enabled: bool) -> None:
-    item = combo.model().item(index)
-    flags = item.flags()
+    item = cast(QStandardItemModel, combo.model()).item(index)
     on = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-    item.setFlags(flags | on if enabled else flags & ~on)
+    item.setFlags(item.flags() | on if enabled else item.flags() & ~on)
 
 
 class NumberCombo(QComboBox):
     """An editable combo of suggested numbers that also takes any typed number in range.
 
     `value_chosen(float)` fires when a person picks an item (click, wheel, keys)
-    or finishes typing a valid number; invalid text goes back to the shown value.
+    or finishes typing a number in [lo, hi]; other text goes back to the shown value.
     """
 
     value_chosen = Signal(float)
@@ -251,7 +141,9 @@ class NumberCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setMinimumContentsLength(7)
         self.activated.connect(self._on_activated)
-        self.lineEdit().editingFinished.connect(self._on_text)
+        edit = self.lineEdit()
+        assert edit is not None  # editable
+        edit.editingFinished.connect(self._on_text)
 
     def value(self) -> float:
         return self._value
@@ -279,22 +171,21 @@ class NumberCombo(QComboBox):
             self._commit(value)
 
     def _commit(self, value: float) -> None:
-        if value == self._value:
-            self.set_value(value)
-            return
-        self.set_value(value)
-        self.value_chosen.emit(value)
+        is_new = value != self._value
+        self.set_value(value)  # also tidies typed text: "0.10" -> "0.1"
+        if is_new:
+            self.value_chosen.emit(value)
 
 
 class SeedEdit(QLineEdit):
-    """Digits 0 .. 2**63 - 1 (a QSpinBox stops at 2**31 - 1); `value_edited(int)` on Enter."""
+    """Digits 0 .. hi (a QSpinBox stops at 2**31 - 1); `value_edited(int)` on Enter."""
 
     value_edited = Signal(object)  # a Python int: Qt's int would overflow for big seeds
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, hi: int, parent=None) -> None:
         super().__init__(parent)
-        self._value = 0
-        self.setValidator(QRegularExpressionValidator(r"\d{1,19}", self))
+        self._value, self._hi = 0, hi
+        self.setValidator(QRegularExpressionValidator(rf"\d{{1,{len(str(hi))}}}", self))
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance("0" * 12) + 16)
         self.setText("0")
@@ -310,14 +201,13 @@ class SeedEdit(QLineEdit):
 
     def _on_edited(self) -> None:
         text = self.text().strip()
-        if not text.isdigit() or int(text) > MAX_SEED:
+        if not text.isdigit() or int(text) > self._hi:
             self.set_value(self._value)
             return
-        value = int(text)
-        is_new = value != self._value
-        self.set_value(value)
+        is_new = int(text) != self._value
+        self.set_value(int(text))  # also tidies typed text: "007" -> "7"
         if is_new:
-            self.value_edited.emit(value)
+            self.value_edited.emit(self._value)
 
 
 class ValueSlider(QWidget):
@@ -339,8 +229,7 @@ class ValueSlider(QWidget):
         # one width for every slider's read-out, so the sliders of a panel line up
         self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("100 %") + 4)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row = hbox(self.slider, self.label)
-        self.setLayout(row)
+        hbox(self.slider, self.label, parent=self)
         self._debouncer = Debouncer(self._commit, self)
         self.slider.valueChanged.connect(self._on_value)
         self.slider.sliderReleased.connect(self._commit)
@@ -355,6 +244,7 @@ class ValueSlider(QWidget):
         return self.slider.value()
 
     def set_value(self, value: int) -> None:
+        """Show `value` (no signal) and forget any step not yet sent."""
         self._debouncer.cancel()
         with QSignalBlocker(self.slider):
             self.slider.setValue(value)
@@ -371,23 +261,48 @@ class ValueSlider(QWidget):
 
 
 class NumberSpin(QDoubleSpinBox):
-    """A double spin box that can also show a dash for "does not apply here"."""
+    """A double spin box that can also show a dash for "does not apply here".
 
-    def __init__(self, lo: float, hi: float, decimals: int, step: float, parent=None) -> None:
-        super().__init__(parent)
+    Its range is [lo, hi] narrowed to what `decimals` can show (0.999999 with
+    three decimals is 0.999, not a rounded-up 1.0 the Config would refuse).
+    `fit` is the largest size its width is made for: a range of ±1e6 would
+    otherwise make every field as wide as "-1000000".
+    """
+
+    def __init__(self, lo: float, hi: float, decimals: int, step: float, fit: float | None = None):
+        super().__init__()
         self._blank = False
+        self._fit = fit
+        self._sizing = False
+        unit = 10.0**decimals
         self.setDecimals(decimals)
-        self.setRange(lo, hi)
+        self.setRange(math.ceil(lo * unit) / unit, math.floor(hi * unit) / unit)
         self.setSingleStep(step)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def textFromValue(self, value: float) -> str:
+        if self._sizing and self._fit is not None:  # Qt measures the range's ends
+            return format_number(max(-self._fit, min(self._fit, value)))
         return "—" if self._blank else format_number(round(value, self.decimals()))
 
-    def show_value(self, value: float | None, enabled: bool = True) -> None:
-        """Show `value`, or a dash when it is None; enabled only with a value."""
+    def sizeHint(self):
+        return self._measured(super().sizeHint)
+
+    def minimumSizeHint(self):
+        return self._measured(super().minimumSizeHint)
+
+    def _measured(self, hint):
+        self._sizing = True
+        try:
+            return hint()
+        finally:
+            self._sizing = False
+
+    def show_value(self, value: float | None) -> None:
+        """Show `value`, or a dash when it is None."""
         self._blank = value is None
         if value is not None:
             self.setValue(value)
-        self.lineEdit().setText(self.textFromValue(self.value()))
-        self.setEnabled(enabled and value is not None)
+        edit = self.lineEdit()
+        assert edit is not None  # a spin box always has its line edit
+        edit.setText(self.textFromValue(self.value()))
