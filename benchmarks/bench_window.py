@@ -94,7 +94,7 @@ def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[fl
         trainer.train(3)
         snaps.append(trainer.snapshot(grid_resolution=100))
     update, with_paint = [], []
-    views = (window.network_view, window.output_view, window.loss_view)
+    views = (window.network_view, window.output.output_view, window.output.loss_view)
     # what a frame repaints: the three views' canvases and the epoch counter
     surfaces = [g.viewport() for v in views for g in v.findChildren(QGraphicsView)]
     surfaces.append(window.run_controls)
@@ -118,23 +118,20 @@ def running_figures(window: MainWindow, seconds: float) -> tuple[float, float, f
     session = window.session
     session.set_speed(0)
     drawn = [0]
-    original = window.refresh_frame
 
-    def counting_refresh() -> bool:
-        did = original()
-        drawn[0] += did
-        return did
+    def count(_snapshot) -> None:
+        drawn[0] += 1
 
-    window._frame_timer.timeout.disconnect()
-    window._frame_timer.timeout.connect(counting_refresh)
+    window.experiment.snapshot_changed.connect(count)  # a frame drawn from a new snapshot
     session.play()
     pump(500)  # settle
-    start_epoch, drawn[0] = window._last_snapshot.epoch, 0
+    start_epoch, drawn[0] = window.experiment.snapshot.epoch, 0
     start, gui_start = time.perf_counter(), time.thread_time()
     pump(seconds * 1000)
     elapsed = time.perf_counter() - start
     gui = (time.thread_time() - gui_start) / elapsed
-    fps, epochs = drawn[0] / elapsed, (window._last_snapshot.epoch - start_epoch) / elapsed
+    fps, epochs = drawn[0] / elapsed, (window.experiment.snapshot.epoch - start_epoch) / elapsed
+    window.experiment.snapshot_changed.disconnect(count)
     session.pause()
     pump_until(lambda: not session.is_running)
     return fps, epochs, gui
@@ -179,10 +176,10 @@ def main() -> int:
             window.files.ask_discard = lambda: "discard"  # a benchmark has nothing to save
             window.resize(1440, 900)
             window.show()
-            pump_until(lambda w=window: w._last_snapshot is not None)
+            pump_until(lambda w=window: w.experiment.snapshot is not None)
             pump(300)  # exposed and laid out
             update, painted = refresh_costs(window, cfg)
-            views = (window.network_view, window.output_view, window.loss_view)
+            views = (window.network_view, window.output.output_view, window.output.loss_view)
             painters = [
                 p for v in views for g in v.findChildren(QGraphicsView) for p in python_painters(g)
             ]

@@ -52,7 +52,7 @@ def main() -> int:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             pump(50)
-            snap = window._last_snapshot
+            snap = window.experiment.snapshot
             if snap is not None and snap.epoch >= EPOCHS and not window.session.is_running:
                 break
         pump(300)  # the last pictures drawn

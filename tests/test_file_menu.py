@@ -18,17 +18,17 @@ def window(qtbot, tmp_path):
     win.files.ask_discard = lambda: "discard"
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win._last_snapshot is not None, timeout=8000)
+    qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
     yield win
     win.close()
 
 
 def _train(qtbot, win, epochs):
-    target = win._last_snapshot.epoch + epochs
+    target = win.experiment.snapshot.epoch + epochs
     for _ in range(epochs):
         win.step()
-    qtbot.waitUntil(lambda: win._last_snapshot.epoch == target, timeout=8000)
-    return win._last_snapshot
+    qtbot.waitUntil(lambda: win.experiment.snapshot.epoch == target, timeout=8000)
+    return win.experiment.snapshot
 
 
 def test_save_and_open_bring_back_the_whole_state(qtbot, window, tmp_path):
@@ -38,15 +38,18 @@ def test_save_and_open_bring_back_the_whole_state(qtbot, window, tmp_path):
     assert "run.playground" in window.windowTitle()
     assert not window.files.is_dirty()
     _train(qtbot, window, 3)
-    window.apply_changes({"hidden": (2,)})
+    window.experiment.propose({"hidden": (2,)})
     assert window.files.open_path(path)
     snap = qtbot.waitUntil(
-        lambda: window._last_snapshot.epoch == 4 and window._last_snapshot.config.hidden == (5, 3),
+        lambda: (
+            window.experiment.snapshot.epoch == 4
+            and window.experiment.snapshot.config.hidden == (5, 3)
+        ),
         timeout=8000,
     )
-    snap = window._last_snapshot
+    snap = window.experiment.snapshot
     assert np.array_equal(snap.weights[0], before.weights[0])
-    assert window.config.hidden == (5, 3) and not window.files.is_dirty()
+    assert window.experiment.config.hidden == (5, 3) and not window.files.is_dirty()
     assert str(path) in window.files.recent_files()
 
 
@@ -55,34 +58,34 @@ def test_export_then_import_parameters(qtbot, window, tmp_path, suffix):
     exported = _train(qtbot, window, 3)
     path = tmp_path / f"p{suffix}"
     assert window.files.export_parameters_to(path) and path.exists()
-    window.apply_changes({"hidden": (7,), "activation": "relu"})
-    qtbot.waitUntil(lambda: window._last_snapshot.config.hidden == (7,), timeout=8000)
+    window.experiment.propose({"hidden": (7,), "activation": "relu"})
+    qtbot.waitUntil(lambda: window.experiment.snapshot.config.hidden == (7,), timeout=8000)
     assert window.files.import_parameters_from(path)
     tol = 1e-6 if suffix in (".safetensors", ".onnx") else 0
 
     def loaded() -> bool:  # the rebuild may be pictured a frame before the parameters land
-        snap = window._last_snapshot
+        snap = window.experiment.snapshot
         return snap.config.hidden == (5, 3) and all(
             np.allclose(w, x, rtol=0, atol=tol)
             for w, x in zip(snap.weights, exported.weights, strict=False)
         )
 
     qtbot.waitUntil(loaded, timeout=8000)
-    assert window._last_snapshot.epoch == 0
-    assert window.config.activation == "tanh"
+    assert window.experiment.snapshot.epoch == 0
+    assert window.experiment.config.activation == "tanh"
 
 
 def test_a_broken_file_says_so_and_changes_nothing(qtbot, window, tmp_path):
     bad = tmp_path / "broken.playground"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    config = window.config
+    config = window.experiment.config
     assert not window.files.open_path(bad)
     assert len(window.told) == 1 and "broken.playground" in window.told[0]
-    assert "\n" not in window.told[0] and window.config == config
+    assert "\n" not in window.told[0] and window.experiment.config == config
     bad_params = tmp_path / "broken.safetensors"
     bad_params.write_bytes(b"\xff" * 40)
     assert not window.files.import_parameters_from(bad_params)
-    assert "broken.safetensors" in window.told[-1] and window.config == config
+    assert "broken.safetensors" in window.told[-1] and window.experiment.config == config
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
@@ -114,7 +117,7 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
     _train(qtbot, window, 2)
     path = tmp_path / "dropped.playground"
     assert window.files.save_to(path)
-    window.apply_changes({"hidden": (1,)})
+    window.experiment.propose({"hidden": (1,)})
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
@@ -122,17 +125,17 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     window.dropEvent(event)
-    qtbot.waitUntil(lambda: window._last_snapshot.config.hidden == (5, 3), timeout=8000)
+    qtbot.waitUntil(lambda: window.experiment.snapshot.config.hidden == (5, 3), timeout=8000)
     assert window.files.path == path
 
 
 def test_importing_keeps_the_training_settings(qtbot, window, tmp_path):
     path = tmp_path / "p.npz"
     assert window.files.export_parameters_to(path)
-    window.apply_changes({"lr": 0.3, "optimizer": "adam", "hidden": (2,)})
+    window.experiment.propose({"lr": 0.3, "optimizer": "adam", "hidden": (2,)})
     assert window.files.import_parameters_from(path)
-    assert window.config.hidden == (5, 3)
-    assert (window.config.lr, window.config.optimizer) == (0.3, "adam")
+    assert window.experiment.config.hidden == (5, 3)
+    assert (window.experiment.config.lr, window.experiment.config.optimizer) == (0.3, "adam")
 
 
 def test_export_image_dialog_uses_the_chosen_size(qtbot, window, tmp_path):

@@ -25,7 +25,7 @@ def window(qtbot, tmp_path):
 
 
 def _snap(window):
-    return window._last_snapshot
+    return window.experiment.snapshot
 
 
 def _wait_for(qtbot, window, condition, timeout=8000):
@@ -66,7 +66,7 @@ def test_reset_returns_to_epoch_zero_with_new_parameters(qtbot, window):
     for _ in range(3):
         window.step()
     _wait_for(qtbot, window, lambda s: s.epoch == 3)
-    window.reset()
+    window.experiment.reset()
     snap = _wait_for(qtbot, window, lambda s: s.generation > first.generation and s.epoch == 0)
     assert snap.config.init_seed == first.config.init_seed + 1
     assert not np.array_equal(snap.weights[0], first.weights[0])
@@ -92,9 +92,9 @@ def test_architecture_changes_reach_the_network(qtbot, window, action, expect):
 
 
 def test_the_last_feature_cannot_be_switched_off(qtbot, window):
-    window.apply_changes({"features": ("x1",)})
+    window.experiment.propose({"features": ("x1",)})
     window.network_view.feature_toggled.emit("x1")
-    assert window.config.features == ("x1",)
+    assert window.experiment.config.features == ("x1",)
 
 
 def test_editing_a_weight_reaches_the_trainer(qtbot, window):
@@ -113,24 +113,28 @@ def test_hot_changes_keep_the_epoch(qtbot, window):
         window.step()
     _wait_for(qtbot, window, lambda s: s.epoch == 4)
     generation = _snap(window).generation
-    window.apply_changes({"lr": 0.1, "optimizer": "adam", "regularization": "l2", "reg_rate": 0.01})
+    window.experiment.propose(
+        {"lr": 0.1, "optimizer": "adam", "regularization": "l2", "reg_rate": 0.01}
+    )
     snap = _wait_for(qtbot, window, lambda s: s.config.optimizer == "adam")
     assert snap.epoch == 4 and snap.generation == generation and snap.config.lr == 0.1
 
 
 def test_a_divergent_learning_rate_pauses_with_a_message(qtbot, window):
-    window.apply_changes({"dataset": "plane", "activation": "relu", "init": "he_normal", "lr": 3.0})
+    window.experiment.propose(
+        {"dataset": "plane", "activation": "relu", "init": "he_normal", "lr": 3.0}
+    )
     window.run_controls.play_toggled.emit(True)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=8000)
     assert "learning rate" in window.banner.text.text()
     qtbot.waitUntil(lambda: not window.session.is_running, timeout=3000)
     window.banner.lower_rate_clicked.emit()
-    assert window.config.lr == pytest.approx(0.3) and not window.banner.isVisible()
+    assert window.experiment.config.lr == pytest.approx(0.3) and not window.banner.isVisible()
 
 
 def test_bad_values_are_refused_with_a_message(qtbot, window):
-    assert window.apply_changes({"lr": -5.0}) is False
-    assert window.config.lr == 0.03 and "lr" in window.statusBar().currentMessage()
+    assert window.experiment.propose({"lr": -5.0}) is False
+    assert window.experiment.config.lr == 0.03 and "lr" in window.statusBar().currentMessage()
 
 
 def test_closing_while_training_stops_the_thread(qtbot, tmp_path):
@@ -151,26 +155,30 @@ def test_settings_remember_the_last_configuration(qtbot, tmp_path):
     win = MainWindow(Config(), settings=QSettings(path, QSettings.Format.IniFormat))
     win.files.ask_discard = lambda: "discard"
     qtbot.addWidget(win)
-    win.apply_changes({"dataset": "xor", "hidden": (6,), "lr": 0.1})
-    win.show_test.setChecked(True)
+    win.experiment.propose({"dataset": "xor", "hidden": (6,), "lr": 0.1})
+    win.output.show_test.setChecked(True)
     win.close()
     again = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
     again.files.ask_discard = lambda: "discard"
     qtbot.addWidget(again)
-    assert (again.config.dataset, again.config.hidden, again.config.lr) == ("xor", (6,), 0.1)
-    assert again.show_test.isChecked()
+    assert (
+        again.experiment.config.dataset,
+        again.experiment.config.hidden,
+        again.experiment.config.lr,
+    ) == ("xor", (6,), 0.1)
+    assert again.output.show_test.isChecked()
     again.close()
 
 
 def test_soak_3000_frames_without_leaking_bools(qtbot, window):
     """Training and redrawing for 3,000 frames; PySide6 6.12.0 would abort Python < 3.12."""
-    window._frame_timer.stop()  # drive frames by hand, as fast as they come
+    window.clock.stop()  # drive frames by hand, as fast as they come
     window.run_controls.play_toggled.emit(True)
     before = sys.getrefcount(True), sys.getrefcount(False)
     drawn = 0
     for _ in range(3000):
         qtbot.wait(1)
-        drawn += window.refresh_frame()
+        drawn += window.clock.tick()
     after = sys.getrefcount(True), sys.getrefcount(False)
     window.run_controls.play_toggled.emit(False)
     assert drawn > 100 and _snap(window).epoch > 100
@@ -178,7 +186,7 @@ def test_soak_3000_frames_without_leaking_bools(qtbot, window):
 
 
 def test_window_renders_to_a_non_blank_png(qtbot, window, tmp_path):
-    window.apply_changes(
+    window.experiment.propose(
         {"dataset": "spiral", "hidden": (8, 8), "features": ("x1", "x2", "sinx1", "sinx2")}
     )
     window.run_controls.play_toggled.emit(True)
@@ -199,10 +207,10 @@ def test_window_renders_to_a_non_blank_png(qtbot, window, tmp_path):
 
 
 def test_big_networks_get_coarser_pictures(qtbot, window):
-    from playground.app.main_window import grid_resolution_for
+    from playground.app.experiment import grid_resolution_for
 
     assert grid_resolution_for(Config(hidden=(8,) * 6)) == 100
-    window.apply_changes({"hidden": (32,) * 8})
+    window.experiment.propose({"hidden": (32,) * 8})
     snap = _wait_for(qtbot, window, lambda s: s.config.hidden == (32,) * 8 and s.grids is not None)
     assert snap.grids.resolution == 64
 
@@ -221,7 +229,7 @@ def test_a_window_that_fails_to_build_stops_its_trainer_thread(qtbot, monkeypatc
         raise RuntimeError("a view could not be built")
 
     monkeypatch.setattr(main_window.TrainingSession, "shutdown", recording_shutdown)
-    monkeypatch.setattr(main_window.MainWindow, "_build_panels", broken)
+    monkeypatch.setattr(main_window.MainWindow, "_build", broken)
     with pytest.raises(RuntimeError, match="could not be built"):
         main_window.MainWindow()
     assert ended and ended[0]  # the thread ended before the error went on

@@ -16,7 +16,10 @@ def make_application(argv: list[str] | None = None):
     from .settings import APPLICATION, ORGANIZATION
 
     use_one_blas_thread()  # OpenBLAS's idle threads would spin on the cores we train and paint on
-    app = QApplication.instance() or _application_class()([sys.argv[0], *(argv or [])])
+    existing = QApplication.instance()
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a Qt application without widgets is already running")
+    app = existing or _application_class()([sys.argv[0], *(argv or [])])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setWindowIcon(QIcon(resource_path("icons/neural-playground.svg")))

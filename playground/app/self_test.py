@@ -50,7 +50,7 @@ def _train_and_shoot(app, window, out: str) -> int:
     deadline = time.monotonic() + TIMEOUT_S
     while time.monotonic() < deadline:
         app.processEvents()
-        snap = window._last_snapshot
+        snap = window.experiment.snapshot
         if snap is not None and snap.epoch >= EPOCHS and snap.grids is not None:
             break
         time.sleep(0.005)
@@ -60,4 +60,4 @@ def _train_and_shoot(app, window, out: str) -> int:
     app.processEvents()
     if not window.grab().save(out):
         raise RuntimeError(f"cannot write the screenshot {out}")
-    return window._last_snapshot.epoch
+    return window.experiment.snapshot.epoch

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QCheckBox, QMainWindow
 
 from ..core.config import Config, ConfigError
 
 ORGANIZATION = "Neural Playground"
 APPLICATION = "Neural Playground"
+DEFAULT_WINDOW_SIZE = (1440, 900)
 
 
 def open_settings() -> QSettings:
@@ -41,3 +43,28 @@ def load_flag(settings: QSettings, key: str, default: bool) -> bool:
     if isinstance(value, str):  # some back ends store booleans as text
         return value.lower() == "true"
     return bool(value)
+
+
+def restore_window(
+    window: QMainWindow, settings: QSettings, switches: dict[str, QCheckBox]
+) -> bool:
+    """Geometry, dock layout and view switches as last closed; False on a first run
+    (no saved layout: the caller lays the docks out itself)."""
+    geometry = load_bytes(settings, "window/geometry")
+    if geometry is None or not window.restoreGeometry(geometry):
+        window.resize(*DEFAULT_WINDOW_SIZE)
+    for key, box in switches.items():
+        box.setChecked(load_flag(settings, f"view/{key}", False))
+    state = load_bytes(settings, "window/state")
+    return state is not None and window.restoreState(state)
+
+
+def save_window(
+    window: QMainWindow, settings: QSettings, switches: dict[str, QCheckBox], config: Config
+) -> None:
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/state", window.saveState())
+    for key, box in switches.items():
+        settings.setValue(f"view/{key}", box.isChecked())
+    save_config(settings, config)
+    settings.sync()

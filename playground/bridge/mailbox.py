@@ -60,7 +60,6 @@ class Mailbox:
         return self._fresh  # one bool read: no lock needed
 
 
-
 def keep_fresh_grids(pending, new):
     """Merge for a mailbox of Snapshots: a picture nobody has seen stays "fresh".
 

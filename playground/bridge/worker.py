@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
@@ -41,8 +42,11 @@ class TrainerWorker(QObject):
         self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_fresh_grids)
         self.epochs_per_second = 0.0
         self._config = config if config is not None else Config()
-        self._trainer: Trainer | None = None
-        self._timer: QTimer | None = None
+        self._trainer: Trainer | None = None  # built by start(), in the worker thread
+        # a child, so moveToThread takes it along: it fires in the worker thread
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # slow speeds wait ~1/60 s
+        self._timer.timeout.connect(self.tick)
         self._running = False
         self._speed = 0  # epochs per frame; 0 = as fast as it goes
         self._stop_at = 0  # 0 = never
@@ -53,8 +57,10 @@ class TrainerWorker(QObject):
         self._dirty = self._flush_posted = False  # an immediate publish (with grids) is due
 
     @property
-    def trainer(self) -> Trainer | None:
-        """The trainer (None before start()); only for the worker's own thread and tests."""
+    def trainer(self) -> Trainer:
+        """The trainer (after start()); only for the worker's own thread and tests."""
+        if self._trainer is None:
+            raise RuntimeError("the trainer is built when the worker starts")
         return self._trainer
 
     @property
@@ -67,9 +73,6 @@ class TrainerWorker(QObject):
     def start(self) -> None:
         """Build the trainer and the tick timer in the worker thread; publish a first picture."""
         self._trainer = Trainer(self._config)
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # slow speeds wait ~1/60 s
-        self._timer.timeout.connect(self.tick)
         self._publish_soon()
 
     @Slot()
@@ -77,8 +80,7 @@ class TrainerWorker(QObject):
         """Stop for good: no timer stays active in a thread that is about to end."""
         self._running = False
         self._dirty = False
-        if self._timer is not None:
-            self._timer.stop()
+        self._timer.stop()
 
     # --- commands ------------------------------------------------------------
 
@@ -86,8 +88,8 @@ class TrainerWorker(QObject):
     def play(self) -> None:
         if self._running:
             return
-        if self._trainer.diverged:  # training cannot go on: say why again
-            self.diverged.emit(self._trainer.message)
+        if self.trainer.diverged:  # training cannot go on: say why again
+            self.diverged.emit(self.trainer.message)
             return
         self._running = True
         now = time.perf_counter()
@@ -113,7 +115,7 @@ class TrainerWorker(QObject):
             self.error.emit(f"a step must be 1 epoch or more (got {epochs})")
             return
         self.pause()
-        trainer = self._trainer
+        trainer = self.trainer
         for _ in range(epochs):
             if not trainer.train_epoch():
                 break
@@ -131,39 +133,41 @@ class TrainerWorker(QObject):
         except ConfigError as exc:  # a subclass of ValueError
             self.error.emit(str(exc))
             return
-        self._edit(self._trainer.set_config, config)
+        self._edit(self.trainer.set_config, config)
 
     @Slot(int, int, int, float)
     def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
-        self._edit(self._trainer.set_weight, layer, row, col, value)
+        self._edit(self.trainer.set_weight, layer, row, col, value)
 
     @Slot(int, int, float)
     def set_bias(self, layer: int, row: int, value: float) -> None:
-        self._edit(self._trainer.set_bias, layer, row, value)
+        self._edit(self.trainer.set_bias, layer, row, value)
 
     @Slot(object)
     def load_parameters(self, layers: object) -> None:
         """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
-        self._edit(self._trainer.load_parameters, layers)
+        self._edit(self.trainer.load_parameters, layers)
 
     @Slot(object)
     def fill_state(self, holder: object) -> None:
         """Append the trainer's whole state (copies) to `holder`, a list: called
         blocking from the GUI thread, e.g. to save an experiment."""
         if isinstance(holder, list):
-            holder.append(self._trainer.state_dict())
+            holder.append(self.trainer.state_dict())
 
     @Slot(object)
     def load_state(self, state: object) -> None:
         """Go on from a saved state: the trainer is rebuilt from it, validated first."""
         try:
+            if not isinstance(state, Mapping):
+                raise TypeError("a trainer state must be a mapping of names to values")
             trainer = Trainer.from_state(state)
         except (ValueError, TypeError) as exc:
             self.error.emit(str(exc))
             return
         self.pause()
         # a newer generation than anything shown, so the window takes its pictures
-        trainer.generation = self._trainer.generation + 1
+        trainer.generation = self.trainer.generation + 1
         self._trainer = trainer
         self._changed()
 
@@ -214,7 +218,7 @@ class TrainerWorker(QObject):
         """One time box of training, then maybe a snapshot; driven by the timer."""
         if not self._running:
             return
-        trainer = self._trainer
+        trainer = self.trainer
         start = time.perf_counter()
         allowed = self._earn_credit(start) if self._speed else math.inf
         stop = self._stop_at if self._stop_at > trainer.epoch else 0
@@ -244,7 +248,7 @@ class TrainerWorker(QObject):
 
     def _train(self, allowed: float, deadline: float) -> int:
         """Train up to `allowed` epochs until the deadline; returns epochs finished."""
-        trainer = self._trainer
+        trainer = self.trainer
         first = trainer.epoch
         while trainer.epoch - first < allowed and not trainer.diverged:
             t0 = time.perf_counter()
@@ -287,7 +291,7 @@ class TrainerWorker(QObject):
     # --- publishing ----------------------------------------------------------
 
     def _publish(self, grids: bool) -> None:
-        if self._publisher.publish(self._trainer, grids):
+        if self._publisher.publish(self.trainer, grids):
             self._dirty = False
 
     def _publish_soon(self) -> None:

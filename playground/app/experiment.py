@@ -1,0 +1,252 @@
+"""The current experiment as the window knows it: one owner, and signals for the rest.
+
+`Experiment` holds the configuration the window shows, the newest complete
+`Snapshot` and the saved mark, and it has the only methods that change the
+configuration.  Panels propose changes to it; `Config` validates them and fixes
+its own invariants; the experiment applies the result, sends it to the trainer
+thread and signals.  Views follow `snapshot_changed`, panels `config_changed`,
+file actions read the experiment, never the window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..bridge.session import TrainingSession
+from ..core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, Config, ConfigError, next_seed
+from ..core.snapshot import Snapshot
+
+NEW_LAYER_NEURONS = 2  # as TensorFlow Playground
+
+
+def grid_resolution_for(config: Config) -> int:
+    """Pixels per side of every neuron's picture: TensorFlow Playground's 100 for
+    networks of its size; coarser for big ones, whose tiles are small anyway and
+    whose pictures would otherwise cost the trainer more than it trains."""
+    neurons = sum(config.hidden)
+    return 100 if neurons <= 64 else 64 if neurons <= 256 else 40
+
+
+@dataclass(frozen=True)
+class SavedMark:
+    """Where the experiment stood when it was last saved or opened.
+
+    Training, a rebuild or a rollback moves the epoch, the step or the
+    configuration; the edits that change neither (a typed weight, imported
+    parameters) set `edited`.  `config` None: never saved, so only training or
+    edits make the work worth saving.
+    """
+
+    config: Config | None = None
+    epoch: int = 0
+    step: int = 0
+    edited: bool = False
+
+    @classmethod
+    def of_state(cls, state: Mapping) -> SavedMark:
+        """The mark of a trainer state (as saved in a file)."""
+        return cls(Config.from_dict(state["config"]), int(state["epoch"]), int(state["steps"]))
+
+    def is_dirty(self, snapshot: Snapshot | None, config: Config) -> bool:
+        if self.edited:
+            return True
+        if snapshot is None:
+            return False
+        if self.config is None:
+            return snapshot.epoch > 0
+        return (snapshot.epoch, snapshot.step, config) != (self.epoch, self.step, self.config)
+
+    def shows(self, snapshot: Snapshot) -> bool:
+        """Whether the snapshot pictures exactly the marked state."""
+        return (snapshot.epoch, snapshot.step, snapshot.config) == (
+            self.epoch,
+            self.step,
+            self.config,
+        )
+
+
+class Experiment(QObject):
+    """The one owner of the current Config, the latest Snapshot and the saved mark."""
+
+    config_changed = Signal(object)  # Config: the new configuration, accepted
+    snapshot_changed = Signal(object)  # Snapshot: the newest picture of training
+    refused = Signal(str)  # a proposed change was refused: why, in one sentence
+    dirty_changed = Signal(bool)  # whether there is work a save would keep
+    path_changed = Signal(object)  # Path | None: the experiment file now open
+
+    def __init__(
+        self, session: TrainingSession, config: Config, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._config = config
+        self._snapshot: Snapshot | None = None
+        self._saved = SavedMark()
+        self._dirty = False
+        self._path: Path | None = None
+        # While a file opens: what to go back to if the trainer refuses its state.
+        # The old experiment's pictures still in flight are not shown (nor counted
+        # as changes) until the opened state's first one arrives.
+        self._opening: tuple[Config, SavedMark, Path | None] | None = None
+        session.error.connect(self._open_failed)
+        session.set_grid_resolution(grid_resolution_for(config))
+
+    # --- reading -----------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The newest picture of training, grids and all (None before the first)."""
+        return self._snapshot
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def is_dirty(self) -> bool:
+        if self._opening is not None:
+            return False
+        return self._saved.is_dirty(self._snapshot, self._config)
+
+    # --- changing the configuration ------------------------------------------------
+
+    def propose(self, changes: Mapping[str, object]) -> bool:
+        """Apply {field: value} changes if the Config accepts them; else say why."""
+        try:
+            new = self._config.replace(**changes)
+        except ConfigError as exc:
+            self.refused.emit(str(exc))
+            return False
+        self._adopt(new, send=True)
+        return True
+
+    def toggle_feature(self, name: str) -> bool:
+        features = set(self._config.features) ^ {name}
+        if not features:
+            self.refused.emit("At least one input feature must stay on.")
+            return False
+        return self.propose({"features": tuple(features)})
+
+    def add_layer(self) -> bool:
+        hidden = self._config.hidden
+        return len(hidden) < MAX_HIDDEN_LAYERS and self.propose(
+            {"hidden": (*hidden, NEW_LAYER_NEURONS)}
+        )
+
+    def remove_layer(self) -> bool:
+        hidden = self._config.hidden
+        return bool(hidden) and self.propose({"hidden": hidden[:-1]})
+
+    def add_neuron(self, layer: int) -> bool:
+        """One more neuron in hidden layer `layer` (from 0)."""
+        return self._resize_layer(layer, +1)
+
+    def remove_neuron(self, layer: int) -> bool:
+        return self._resize_layer(layer, -1)
+
+    def _resize_layer(self, layer: int, delta: int) -> bool:
+        hidden = list(self._config.hidden)
+        if not (0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS):
+            return False
+        hidden[layer] += delta
+        return self.propose({"hidden": tuple(hidden)})
+
+    def reset(self) -> bool:
+        """Epoch 0 with fresh parameters (the next initialization seed)."""
+        return self.propose({"init_seed": next_seed(self._config.init_seed)})
+
+    def lower_learning_rate(self) -> bool:
+        return self.propose({"lr": self._config.lr / 10})
+
+    def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self.session.set_weight(layer, row, col, value)
+        self._mark_edited()
+
+    def edit_bias(self, layer: int, row: int, value: float) -> None:
+        self.session.set_bias(layer, row, value)
+        self._mark_edited()
+
+    def _adopt(self, config: Config, send: bool) -> None:
+        if config == self._config:
+            return
+        if grid_resolution_for(config) != grid_resolution_for(self._config):
+            self.session.set_grid_resolution(grid_resolution_for(config))
+        self._config = config
+        if send:
+            self.session.set_config(config)
+        self.config_changed.emit(config)
+        self._update_dirty()
+
+    # --- files ---------------------------------------------------------------------
+
+    def open_state(self, path: Path, state: dict) -> None:
+        """Go on from a saved experiment (the state already checked by its reader)."""
+        mark = SavedMark.of_state(state)
+        assert mark.config is not None
+        self._opening = (self._config, self._saved, self._path)
+        self._adopt(mark.config, send=False)  # the state brings its own configuration
+        self.session.load_state(state)
+        self._saved = mark
+        self._set_path(path)
+        self._update_dirty()
+
+    def import_parameters(self, config: Config, layers: list) -> None:
+        """Start over from imported parameters, with the architecture they need."""
+        self._adopt(config, send=True)
+        self.session.load_parameters(layers)
+        self._mark_edited()
+
+    def fetch_state(self) -> dict | None:
+        """The trainer's whole state, to save (None if the trainer has gone)."""
+        return self.session.fetch_state()
+
+    def mark_saved(self, path: Path, state: dict) -> None:
+        """The state was written to `path`: from now on, changes are counted from it."""
+        self._saved = SavedMark.of_state(state)
+        self._set_path(path)
+        self._update_dirty()
+
+    def _set_path(self, path: Path | None) -> None:
+        if path != self._path:
+            self._path = path
+            self.path_changed.emit(path)
+
+    def _mark_edited(self) -> None:
+        self._saved = dataclasses.replace(self._saved, edited=True)
+        self._update_dirty()
+
+    # --- pictures ------------------------------------------------------------------
+
+    def take(self, snapshot: Snapshot) -> None:
+        """The newest snapshot from the trainer (the frame clock hands them over)."""
+        if self._opening is not None:
+            if not self._saved.shows(snapshot):
+                return
+            self._opening = None
+        self._snapshot = snapshot
+        self.snapshot_changed.emit(snapshot)
+        self._update_dirty()
+
+    def _open_failed(self) -> None:
+        """The trainer refused the opened state (it says why by its own error)."""
+        if self._opening is None:
+            return
+        config, self._saved, path = self._opening
+        self._opening = None
+        self._adopt(config, send=False)  # the trainer still has it
+        self._set_path(path)
+        self._update_dirty()
+
+    def _update_dirty(self) -> None:
+        dirty = self.is_dirty()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)

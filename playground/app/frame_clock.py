@@ -1,0 +1,73 @@
+"""The window's heartbeat: once a frame, the newest snapshot goes to the experiment.
+
+The trainer thread puts pictures in a latest-value mailbox; this clock takes
+them on the GUI thread at a fixed pace and counts the frames that brought a
+new one, for the status bar's "N epochs/s · M fps".
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..bridge.session import TrainingSession
+from .experiment import Experiment
+
+FRAME_MS = 16  # at most ~60 frames a second when idle (hover, edits)
+# While training, both threads share one interpreter lock: Qt paints without it,
+# but each frame's update runs Python (~1-3 ms) while the trainer waits.  Measured
+# with benchmarks/bench_window.py: 33 frames a second keeps in-app training at
+# ~0.8x headless; 40 a second costs it ~0.1 more.
+TRAINING_FRAME_MS = 30
+RATE_EVERY_S = 1.0  # how often the status read-out is worked out anew
+
+
+class FrameClock(QObject):
+    """Polls `session.latest()` every frame and hands snapshots to `experiment.take`."""
+
+    rate_text = Signal(str)  # "812 epochs/s  ·  33 fps", or "paused"
+
+    def __init__(
+        self, session: TrainingSession, experiment: Experiment, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.experiment = experiment
+        self.fps = 0.0
+        self._frames = 0
+        self._since = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self.tick)
+        session.running_changed.connect(self._pace)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def tick(self) -> bool:
+        """One frame: hand over the newest snapshot, if any; True when there was one."""
+        snapshot = self.session.latest()
+        if snapshot is not None:
+            self.experiment.take(snapshot)
+        self._count(snapshot is not None)
+        return snapshot is not None
+
+    def _pace(self, running: bool) -> None:
+        self._timer.setInterval(TRAINING_FRAME_MS if running else FRAME_MS)
+
+    def _count(self, drew: bool) -> None:
+        self._frames += drew
+        now = time.perf_counter()
+        if now - self._since < RATE_EVERY_S:
+            return
+        self.fps = self._frames / (now - self._since)
+        self._frames, self._since = 0, now
+        if self.session.is_running:
+            rate = self.session.epochs_per_second
+            self.rate_text.emit(f"{rate:,.0f} epochs/s  ·  {self.fps:.0f} fps")
+        else:
+            self.rate_text.emit("paused")

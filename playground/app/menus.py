@@ -1,0 +1,84 @@
+"""The menu bar: File (files.py does the work), View (the docks), Help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
+
+from .. import __version__
+from .file_actions import FileActions
+
+
+class RecentMenu(QMenu):
+    """Open Recent: rebuilt whenever the list changes; each item carries its path."""
+
+    def __init__(self, files: FileActions, parent: QMenu) -> None:
+        super().__init__("Open &Recent", parent)
+        self.files = files
+        self.triggered.connect(self._open)
+        files.recent_changed.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        names = self.files.recent_files()
+        for name in names:
+            action = self.addAction(Path(name).name)
+            action.setToolTip(name)
+            action.setData(name)
+        self.setEnabled(bool(names))
+
+    def _open(self, action: QAction) -> None:
+        self.files.open_recent(str(action.data()))
+
+
+def build_menus(window: QMainWindow, files: FileActions) -> None:
+    """File, View and Help.  Slots are bound methods, never lambdas: a lambda
+    held by Qt would keep the window alive after it closes."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    _add(file_menu, "&Open…", files.open, QKeySequence.StandardKey.Open)
+    file_menu.addMenu(RecentMenu(files, file_menu))
+    _add(file_menu, "&Save", files.save, QKeySequence.StandardKey.Save)
+    _add(file_menu, "Save &As…", files.save_as, QKeySequence.StandardKey.SaveAs)
+    file_menu.addSeparator()
+    _add(file_menu, "&Import Parameters…", files.import_parameters_dialog)
+    _add(file_menu, "&Export Parameters…", files.export_parameters_dialog, "Ctrl+E")
+    _add(file_menu, "Export &Image…", files.export_image_dialog)
+    _add(file_menu, "Export &Data (CSV)…", files.export_data_dialog)
+    file_menu.addSeparator()
+    _add(file_menu, "&Quit", window.close, "Ctrl+Q")
+
+    view_menu = bar.addMenu("&View")
+    for dock in window.findChildren(QDockWidget):
+        view_menu.addAction(dock.toggleViewAction())
+
+    help_menu = bar.addMenu("&Help")
+    about = AboutAction(window)
+    help_menu.addAction(about)
+
+
+class AboutAction(QAction):
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__("&About Neural Playground", window)
+        self.window = window
+        self.triggered.connect(self.show_about)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            "About Neural Playground",
+            f"<b>Neural Playground {__version__}</b><p>Train small neural networks on "
+            "toy 2-D data and watch what weights and biases do.</p>",
+        )
+
+
+def _add(menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+    action = QAction(text, menu)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
