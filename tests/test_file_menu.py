@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from shiboken6 import isValid
 
 from playground import Config
 from playground.app.main_window import MainWindow
@@ -20,7 +21,8 @@ def window(qtbot, tmp_path):
     win.show()
     qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
     yield win
-    win.close()
+    if isValid(win):  # pytest-qt may have closed (and so deleted) it already
+        win.close()
 
 
 def _train(qtbot, win, epochs):

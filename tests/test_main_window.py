@@ -6,6 +6,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QThread
+from shiboken6 import isValid
 
 from playground import Config
 from playground.app.main_window import MainWindow
@@ -20,7 +21,8 @@ def window(qtbot, tmp_path):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.close()
+    if isValid(win):  # pytest-qt may have closed (and so deleted) it already
+        win.close()
     assert win.session.worker_thread.isFinished()
 
 
@@ -137,11 +139,11 @@ def test_bad_values_are_refused_with_a_message(qtbot, window):
     assert window.experiment.config.lr == 0.03 and "lr" in window.statusBar().currentMessage()
 
 
-def test_closing_while_training_stops_the_thread(qtbot, tmp_path):
+def test_closing_while_training_stops_the_thread(qtbot, tmp_path, close_later):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     win = MainWindow(Config(hidden=(8, 8, 8)), settings=settings)
     win.files.ask_discard = lambda: "discard"
-    qtbot.addWidget(win)
+    close_later(win)
     win.show()
     win.run_controls.play_toggled.emit(True)
     qtbot.waitUntil(lambda: _snap(win) is not None and _snap(win).epoch > 3, timeout=8000)
@@ -150,17 +152,17 @@ def test_closing_while_training_stops_the_thread(qtbot, tmp_path):
     assert thread.isFinished() and not thread.isRunning()
 
 
-def test_settings_remember_the_last_configuration(qtbot, tmp_path):
+def test_settings_remember_the_last_configuration(qtbot, tmp_path, close_later):
     path = str(tmp_path / "remember.ini")
     win = MainWindow(Config(), settings=QSettings(path, QSettings.Format.IniFormat))
     win.files.ask_discard = lambda: "discard"
-    qtbot.addWidget(win)
+    close_later(win)
     win.experiment.propose({"dataset": "xor", "hidden": (6,), "lr": 0.1})
     win.output.show_test.setChecked(True)
     win.close()
     again = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat))
     again.files.ask_discard = lambda: "discard"
-    qtbot.addWidget(again)
+    close_later(again)
     assert (
         again.experiment.config.dataset,
         again.experiment.config.hidden,

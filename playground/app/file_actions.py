@@ -3,8 +3,9 @@
 Everything here goes through the `Experiment` (what is open, what is saved,
 the newest snapshot), never through the window.  Every failure is one
 sentence (`tell`) and changes nothing; every write is atomic (io/atomic.py).
-The questions asked of a person are methods (`ask_open`, `ask_save`,
-`ask_discard`, `ask_image_size`, `tell`) that tests replace with answers.
+The questions asked of a person are attributes (`ask_open`, `ask_import`,
+`ask_save`, `ask_discard`, `ask_image_size`, `tell`) that tests replace with
+answers.  Dialogs start in the folder last used for their kind of file.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..io.parameters import ParameterFileError, export_parameters, import_parame
 from ..views.picture import DEFAULT_SIZE, IMAGE_SUFFIXES, RenderError, render_snapshot
 from . import file_dialogs
 from .experiment import Experiment
+from .folders import RememberedFolders
 
 EXPERIMENT_FILTER = f"Experiments (*{EXPERIMENT_SUFFIX})"
 PARAMETER_FILTER = "Parameters ({})".format(" ".join(f"*{s}" for s in PARAMETER_SUFFIXES))
@@ -42,16 +44,23 @@ class FileActions(QObject):
         super().__init__(parent)
         self.experiment = experiment
         self.settings = settings
+        self.folders = RememberedFolders(settings)
         self._parent = parent
         # the questions asked of a person; tests and the self-test answer them instead
         self.ask_open: Callable[[], str] = self._dialog_open
+        self.ask_import: Callable[[], str] = self._dialog_import
         self.ask_save: Callable[[str, str, str], str] = self._dialog_save
         self.ask_discard: Callable[[], str] = self._dialog_discard
         self.ask_image_size: Callable[[], tuple[int, int] | None] = self._dialog_image_size
         self.tell: Callable[[str], None] = self._dialog_tell
 
     def _dialog_open(self) -> str:
-        return file_dialogs.open_name(self._parent, "Open experiment", EXPERIMENT_FILTER)
+        folder = str(self.folders.folder("experiment"))
+        return file_dialogs.open_name(self._parent, "Open experiment", EXPERIMENT_FILTER, folder)
+
+    def _dialog_import(self) -> str:
+        folder = str(self.folders.folder("parameters"))
+        return file_dialogs.open_name(self._parent, "Import parameters", PARAMETER_FILTER, folder)
 
     def _dialog_save(self, title: str, filt: str, suggested: str) -> str:
         return file_dialogs.save_name(self._parent, title, filt, suggested)
@@ -107,6 +116,7 @@ class FileActions(QObject):
             return False
         self.experiment.open_state(path, state)
         self._remember(path)
+        self.folders.remember("experiment", path)
         return True
 
     def save(self) -> bool:
@@ -114,7 +124,7 @@ class FileActions(QObject):
         return self.save_as() if path is None else self.save_to(path)
 
     def save_as(self) -> bool:
-        suggested = self._suggested(EXPERIMENT_SUFFIX, self.experiment.path)
+        suggested = self._suggested("experiment", EXPERIMENT_SUFFIX, self.experiment.path)
         name = self.ask_save("Save experiment", EXPERIMENT_FILTER, suggested)
         if not name:
             return False
@@ -135,12 +145,13 @@ class FileActions(QObject):
             return False
         self.experiment.mark_saved(Path(path), state)
         self._remember(Path(path))
+        self.folders.remember("experiment", Path(path))
         return True
 
     # --- parameters, pictures, data ------------------------------------------------------
 
     def import_parameters_dialog(self) -> bool:
-        name = file_dialogs.open_name(self._parent, "Import parameters", PARAMETER_FILTER)
+        name = self.ask_import()
         return bool(name) and self.import_parameters_from(Path(name))
 
     def import_parameters_from(self, path: Path) -> bool:
@@ -151,10 +162,11 @@ class FileActions(QObject):
             return False
         config = _with_architecture(self.experiment.config, loaded.config)
         self.experiment.import_parameters(config, [(w, b) for w, b in loaded.layers])
+        self.folders.remember("parameters", path)
         return True
 
     def export_parameters_dialog(self) -> bool:
-        suggested = self._suggested(PARAMETER_SUFFIXES[0])
+        suggested = self._suggested("parameters", PARAMETER_SUFFIXES[0])
         name = self.ask_save("Export parameters", PARAMETER_FILTER, suggested)
         return bool(name) and self.export_parameters_to(Path(name))
 
@@ -168,11 +180,13 @@ class FileActions(QObject):
         except (ParameterFileError, OSError, ValueError) as exc:
             self.tell(str(exc))
             return False
+        self.folders.remember("parameters", path)
         self.message.emit(f"Parameters written to {path}")
         return True
 
     def export_image_dialog(self) -> bool:
-        name = self.ask_save("Export image", IMAGE_FILTER, self._suggested(IMAGE_SUFFIXES[0]))
+        suggested = self._suggested("image", IMAGE_SUFFIXES[0])
+        name = self.ask_save("Export image", IMAGE_FILTER, suggested)
         if not name:
             return False
         size = self.ask_image_size()
@@ -189,11 +203,12 @@ class FileActions(QObject):
         except (RenderError, OSError) as exc:
             self.tell(str(exc))
             return False
+        self.folders.remember("image", path)
         self.message.emit(f"Picture written to {path}")
         return True
 
     def export_data_dialog(self) -> bool:
-        name = self.ask_save("Export data", DATA_FILTER, self._suggested(".csv"))
+        name = self.ask_save("Export data", DATA_FILTER, self._suggested("data", ".csv"))
         return bool(name) and self.export_data_to(Path(name))
 
     def export_data_to(self, path: Path) -> bool:
@@ -205,11 +220,15 @@ class FileActions(QObject):
         except OSError as exc:
             self.tell(f"Could not write {path}: {exc.strerror or exc}")
             return False
+        self.folders.remember("data", path)
         self.message.emit(f"Points written to {path}")
         return True
 
-    def _suggested(self, suffix: str, current: Path | None = None) -> str:
-        return str(current or Path.home() / f"{self.experiment.config.dataset}{suffix}")
+    def _suggested(self, kind: str, suffix: str, current: Path | None = None) -> str:
+        """The file name a save dialog offers: the open file, else one named after
+        the dataset in the folder last used for this kind of file."""
+        name = f"{self.experiment.config.dataset}{suffix}"
+        return str(current or self.folders.folder(kind) / name)
 
     # --- recent files --------------------------------------------------------------------
 

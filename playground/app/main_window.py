@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
             raise
         self._show_title(None)
         self.setAcceptDrops(True)  # drop an experiment or a parameter file to open it
+        # Closed, the window's C++ side is deleted at once, parents before children.
+        # Left to Python's garbage collector, the wrappers' cycles go in any order,
+        # and a graphics item deleted after its view crashes the process.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.clock.start()
 
     # --- where things sit ----------------------------------------------------------
