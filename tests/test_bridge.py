@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from playground.bridge import Mailbox, TrainerWorker, TrainingSession
 from playground.bridge.mailbox import FRAME, HISTORY_ROWS, Publisher, keep_fresh_grids
-from playground.bridge.worker import RATE_WINDOW
+from playground.bridge.pace import RATE_WINDOW
 from playground.core import Config
 
 TINY = Config(points=100, hidden=(2,))  # ~0.2 ms an epoch
@@ -48,6 +48,16 @@ def make_worker(qtbot):
         worker.shutdown()
 
 
+def run_step(worker, epochs=1, limit=100_000):
+    """worker.step(epochs), then its time boxes, as its timer would run them."""
+    worker.step(epochs)
+    for _ in range(limit):
+        if worker._step_to is None:
+            return
+        worker.tick()
+    raise AssertionError("the step never ended")
+
+
 def run_until_paused(worker, limit=5000):
     for _ in range(limit):
         if not worker.is_running:
@@ -81,7 +91,7 @@ def test_mailbox_merges_only_over_an_untaken_value():
 
 def test_mailbox_two_threads_putting_and_one_taking():
     box, n = Mailbox(), 20_000
-    seen = {0: [], 1: []}
+    taken = []  # every value the reader got, in order
     done = threading.Event()
 
     def writer(who):
@@ -92,7 +102,7 @@ def test_mailbox_two_threads_putting_and_one_taking():
         while not done.is_set():
             value = box.take()
             if value is not None:
-                seen[value[0]].append(value[1])
+                taken.append(value)
 
     threads = [threading.Thread(target=writer, args=(w,)) for w in (0, 1)]
     taker = threading.Thread(target=reader)
@@ -105,9 +115,11 @@ def test_mailbox_two_threads_putting_and_one_taking():
     taker.join()
     last = box.take()
     if last is not None:
-        seen[last[0]].append(last[1])
-    assert n - 1 in seen[0] + seen[1]  # the last value put was never lost
-    for values in seen.values():  # each writer's values come out in order, none twice
+        taken.append(last)
+    # the newest value is never lost: the last one out is the last a writer put
+    assert taken[-1] in {(0, n - 1), (1, n - 1)}
+    for who in (0, 1):  # each writer's values come out in order, none twice
+        values = [i for w, i in taken if w == who]
         assert values == sorted(set(values))
 
 
@@ -199,16 +211,17 @@ def test_epochs_per_second_counts_over_a_window_and_is_zero_when_paused(make_wor
     # the clock is given, not read: the count is checked, speeds live in benchmarks/
     worker = make_worker(TINY)
     worker.play()
-    start = worker._rate_since
-    worker._count(30, start + RATE_WINDOW / 2)  # half a window: nothing reported yet
+    pace, start = worker.pace, 1000.0
+    pace.start(start)
+    pace.spend(30, start + RATE_WINDOW / 2)  # half a window: nothing reported yet
     assert worker.epochs_per_second == 0.0
-    worker._count(20, start + RATE_WINDOW)  # a whole window: 50 epochs in it
+    pace.spend(20, start + RATE_WINDOW)  # a whole window: 50 epochs in it
     assert worker.epochs_per_second == pytest.approx(50 / RATE_WINDOW)
-    worker._count(0, start + 2 * RATE_WINDOW)  # no epoch yet: the last rate stands
+    pace.spend(0, start + 2 * RATE_WINDOW)  # no epoch yet: the last rate stands
     assert worker.epochs_per_second == pytest.approx(50 / RATE_WINDOW)
-    worker._count(0, start + 6 * RATE_WINDOW)  # none for five windows: 0
+    pace.spend(0, start + 6 * RATE_WINDOW)  # none for five windows: 0
     assert worker.epochs_per_second == 0.0
-    worker._count(7, start + 7 * RATE_WINDOW)
+    pace.spend(7, start + 7 * RATE_WINDOW)
     assert worker.epochs_per_second == pytest.approx(7 / RATE_WINDOW)
     worker.pause()
     assert worker.epochs_per_second == 0.0
@@ -216,17 +229,17 @@ def test_epochs_per_second_counts_over_a_window_and_is_zero_when_paused(make_wor
 
 def test_step_trains_exactly_one_epoch_and_publishes_grids(make_worker):
     worker = make_worker()
-    worker.step(1)
+    run_step(worker, 1)
     drain()
     snap = worker.mailbox.take()
     assert snap.epoch == 1 and snap.grids is not None
-    worker.step(3)
+    run_step(worker, 3)
     drain()
     assert worker.mailbox.take().epoch == 4
     worker.play()
     worker.tick()
     epoch = worker.trainer.epoch
-    worker.step(1)  # a step pauses first
+    run_step(worker, 1)  # a step pauses first
     assert not worker.is_running and worker.trainer.epoch == epoch + 1
 
 
@@ -248,7 +261,7 @@ def test_a_burst_of_edits_is_pictured_once(make_worker):
 
 def test_hot_config_change_keeps_training(make_worker):
     worker = make_worker()
-    worker.step(3)
+    run_step(worker, 3)
     drain()
     before = worker.mailbox.take()
     worker.set_config(before.config.replace(lr=0.1))
@@ -260,7 +273,7 @@ def test_hot_config_change_keeps_training(make_worker):
 
 def test_architecture_change_starts_over(make_worker):
     worker = make_worker()
-    worker.step(3)
+    run_step(worker, 3)
     drain()
     before = worker.mailbox.take()
     worker.set_config(before.config.replace(hidden=(5,)))
@@ -272,7 +285,7 @@ def test_architecture_change_starts_over(make_worker):
 
 def test_a_bad_config_is_refused_and_changes_nothing(make_worker):
     worker = make_worker()
-    worker.step(2)
+    run_step(worker, 2)
     drain()
     before = worker.mailbox.take()
     errors = recorder(worker.error)
@@ -305,13 +318,17 @@ def test_load_parameters_starts_over_from_them(make_worker):
     worker = make_worker(Config(hidden=(3,)))
     errors = recorder(worker.error)
     layers = [(np.full((3, 2), 0.5), np.zeros(3)), (np.ones((1, 3)), np.array([0.2]))]
-    worker.step(2)
-    worker.load_parameters(layers)
+    run_step(worker, 2)
+    reply = []
+    worker.load_parameters(layers, reply)
     drain()
     snap = worker.mailbox.take()
     assert snap.epoch == 0 and np.array_equal(snap.weights[0], layers[0][0])
-    worker.load_parameters(layers[:1])
-    assert len(errors) == 1
+    assert reply == [snap.generation]
+    worker.load_parameters(layers[:1], reply)
+    assert len(reply) == 2 and isinstance(reply[1], str) and "\n" not in reply[1]
+    drain()
+    assert worker.mailbox.take() is None and errors == []  # refused: nothing changed
 
 
 def test_stop_at_pauses_at_exactly_that_epoch(make_worker):
@@ -484,7 +501,7 @@ def test_session_trains_pauses_and_shuts_down(qtbot, session):
     later = session.latest()
     assert later is None or later.epoch == last.epoch  # nothing trains any more
     session.shutdown()
-    assert session.worker_thread.isFinished()
+    assert session._thread.isFinished()
     session.shutdown()  # again: nothing happens
     session.play()  # ignored after shutdown
 
@@ -496,7 +513,7 @@ def test_shutdown_while_running_is_quick_and_clean(qtbot):
     try:
         qtbot.wait(100)
         session.shutdown()  # returns only once the thread has ended
-        assert session.worker_thread.isFinished()
+        assert session._thread.isFinished()
     finally:
         session.shutdown()
 
@@ -509,8 +526,8 @@ def test_session_reports_divergence_and_errors(qtbot, session):
     qtbot.waitUntil(lambda: not session.is_running)
     with qtbot.waitSignal(session.error):
         session.set_stop_at(-1)
-    with qtbot.waitSignal(session.error):
-        session.load_parameters([("not", "numbers")])
+    assert "pairs of numbers" in session.load_parameters([("not", "numbers")])
+    assert "layers" in session.load_parameters([(np.ones((9, 9)), np.ones(9))])
 
 
 def test_session_drops_stale_generations(qtbot, session):
@@ -522,7 +539,7 @@ def test_session_drops_stale_generations(qtbot, session):
 def test_published_history_is_thinned(make_worker):
     worker = make_worker(Config(batch_size=None, hidden=(2,)))
     worker.trainer.train(9000)
-    worker.step(1)
+    run_step(worker, 1)
     drain()
     snap = worker.mailbox.take()
     assert snap.epoch == 9001 and len(snap.history) <= HISTORY_ROWS + 1

@@ -34,6 +34,10 @@ def test_a_new_scheme_or_schedule_starts_at_its_own_default():
     )
     assert cfg.replace(schedule="exponential", lr_gamma=0.5).lr_gamma == 0.5
     assert cfg.replace(lr=0.1).init_scale == 2.0  # unrelated changes keep them
+    # naming the same scheme or schedule again changes nothing
+    assert cfg.replace(init="uniform").init_scale == 2.0
+    assert cfg.replace(schedule="step").lr_gamma == 0.3
+    assert cfg.replace(dataset="circle", problem="classification") == cfg
 
 
 @pytest.mark.parametrize(

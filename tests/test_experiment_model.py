@@ -8,7 +8,7 @@ import pytest
 
 from playground.app.experiment import Experiment, SavedMark
 from playground.bridge import TrainingSession
-from playground.core import Config
+from playground.core import Config, Trainer
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def frame(qtbot, model, test=lambda s: True, timeout=8000):
 
 def recorder(signal):
     got = []
-    signal.connect(got.append)
+    signal.connect(lambda *args: got.append(args[0] if args else None))
     return got
 
 
@@ -99,7 +99,6 @@ def test_the_saved_mark():
     assert saved.is_dirty(Snap(4, 200), cfg)
     assert saved.is_dirty(Snap(3, 150), cfg.replace(lr=0.1))
     assert SavedMark(cfg, 3, 150, edited=True).is_dirty(Snap(3, 150), cfg)
-    assert saved.shows(Snap(3, 150)) and not saved.shows(Snap(3, 150, cfg.replace(lr=0.1)))
 
 
 def test_opening_shows_no_picture_of_the_old_experiment(qtbot, model):
@@ -110,26 +109,60 @@ def test_opening_shows_no_picture_of_the_old_experiment(qtbot, model):
     model.propose({"hidden": (5,)})
     frame(qtbot, model, lambda s: s.config.hidden == (5,))
     model.session.step(1)
-    path_changes = recorder(model.path_changed)
-    model.open_state("x.playground", state)
-    assert model.config.hidden == (3,) and not model.is_dirty()
+    path_changes, over = recorder(model.path_changed), recorder(model.started_over)
+    assert model.open_state("x.playground", state) is None
+    assert model.config.hidden == (3,) and not model.is_dirty() and over == [None]
     shown = recorder(model.snapshot_changed)
     opened = frame(qtbot, model, lambda s: s.config.hidden == (3,))
-    assert all(s.config.hidden == (3,) for s in shown)  # nothing of hidden (5,) in between
+    assert all(s.config.hidden == (3,) for s in shown)  # nothing of hidden (5,) after it
     assert opened.epoch == 2 and np.array_equal(opened.weights[0], old.weights[0])
     assert not model.is_dirty() and path_changes == ["x.playground"]
 
 
-def test_a_state_the_trainer_refuses_puts_everything_back(qtbot, model):
+@pytest.mark.parametrize(
+    "action, seen",
+    [
+        (lambda m: m.session.step(1), lambda s: s.epoch == 5),
+        (lambda m: m.propose({"lr": 0.1}), lambda s: s.config.lr == 0.1),
+        (lambda m: m.reset(), lambda s: s.config.init_seed == 1),
+        (lambda m: m.edit_weight(0, 0, 0, 2.0), lambda s: s.weights[0][0, 0] == 2.0),
+    ],
+    ids=["step", "hot change", "reset", "edit"],
+)
+def test_acting_at_once_after_opening_is_seen_and_counts(qtbot, model, action, seen):
+    frame(qtbot, model)
+    model.session.step(4)
+    frame(qtbot, model, lambda s: s.epoch == 4)
+    state = model.fetch_state()
+    model.session.step(3)
+    frame(qtbot, model, lambda s: s.epoch == 7)
+    assert model.open_state("y.playground", state) is None
+    action(model)  # before any picture of the opened state
+    frame(qtbot, model, seen)
+    assert model.is_dirty()
+
+
+def test_a_state_the_trainer_refuses_changes_nothing(qtbot, model):
     frame(qtbot, model)
     state = model.fetch_state()
     state["params"] = np.zeros(3)  # the wrong size for this network
     state["config"] = Config(hidden=(7,)).to_dict()
     before = model.config
-    with qtbot.waitSignal(model.session.error):
-        model.open_state("bad.playground", state)
+    refused = model.open_state("bad.playground", state)
+    assert refused and "\n" not in refused
     assert model.config == before and model.path is None
     frame(qtbot, model)  # pictures flow again
+
+
+def test_new_starts_over_even_with_the_same_settings(qtbot, model):
+    frame(qtbot, model)
+    model.session.step(3)
+    first = frame(qtbot, model, lambda s: s.epoch == 3)
+    model.mark_saved("z.playground", model.fetch_state())
+    assert model.new(model.config) is None
+    snap = frame(qtbot, model, lambda s: s.generation > first.generation)
+    assert snap.epoch == 0 and model.path is None and not model.is_dirty()
+    assert np.array_equal(snap.weights[0], Trainer(model.config).parameters()[0][0])
 
 
 def test_edits_and_imports_count_as_unsaved_work(qtbot, model):

@@ -25,11 +25,17 @@ def window(qtbot, tmp_path):
         win.close()
 
 
+def _shows(win, condition) -> bool:
+    """The window's newest picture passes `condition` (none, just after opening: no)."""
+    snap = win.experiment.snapshot
+    return snap is not None and condition(snap)
+
+
 def _train(qtbot, win, epochs):
     target = win.experiment.snapshot.epoch + epochs
     for _ in range(epochs):
         win.step()
-    qtbot.waitUntil(lambda: win.experiment.snapshot.epoch == target, timeout=8000)
+    qtbot.waitUntil(lambda: _shows(win, lambda s: s.epoch == target), timeout=8000)
     return win.experiment.snapshot
 
 
@@ -42,12 +48,8 @@ def test_save_and_open_bring_back_the_whole_state(qtbot, window, tmp_path):
     _train(qtbot, window, 3)
     window.experiment.propose({"hidden": (2,)})
     assert window.files.open_path(path)
-    snap = qtbot.waitUntil(
-        lambda: (
-            window.experiment.snapshot.epoch == 4
-            and window.experiment.snapshot.config.hidden == (5, 3)
-        ),
-        timeout=8000,
+    qtbot.waitUntil(
+        lambda: _shows(window, lambda s: s.epoch == 4 and s.config.hidden == (5, 3)), timeout=8000
     )
     snap = window.experiment.snapshot
     assert np.array_equal(snap.weights[0], before.weights[0])
@@ -61,15 +63,19 @@ def test_export_then_import_parameters(qtbot, window, tmp_path, suffix):
     path = tmp_path / f"p{suffix}"
     assert window.files.export_parameters_to(path) and path.exists()
     window.experiment.propose({"hidden": (7,), "activation": "relu"})
-    qtbot.waitUntil(lambda: window.experiment.snapshot.config.hidden == (7,), timeout=8000)
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.hidden == (7,)), timeout=8000)
     assert window.files.import_parameters_from(path)
     tol = 1e-6 if suffix in (".safetensors", ".onnx") else 0
 
     def loaded() -> bool:  # the rebuild may be pictured a frame before the parameters land
         snap = window.experiment.snapshot
-        return snap.config.hidden == (5, 3) and all(
-            np.allclose(w, x, rtol=0, atol=tol)
-            for w, x in zip(snap.weights, exported.weights, strict=False)
+        return (
+            snap is not None
+            and snap.config.hidden == (5, 3)
+            and all(
+                np.allclose(w, x, rtol=0, atol=tol)
+                for w, x in zip(snap.weights, exported.weights, strict=False)
+            )
         )
 
     qtbot.waitUntil(loaded, timeout=8000)
@@ -127,8 +133,8 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     window.dropEvent(event)
-    qtbot.waitUntil(lambda: window.experiment.snapshot.config.hidden == (5, 3), timeout=8000)
-    assert window.files.path == path
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.hidden == (5, 3)), timeout=8000)
+    assert window.experiment.path == path
 
 
 def test_importing_keeps_the_training_settings(qtbot, window, tmp_path):

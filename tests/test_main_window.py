@@ -23,7 +23,7 @@ def window(qtbot, tmp_path):
     yield win
     if isValid(win):  # pytest-qt may have closed (and so deleted) it already
         win.close()
-    assert win.session.worker_thread.isFinished()
+    assert win.session._thread.isFinished()
 
 
 def _snap(window):
@@ -131,7 +131,8 @@ def test_a_divergent_learning_rate_pauses_with_a_message(qtbot, window):
     assert "learning rate" in window.banner.text.text()
     qtbot.waitUntil(lambda: not window.session.is_running, timeout=3000)
     window.banner.lower_rate_clicked.emit()
-    assert window.experiment.config.lr == pytest.approx(0.3) and not window.banner.isVisible()
+    assert window.experiment.config.lr == pytest.approx(0.3)
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=3000)  # the next picture
 
 
 def test_bad_values_are_refused_with_a_message(qtbot, window):
@@ -147,7 +148,7 @@ def test_closing_while_training_stops_the_thread(qtbot, tmp_path, close_later):
     win.show()
     win.run_controls.play_toggled.emit(True)
     qtbot.waitUntil(lambda: _snap(win) is not None and _snap(win).epoch > 3, timeout=8000)
-    thread: QThread = win.session.worker_thread
+    thread: QThread = win.session._thread
     win.close()
     assert thread.isFinished() and not thread.isRunning()
 
@@ -225,7 +226,7 @@ def test_a_window_that_fails_to_build_stops_its_trainer_thread(qtbot, monkeypatc
 
     def recording_shutdown(self):
         real_shutdown(self)
-        ended.append(self.worker_thread.isFinished())
+        ended.append(self._thread.isFinished())
 
     def broken(self):
         raise RuntimeError("a view could not be built")

@@ -62,13 +62,12 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     window = MainWindow()
     window.show()
     if open_path is not None:
-        QTimer.singleShot(0, lambda: window.files.open_path(open_path))
-    if hasattr(app, "file_open_requested"):
-        app.file_open_requested.connect(lambda path: open_requested(window, path))
+        QTimer.singleShot(0, window.files, lambda: window.files.open_path(open_path))
+    if hasattr(app, "file_open_requested"):  # a bound method: Qt holds no closure over it
+        app.file_open_requested.connect(window.files.open_requested)
     return app.exec()
 
 
 def open_requested(window, path: str) -> None:
     """Open a file the system handed over, once unsaved work is dealt with."""
-    if window.files.confirm_discard():
-        window.files.open_path(path)
+    window.files.open_requested(path)

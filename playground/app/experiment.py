@@ -61,14 +61,6 @@ class SavedMark:
             return snapshot.epoch > 0
         return (snapshot.epoch, snapshot.step, config) != (self.epoch, self.step, self.config)
 
-    def shows(self, snapshot: Snapshot) -> bool:
-        """Whether the snapshot pictures exactly the marked state."""
-        return (snapshot.epoch, snapshot.step, snapshot.config) == (
-            self.epoch,
-            self.step,
-            self.config,
-        )
-
 
 class Experiment(QObject):
     """The one owner of the current Config, the latest Snapshot and the saved mark."""
@@ -78,6 +70,7 @@ class Experiment(QObject):
     refused = Signal(str)  # a proposed change was refused: why, in one sentence
     dirty_changed = Signal(bool)  # whether there is work a save would keep
     path_changed = Signal(object)  # Path | None: the experiment file now open
+    started_over = Signal()  # another trainer state took over (opened, imported, new)
 
     def __init__(
         self, session: TrainingSession, config: Config, parent: QObject | None = None
@@ -89,11 +82,6 @@ class Experiment(QObject):
         self._saved = SavedMark()
         self._dirty = False
         self._path: Path | None = None
-        # While a file opens: what to go back to if the trainer refuses its state.
-        # The old experiment's pictures still in flight are not shown (nor counted
-        # as changes) until the opened state's first one arrives.
-        self._opening: tuple[Config, SavedMark, Path | None] | None = None
-        session.error.connect(self._open_failed)
         session.set_grid_resolution(grid_resolution_for(config))
 
     # --- reading -----------------------------------------------------------------
@@ -112,8 +100,6 @@ class Experiment(QObject):
         return self._path
 
     def is_dirty(self) -> bool:
-        if self._opening is not None:
-            return False
         return self._saved.is_dirty(self._snapshot, self._config)
 
     # --- changing the configuration ------------------------------------------------
@@ -187,22 +173,45 @@ class Experiment(QObject):
 
     # --- files ---------------------------------------------------------------------
 
-    def open_state(self, path: Path, state: dict) -> None:
-        """Go on from a saved experiment (the state already checked by its reader)."""
+    def open_state(self, path: Path, state: dict) -> str | None:
+        """Go on from a saved experiment.  Returns None, or why the trainer refused
+        the state (then nothing changed)."""
         mark = SavedMark.of_state(state)
         assert mark.config is not None
-        self._opening = (self._config, self._saved, self._path)
-        self._adopt(mark.config, send=False)  # the state brings its own configuration
-        self.session.load_state(state)
+        refused = self.session.load_state(state)
+        if refused is not None:
+            return refused
+        self._start_over(mark.config, mark, path)
+        return None
+
+    def new(self, config: Config) -> str | None:
+        """A fresh, untitled experiment with `config`, at epoch 0."""
+        refused = self.session.restart(config)
+        if refused is not None:
+            return refused
+        self._start_over(config, SavedMark(), None)
+        return None
+
+    def import_parameters(self, config: Config, layers: list) -> str | None:
+        """Start over from imported parameters, with the architecture they need.
+        Returns None, or why the trainer refused them."""
+        self._adopt(config, send=True)
+        refused = self.session.load_parameters(layers)
+        if refused is not None:
+            return refused
+        self._mark_edited()
+        self.started_over.emit()
+        return None
+
+    def _start_over(self, config: Config, mark: SavedMark, path: Path | None) -> None:
+        self._adopt(config, send=False)  # the trainer has it already
+        # the last picture is of what came before: none until the trainer's first
+        # (views keep showing the old one meanwhile; it counts as nothing to save)
+        self._snapshot = None
         self._saved = mark
         self._set_path(path)
         self._update_dirty()
-
-    def import_parameters(self, config: Config, layers: list) -> None:
-        """Start over from imported parameters, with the architecture they need."""
-        self._adopt(config, send=True)
-        self.session.load_parameters(layers)
-        self._mark_edited()
+        self.started_over.emit()
 
     def fetch_state(self) -> dict | None:
         """The trainer's whole state, to save (None if the trainer has gone)."""
@@ -227,22 +236,8 @@ class Experiment(QObject):
 
     def take(self, snapshot: Snapshot) -> None:
         """The newest snapshot from the trainer (the frame clock hands them over)."""
-        if self._opening is not None:
-            if not self._saved.shows(snapshot):
-                return
-            self._opening = None
         self._snapshot = snapshot
         self.snapshot_changed.emit(snapshot)
-        self._update_dirty()
-
-    def _open_failed(self) -> None:
-        """The trainer refused the opened state (it says why by its own error)."""
-        if self._opening is None:
-            return
-        config, self._saved, path = self._opening
-        self._opening = None
-        self._adopt(config, send=False)  # the trainer still has it
-        self._set_path(path)
         self._update_dirty()
 
     def _update_dirty(self) -> None:

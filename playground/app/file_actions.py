@@ -90,9 +90,15 @@ class FileActions(QObject):
 
     # --- experiments -------------------------------------------------------------------
 
-    @property
-    def path(self) -> Path | None:
-        return self.experiment.path
+    def new(self) -> bool:
+        """File > New: a fresh experiment with the default settings (after asking)."""
+        if not self.confirm_discard():
+            return False
+        refused = self.experiment.new(Config())
+        if refused is not None:
+            self.tell(refused)
+            return False
+        return True
 
     def open(self) -> bool:
         if not self.confirm_discard():
@@ -100,7 +106,9 @@ class FileActions(QObject):
         name = self.ask_open()
         return bool(name) and self.open_path(name)
 
-    def open_recent(self, name: str) -> bool:
+    def open_requested(self, name: str) -> bool:
+        """Open a file named from outside (Open Recent, a drop, the system), once
+        unsaved work is dealt with."""
         return self.confirm_discard() and self.open_path(name)
 
     def open_path(self, name: str | Path) -> bool:
@@ -114,7 +122,10 @@ class FileActions(QObject):
         except (ExperimentFileError, ValueError, KeyError, TypeError) as exc:
             self.tell(str(exc) if isinstance(exc, ExperimentFileError) else f"{path}: {exc}")
             return False
-        self.experiment.open_state(path, state)
+        refused = self.experiment.open_state(path, state)
+        if refused is not None:
+            self.tell(f"{_shown(path)}: {refused}")
+            return False
         self._remember(path)
         self.folders.remember("experiment", path)
         return True
@@ -161,7 +172,10 @@ class FileActions(QObject):
             self.tell(str(exc))
             return False
         config = _with_architecture(self.experiment.config, loaded.config)
-        self.experiment.import_parameters(config, [(w, b) for w, b in loaded.layers])
+        refused = self.experiment.import_parameters(config, [(w, b) for w, b in loaded.layers])
+        if refused is not None:
+            self.tell(f"{_shown(path)}: {refused}")
+            return False
         self.folders.remember("parameters", path)
         return True
 
@@ -252,3 +266,9 @@ def _with_architecture(current: Config, arch: Config) -> Config:
         return current.replace(**fields)
     except ValueError:
         return arch
+
+
+def _shown(path: Path) -> str:
+    """A path as one line, whatever characters its name holds."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)[1:-1]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ..io.formats import OPENABLE_SUFFIXES
+from ..views.picture import DEFAULT_SIZE
 
 KNOWN_FILES = "All files known ({})".format(" ".join(f"*{s}" for s in OPENABLE_SUFFIXES))
 
-IMAGE_SIZES = {  # label: (width, height) in pixels
-    "1400 × 640 (screen)": (1400, 640),
+IMAGE_SIZES = {  # label: (width, height) in pixels; the first is offered first
+    "{} × {} (screen)".format(*DEFAULT_SIZE): DEFAULT_SIZE,
     "1920 × 880 (full HD slide)": (1920, 880),
     "2800 × 1280 (print)": (2800, 1280),
     "1000 × 460 (small)": (1000, 460),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from ..bridge.session import TrainingSession
 from ..core.config import Config
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
             self._build()
             self._connect()
             self._show_config(config)
+            self._default_layout = self.saveState()  # before the remembered one, for View menu
             if not restore_window(self, self.settings, self.output.switches()):
                 first_run_sizes(self, self.bottom_docks)
         except BaseException:
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.status_rate = QLabel()
         self.statusBar().addPermanentWidget(self.status_rate)
-        build_menus(self, self.files)
+        build_menus(self, self.files, self.restore_default_layout)
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
         QShortcut(QKeySequence("R"), self).activated.connect(self.experiment.reset)
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.changed.connect(self._propose)
         ex.config_changed.connect(self._show_config)
-        ex.config_changed.connect(self.banner.hide)  # any accepted change clears a stop
+        ex.snapshot_changed.connect(self.banner.follow)
         ex.refused.connect(self._refused)
         ex.snapshot_changed.connect(nv.set_snapshot)
         ex.snapshot_changed.connect(self.output.set_snapshot)
@@ -162,13 +163,21 @@ class MainWindow(QMainWindow):
 
     def set_playing(self, play: bool) -> None:
         if play:
-            self.banner.hide()
             self.session.play()
         else:
             self.session.pause()
 
     def step(self) -> None:
         self.session.step(1)
+
+    def restore_default_layout(self) -> None:
+        """View > Restore Default Layout: every dock back where a first run puts it."""
+        self.restoreState(self._default_layout)
+        for dock in self.findChildren(QDockWidget):
+            dock.show()
+        for box in self.output.switches().values():
+            box.setChecked(False)
+        first_run_sizes(self, self.bottom_docks)
 
     def _propose(self, changes: dict) -> None:
         before = self.experiment.config
@@ -192,8 +201,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, STATUS_MS)
 
     def _diverged(self, message: str) -> None:
-        self.banner.show_message(message)
-        self._show_message("Training paused: it diverged.")
+        self._show_message("Training paused: it diverged.")  # the banner says why
 
     def _show_title(self, path: Path | None) -> None:
         name = f" — {path.name}" if path is not None else ""
@@ -207,9 +215,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         path = _dropped_path(event)
-        if path is not None and self.files.confirm_discard():
+        if path is not None:
             event.acceptProposedAction()
-            self.files.open_path(path)
+            self.files.open_requested(str(path))
 
     def closeEvent(self, event) -> None:
         if not self.files.confirm_discard():

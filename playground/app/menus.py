@@ -1,7 +1,8 @@
-"""The menu bar: File (files.py does the work), View (the docks), Help."""
+"""The menu bar: File (file_actions.py does the work), View (the docks), Help."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,14 +32,17 @@ class RecentMenu(QMenu):
         self.setEnabled(bool(names))
 
     def _open(self, action: QAction) -> None:
-        self.files.open_recent(str(action.data()))
+        self.files.open_requested(str(action.data()))
 
 
-def build_menus(window: QMainWindow, files: FileActions) -> None:
+def build_menus(
+    window: QMainWindow, files: FileActions, restore_layout: Callable[[], None]
+) -> None:
     """File, View and Help.  Slots are bound methods, never lambdas: a lambda
     held by Qt would keep the window alive after it closes."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    _add(file_menu, "&New", files.new, QKeySequence.StandardKey.New)
     _add(file_menu, "&Open…", files.open, QKeySequence.StandardKey.Open)
     file_menu.addMenu(RecentMenu(files, file_menu))
     _add(file_menu, "&Save", files.save, QKeySequence.StandardKey.Save)
@@ -52,8 +56,10 @@ def build_menus(window: QMainWindow, files: FileActions) -> None:
     _add(file_menu, "&Quit", window.close, "Ctrl+Q")
 
     view_menu = bar.addMenu("&View")
-    for dock in window.findChildren(QDockWidget):
+    for dock in window.findChildren(QDockWidget):  # every dock added before this call
         view_menu.addAction(dock.toggleViewAction())
+    view_menu.addSeparator()
+    _add(view_menu, "Restore Default &Layout", restore_layout)
 
     help_menu = bar.addMenu("&Help")
     about = AboutAction(window)

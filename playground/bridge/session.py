@@ -15,6 +15,7 @@ from playground.core import Config, Snapshot
 from .worker import TrainerWorker
 
 QUEUED = Qt.ConnectionType.QueuedConnection
+BLOCKING = Qt.ConnectionType.BlockingQueuedConnection
 
 
 class TrainingSession(QObject):
@@ -31,11 +32,13 @@ class TrainingSession(QObject):
     _set_config = Signal(object)
     _set_weight = Signal(int, int, int, float)
     _set_bias = Signal(int, int, float)
-    _load_parameters = Signal(object)
     _set_speed = Signal(int)
     _set_stop_at = Signal(int)
     _set_grid_resolution = Signal(int)
-    _load_state = Signal(object)
+    # blocking: each answers into the list it is given
+    _load_parameters = Signal(object, object)
+    _load_state = Signal(object, object)
+    _restart = Signal(object, object)
     _fill_state = Signal(object)
     _shutdown = Signal()
 
@@ -43,6 +46,7 @@ class TrainingSession(QObject):
         super().__init__(parent)
         self._running = False
         self._generation = -1  # newest generation latest() has returned
+        self._floor = -1  # the generation a load or restart began: older pictures are dropped
         self._closed = False
         self._thread = QThread(self)
         self._thread.setObjectName("trainer")
@@ -52,12 +56,13 @@ class TrainingSession(QObject):
         self._thread.started.connect(worker.start)
         for name in (
             "play", "pause", "step", "set_config", "set_weight", "set_bias",
-            "load_parameters", "set_speed", "set_stop_at", "set_grid_resolution", "load_state",
+            "set_speed", "set_stop_at", "set_grid_resolution",
         ):  # fmt: skip
             getattr(self, "_" + name).connect(getattr(worker, name), QUEUED)
-        # blocking: when emit returns, the worker has answered (or stopped its timer)
-        self._fill_state.connect(worker.fill_state, Qt.ConnectionType.BlockingQueuedConnection)
-        self._shutdown.connect(worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
+        # blocking: when emit returns, the worker has answered (or stopped its timer);
+        # it serves these between two time boxes of training, a few milliseconds
+        for name in ("load_parameters", "load_state", "restart", "fill_state", "shutdown"):
+            getattr(self, "_" + name).connect(getattr(worker, name), BLOCKING)
         worker.running_changed.connect(self._on_running_changed, QUEUED)
         worker.diverged.connect(self.diverged, QUEUED)
         worker.error.connect(self.error, QUEUED)
@@ -88,14 +93,14 @@ class TrainingSession(QObject):
     def set_bias(self, layer: int, row: int, value: float) -> None:
         self._send(self._set_bias, layer, row, value)
 
-    def load_parameters(self, layers) -> None:
-        """Start over from [(weight (out, in), bias (out,)), ...] (copied here)."""
-        try:  # copy now: the caller may reuse its arrays before the worker reads them
+    def load_parameters(self, layers) -> str | None:
+        """Start over from [(weight (out, in), bias (out,)), ...] (copied here), paused.
+        Returns None, or why they were refused (then nothing changed)."""
+        try:  # copy now: the caller may reuse its arrays while the worker reads them
             layers = [(np.array(w, dtype=float), np.array(b, dtype=float)) for w, b in layers]
         except (TypeError, ValueError) as exc:
-            self.error.emit(f"parameters must be (weight, bias) pairs of numbers: {exc}")
-            return
-        self._send(self._load_parameters, layers)
+            return f"parameters must be (weight, bias) pairs of numbers: {exc}"
+        return self._start_over(self._load_parameters, layers)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         """Epochs per 1/60 s; 0 = as fast as it goes."""
@@ -112,17 +117,39 @@ class TrainingSession(QObject):
         """The trainer's whole state (copies), e.g. to save it; None after shutdown.
 
         Waits for the worker, which answers between two time boxes of training
-        (milliseconds): no event loop runs meanwhile, so nothing else can
-        happen to the window while it waits.
+        (milliseconds; steps train in time boxes too): no event loop runs
+        meanwhile, so nothing else can happen to the window while it waits.
         """
         holder: list = []
-        if not self._closed and self._thread.isRunning():
-            self._fill_state.emit(holder)
+        self._call(self._fill_state, holder)
         return holder[0] if holder else None
 
-    def load_state(self, state: dict) -> None:
-        """Go on from a saved state (see core Trainer.from_state); refused ones say so by error."""
-        self._send(self._load_state, state)
+    def load_state(self, state: dict) -> str | None:
+        """Go on from a saved state (see Trainer.from_state), paused.  Returns None,
+        or why the state was refused (then nothing changed)."""
+        return self._start_over(self._load_state, state)
+
+    def restart(self, config: Config) -> str | None:
+        """A fresh trainer for `config`, epoch 0, even if it is the current config."""
+        return self._start_over(self._restart, config)
+
+    def _start_over(self, signal, *args) -> str | None:
+        """A blocking command that begins a new generation: from its answer on,
+        pictures of older generations (still in the mailbox) are dropped."""
+        reply: list = []
+        self._call(signal, *args, reply)
+        if not reply:
+            return "the trainer has stopped"
+        if isinstance(reply[0], str):
+            return reply[0]
+        self._floor = reply[0]
+        return None
+
+    def _call(self, signal, *args) -> None:
+        if QThread.currentThread() == self._thread:
+            raise RuntimeError("a blocking command from the worker's own thread would hang")
+        if not self._closed and self._thread.isRunning():
+            signal.emit(*args)
 
     def _send(self, signal, *args) -> None:
         if not self._closed:  # after shutdown nobody is listening
@@ -137,7 +164,7 @@ class TrainingSession(QObject):
         whether they are new since the last snapshot put).
         """
         snapshot = self._worker.mailbox.take()
-        if snapshot is None or snapshot.generation < self._generation:
+        if snapshot is None or snapshot.generation < max(self._generation, self._floor):
             return None
         self._generation = snapshot.generation
         return snapshot
@@ -151,10 +178,6 @@ class TrainingSession(QObject):
     def is_running(self) -> bool:
         """As last reported by the worker (a play() takes effect a moment later)."""
         return self._running
-
-    @property
-    def worker_thread(self) -> QThread:
-        return self._thread
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:

@@ -1,9 +1,14 @@
 """The training loop's home: a QObject that lives in its own QThread.
 
 The worker owns the `Trainer`; commands arrive as queued slot calls, pictures
-leave as immutable `Snapshot`s in a `Mailbox`.  While running, a QTimer calls
-`tick()`, which trains for a few milliseconds and returns, so the thread's
-event loop serves commands (pause, edits, quit) between chunks.
+leave as immutable `Snapshot`s in a `Mailbox`.  While running or stepping, a
+QTimer calls `tick()`, which trains for a few milliseconds and returns, so the
+thread's event loop serves commands (pause, edits, a save's request for the
+state, quit) between chunks, never more than a time box later.
+
+Commands that start a new generation from outside (a loaded state or loaded
+parameters, a fresh start) are called blocking and answer into a `reply` list:
+the new generation, or one sentence saying why nothing changed.
 """
 
 from __future__ import annotations
@@ -17,20 +22,18 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 from playground.core import Config, ConfigError, Trainer
 from playground.core.config import MAX_GRID_RESOLUTION, MIN_GRID_RESOLUTION
 
-from .mailbox import FRAME, Mailbox, Publisher, keep_fresh_grids
+from .mailbox import Mailbox, Publisher, keep_fresh_grids
+from .pace import Pace
 
 TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
 SLICE_ABOVE = TIME_BOX  # epochs longer than a box train batch by batch, so it ends on time
-RATE_WINDOW = 0.5  # seconds over which epochs/s is measured
 
 
 class TrainerWorker(QObject):
     """Owns one Trainer; construct in the GUI thread, then move to a QThread.
 
     `start()` must run in the worker thread (connect it to QThread.started):
-    it builds the trainer and the timers there, so they belong to that thread.
-    `epochs_per_second` is a float the worker rebinds and the GUI reads
-    (a single reference store, atomic under the GIL; 0.0 while paused).
+    it builds the trainer there.  `epochs_per_second` may be read from any thread.
     """
 
     running_changed = Signal(bool)
@@ -40,7 +43,7 @@ class TrainerWorker(QObject):
     def __init__(self, config: Config | None = None, mailbox: Mailbox | None = None) -> None:
         super().__init__()
         self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_fresh_grids)
-        self.epochs_per_second = 0.0
+        self.pace = Pace()
         self._config = config if config is not None else Config()
         self._trainer: Trainer | None = None  # built by start(), in the worker thread
         # a child, so moveToThread takes it along: it fires in the worker thread
@@ -48,11 +51,9 @@ class TrainerWorker(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # slow speeds wait ~1/60 s
         self._timer.timeout.connect(self.tick)
         self._running = False
-        self._speed = 0  # epochs per frame; 0 = as fast as it goes
+        self._step_to: int | None = None  # stepping: the epoch to pause at
         self._stop_at = 0  # 0 = never
-        self._credit, self._credit_at = 0.0, 0.0  # epochs earned (speed > 0), not yet trained
         self._epoch_cost = 0.0  # smoothed seconds per epoch; 0 = not measured yet
-        self._rate_since, self._rate_epochs = 0.0, 0
         self._publisher = Publisher(self.mailbox)
         self._dirty = self._flush_posted = False  # an immediate publish (with grids) is due
 
@@ -67,11 +68,15 @@ class TrainerWorker(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    @property
+    def epochs_per_second(self) -> float:
+        return self.pace.epochs_per_second
+
     # --- lifetime ------------------------------------------------------------
 
     @Slot()
     def start(self) -> None:
-        """Build the trainer and the tick timer in the worker thread; publish a first picture."""
+        """Build the trainer in the worker thread; publish a first picture."""
         self._trainer = Trainer(self._config)
         self._publish_soon()
 
@@ -79,49 +84,52 @@ class TrainerWorker(QObject):
     def shutdown(self) -> None:
         """Stop for good: no timer stays active in a thread that is about to end."""
         self._running = False
+        self._step_to = None
         self._dirty = False
         self._timer.stop()
 
-    # --- commands ------------------------------------------------------------
+    # --- running and stepping ------------------------------------------------
 
     @Slot()
     def play(self) -> None:
         if self._running:
             return
+        self._step_to = None
         if self.trainer.diverged:  # training cannot go on: say why again
             self.diverged.emit(self.trainer.message)
             return
         self._running = True
-        now = time.perf_counter()
-        self._credit, self._credit_at = 1.0, now  # the first epoch at once, even when slow
-        self._rate_since, self._rate_epochs = now, 0
+        self.pace.start(time.perf_counter())
         self._timer.start(0)
         self.running_changed.emit(True)
 
     @Slot()
     def pause(self) -> None:
+        if self._step_to is not None:  # a step in progress ends where it is
+            self._step_to = None
+            self._timer.stop()
+            self._publish_soon()
         if not self._running:
             return
         self._running = False
         self._timer.stop()
-        self.epochs_per_second = 0.0
+        self.pace.stop()
         self._publish_soon()
         self.running_changed.emit(False)
 
     @Slot(int)
     def step(self, epochs: int) -> None:
-        """Pause, then train exactly `epochs` more epochs (fewer if training diverges)."""
+        """Pause, then train exactly `epochs` more epochs (fewer if training diverges),
+        in time boxes like play, so other commands are served meanwhile."""
         if epochs < 1:
             self.error.emit(f"a step must be 1 epoch or more (got {epochs})")
             return
+        target = (self._step_to if self._step_to is not None else self.trainer.epoch) + epochs
         self.pause()
-        trainer = self.trainer
-        for _ in range(epochs):
-            if not trainer.train_epoch():
-                break
-        self._publish_soon()
-        if trainer.diverged:
-            self.diverged.emit(trainer.message)
+        self._step_to = target
+        self._timer.start(0)
+
+    # --- commands ------------------------------------------------------------
 
     @Slot(object)
     def set_config(self, config: object) -> None:
@@ -144,31 +152,45 @@ class TrainerWorker(QObject):
         self._edit(self.trainer.set_bias, layer, row, value)
 
     @Slot(object)
-    def load_parameters(self, layers: object) -> None:
-        """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
-        self._edit(self.trainer.load_parameters, layers)
-
-    @Slot(object)
     def fill_state(self, holder: object) -> None:
         """Append the trainer's whole state (copies) to `holder`, a list: called
         blocking from the GUI thread, e.g. to save an experiment."""
         if isinstance(holder, list):
             holder.append(self.trainer.state_dict())
 
-    @Slot(object)
-    def load_state(self, state: object) -> None:
+    @Slot(object, object)
+    def load_parameters(self, layers: object, reply: object) -> None:
+        """Start over (new generation) from [(weight (out, in), bias (out,)), ...]."""
+        self._answer(reply, lambda: self._loaded_parameters(layers))
+
+    @Slot(object, object)
+    def load_state(self, state: object, reply: object) -> None:
         """Go on from a saved state: the trainer is rebuilt from it, validated first."""
+        self._answer(reply, lambda: Trainer.from_state(_mapping(state)))
+
+    @Slot(object, object)
+    def restart(self, config: object, reply: object) -> None:
+        """A fresh trainer for `config` (File > New), even if the config is the same."""
+        self._answer(reply, lambda: Trainer(_config(config)))
+
+    def _loaded_parameters(self, layers: object) -> Trainer:
+        trainer = self.trainer
+        trainer.load_parameters(layers)  # checks before it changes anything
+        return trainer
+
+    def _answer(self, reply: object, make) -> None:
+        """Put `make()`'s trainer in place and reply its generation, or reply why not."""
         try:
-            if not isinstance(state, Mapping):
-                raise TypeError("a trainer state must be a mapping of names to values")
-            trainer = Trainer.from_state(state)
-        except (ValueError, TypeError) as exc:
-            self.error.emit(str(exc))
+            trainer = make()
+        except (ValueError, TypeError) as exc:  # checked before anything changed
+            _reply(reply, " ".join(str(exc).split()))
             return
         self.pause()
-        # a newer generation than anything shown, so the window takes its pictures
-        trainer.generation = self.trainer.generation + 1
-        self._trainer = trainer
+        if trainer is not self._trainer:
+            # newer than anything shown, so the window takes its pictures
+            trainer.generation = self.trainer.generation + 1
+            self._trainer = trainer
+        _reply(reply, trainer.generation)
         self._changed()
 
     @Slot(int)
@@ -176,9 +198,7 @@ class TrainerWorker(QObject):
         if epochs_per_frame < 0:
             self.error.emit(f"speed must be 0 or more epochs per frame (got {epochs_per_frame})")
             return
-        self._speed = epochs_per_frame
-        self._credit = min(self._credit, max(epochs_per_frame, 1))
-        self._credit_at = time.perf_counter()
+        self.pace.set_speed(epochs_per_frame, time.perf_counter())
         if self._running:
             self._timer.setInterval(0)  # the next tick works out its own pace
 
@@ -216,14 +236,15 @@ class TrainerWorker(QObject):
     @Slot()
     def tick(self) -> None:
         """One time box of training, then maybe a snapshot; driven by the timer."""
-        if not self._running:
+        stepping = self._step_to is not None
+        if not (self._running or stepping):
             return
         trainer = self.trainer
         start = time.perf_counter()
-        allowed = self._earn_credit(start) if self._speed else math.inf
-        stop = self._stop_at if self._stop_at > trainer.epoch else 0
-        if stop:
-            allowed = min(allowed, stop - trainer.epoch)
+        target = self._step_to if self._step_to is not None else self._stop_target()
+        allowed = math.inf if stepping else self.pace.allowed(start)
+        if target:
+            allowed = min(allowed, target - trainer.epoch)
         # end the box early if the next snapshot falls due in it, so pictures come on time
         due = self._publisher.next_due()
         deadline = start + TIME_BOX if due <= start else min(start + TIME_BOX, due)
@@ -234,17 +255,22 @@ class TrainerWorker(QObject):
             self.error.emit(f"training stopped: {exc}")
             raise
         now = time.perf_counter()
-        self._credit -= done
-        self._count(done, now)
+        if not stepping:
+            self.pace.spend(done, now)
         if trainer.diverged:
             self.pause()
             self.diverged.emit(trainer.message)
-        elif stop and trainer.epoch >= stop:
+        elif target and trainer.epoch >= target:
             self.pause()
         elif now >= self._publisher.next_due():
             self._publish(grids=self._dirty)
-        if self._running and self._speed:
-            self._wait_for_credit()
+        if self._running and self.pace.speed:
+            wait = self.pace.wait_ms()  # sleep until the next epoch is earned
+            if self._timer.interval() != wait:
+                self._timer.setInterval(wait)
+
+    def _stop_target(self) -> int:
+        return self._stop_at if self._stop_at > self.trainer.epoch else 0
 
     def _train(self, allowed: float, deadline: float) -> int:
         """Train up to `allowed` epochs until the deadline; returns epochs finished."""
@@ -265,29 +291,6 @@ class TrainerWorker(QObject):
                 break
         return trainer.epoch - first
 
-    def _earn_credit(self, now: float) -> int:
-        # speed N = N epochs per 1/60 s: time earns credit, epochs spend it; at
-        # most one frame's worth is kept, so a stall is not followed by a burst
-        earned = (now - self._credit_at) * self._speed / FRAME
-        self._credit = min(self._credit + earned, self._speed)
-        self._credit_at = now
-        return int(self._credit)
-
-    def _wait_for_credit(self) -> None:
-        # sleep until the next epoch is earned instead of spinning the event loop
-        missing = 1.0 - self._credit
-        wait = 0 if missing <= 0 else math.ceil(1000 * missing * FRAME / self._speed)
-        if self._timer.interval() != wait:
-            self._timer.setInterval(wait)
-
-    def _count(self, epochs: int, now: float) -> None:
-        self._rate_epochs += epochs
-        span = now - self._rate_since
-        # with epochs slower than the window, wait for one rather than report 0
-        if span >= RATE_WINDOW and (self._rate_epochs or span >= 5 * RATE_WINDOW):
-            self.epochs_per_second = self._rate_epochs / span
-            self._rate_since, self._rate_epochs = now, 0
-
     # --- publishing ----------------------------------------------------------
 
     def _publish(self, grids: bool) -> None:
@@ -307,3 +310,20 @@ class TrainerWorker(QObject):
         self._flush_posted = False
         if self._dirty:
             self._publish(grids=True)
+
+
+def _mapping(state: object) -> Mapping:
+    if not isinstance(state, Mapping):
+        raise TypeError("a trainer state must be a mapping of names to values")
+    return state
+
+
+def _config(config: object) -> Config:
+    if not isinstance(config, Config):
+        raise TypeError(f"expected a Config, got {type(config).__name__}")
+    return config.replace()  # validates again: it may have been forged
+
+
+def _reply(reply: object, answer: int | str) -> None:
+    if isinstance(reply, list):
+        reply.append(answer)

@@ -178,7 +178,8 @@ class Config:
         is either accepted whole or refused, never half-applied.
         """
         for field, dependent, value in LINKED:
-            if field in changes and dependent not in changes:
+            changed = field in changes and changes[field] != getattr(self, field)
+            if changed and dependent not in changes:
                 changes[dependent] = value
         new = dataclasses.replace(self, **with_regression_loss(self, changes))
         return new
