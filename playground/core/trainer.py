@@ -26,6 +26,7 @@ from .config import (
     ConfigError,
 )
 from .datasets import Dataset, make_dataset
+from .divergence import loss_limit, parameter_problem, runaway
 from .features import feature_matrix, grid_points
 from .initializers import initialize_parameters
 from .losses import encode_targets, make_head, predicted_classes
@@ -58,7 +59,9 @@ class Trainer:
         x_test = feature_matrix(ds.x_test, cfg.features, ones=True)
         t_train = encode_targets(head, ds.y_train, cfg.num_outputs)
         t_test = encode_targets(head, ds.y_test, cfg.num_outputs)
+        limit = loss_limit(head, t_train)  # a training loss beyond it is a divergence
         self.dataset, self.head, self.network = ds, head, network
+        self._loss_limit = limit
         self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
         self._grid_inputs.clear()
         self.reinitialize()
@@ -191,9 +194,11 @@ class Trainer:
             if self._cursor >= len(self._order_x):
                 if not self._end_epoch():
                     return False
-            elif not np.isfinite(self.network.params).all():
-                self._diverge("the parameters overflowed")
-                return False
+            else:
+                problem = parameter_problem(self.network.params, self.network.sizes)
+                if problem is not None:
+                    self._diverge(problem)
+                    return False
         return True
 
     def _begin_epoch(self) -> None:
@@ -212,11 +217,10 @@ class Trainer:
         self.epoch += 1
         self._record()
         loss = self._history[self._rows - 1, 1]
-        if not math.isfinite(loss):
-            self._diverge(f"the training loss became {'NaN' if loss != loss else 'infinite'}")
-            return False
-        if not np.isfinite(self.network.params).all():
-            self._diverge("the parameters overflowed")
+        net = self.network
+        problem = runaway(float(loss), self._loss_limit, net.params, net.sizes)
+        if problem is not None:
+            self._diverge(problem)
             return False
         return True
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import __version__
 from ..core.config import Config
+from ..core.divergence import FLOAT32_MAX, beyond_float32
 from ..core.features import DOMAIN
 
 FORMAT_NAME = "neural-playground-parameters"
@@ -138,12 +139,26 @@ def checked_layers(layers, config: Config) -> list[tuple[np.ndarray, np.ndarray]
     layers = list(layers)
     if 2 * len(layers) != len(shapes):
         raise ValueError(f"expected {len(shapes) // 2} layers for {sizes_text(config)}")
-    out = []
+    out, names = [], layer_names(len(layers))
     for i, (w, b) in enumerate(layers):
         w, b = np.array(w, dtype=np.float64), np.array(b, dtype=np.float64)
         if (w.shape, b.shape) != (shapes[2 * i], shapes[2 * i + 1]):
             raise ValueError(f"layer {i} has shapes {w.shape} and {b.shape}, not the config's")
-        if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise ValueError(f"layer {i} holds a NaN or infinite value")
+        for name, array in zip(names[i], (w, b), strict=True):
+            if not np.isfinite(array).all():
+                raise ValueError(f"layer {i} holds a NaN or infinite value in {name}")
         out.append((w, b))
     return out
+
+
+def check_float32_range(layers, kind: str) -> None:
+    """For a float32 format: a finite float64 beyond float32's range would be written as
+    inf, a file no reader takes back, so it is refused here, naming its array."""
+    for names, arrays in zip(layer_names(len(layers)), layers, strict=True):
+        for name, array in zip(names, arrays, strict=True):
+            if beyond_float32(array) is not None:  # finite here: checked_layers came first
+                worst = array.flat[np.argmax(np.abs(array))]
+                raise ValueError(
+                    f"{name} holds {worst:.2g}, beyond float32's range ({FLOAT32_MAX:.2g}), "
+                    f"so a {kind} file cannot hold it (.json, .npz or float64 .safetensors can)"
+                )

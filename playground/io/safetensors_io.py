@@ -29,6 +29,7 @@ from .parameter_file import (
     MAX_FILE_BYTES,
     METADATA_KEY,
     ParameterFile,
+    check_float32_range,
     fail,
     layer_names,
 )
@@ -41,6 +42,8 @@ _ITEMSIZE = {"F16": 2, "F32": 4, "F64": 8}  # the float dtypes this app reads
 def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
     from safetensors.numpy import save
 
+    if precision == "float32":
+        check_float32_range(layers, "float32 .safetensors")
     tensors = {}
     for (w_name, b_name), (w, b) in zip(layer_names(len(layers)), layers, strict=True):
         tensors[w_name] = np.ascontiguousarray(w, dtype=precision)
