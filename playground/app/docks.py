@@ -6,16 +6,21 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 Area = Qt.DockWidgetArea
-BOTTOM_PANEL_HEIGHT = 170  # px: the settings panels get what they need, the graph the rest
+MAX_BOTTOM_SHARE = 0.36  # of the window's height the settings panels take at most, first run
+MIN_DOCK_HEIGHT = 80  # px a dock may shrink to (its content scrolls), on small screens
 
 
-def add_dock(window: QMainWindow, title: str, widget: QWidget, area: Area) -> QDockWidget:
+def add_dock(
+    window: QMainWindow, title: str, widget: QWidget, area: Area, scroll: bool = True
+) -> QDockWidget:
+    """A dock holding `widget`; with `scroll`, inside a scroll area, so the dock
+    can shrink below what the widget needs (small screens) and scroll instead."""
     dock = QDockWidget(title, window)
     dock.setObjectName(f"dock-{title.lower()}")  # saveState needs names
-    dock.setWidget(widget)
+    dock.setWidget(scrolling(widget) if scroll else widget)
     dock.setFeatures(
         QDockWidget.DockWidgetFeature.DockWidgetMovable
         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -36,9 +41,40 @@ def add_row_of_docks(
 
 
 def first_run_sizes(window: QMainWindow, bottom: list[QDockWidget]) -> None:
-    """On a first run (no saved layout) the graph gets the room, the panels what
-    they need; after the first show, when Qt has sizes to share out."""
-    heights = [BOTTOM_PANEL_HEIGHT] * len(bottom)
-    QTimer.singleShot(
-        0, window, lambda: window.resizeDocks(bottom, heights, Qt.Orientation.Vertical)
-    )
+    """On a first run (no saved layout) the settings panels get the height their
+    tallest needs, up to a share of the window, and the graph the rest; after
+    the first show, when Qt has sizes to share out."""
+
+    def share_out() -> None:
+        needed = max(_content_height(dock) for dock in bottom)
+        height = min(needed, int(window.height() * MAX_BOTTOM_SHARE))
+        window.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
+
+    QTimer.singleShot(0, window, share_out)
+
+
+def _content_height(dock: QDockWidget) -> int:
+    """What a dock needs to show its content without scrolling (title bar included)."""
+    content = dock.widget()
+    if isinstance(content, QScrollArea) and content.widget() is not None:
+        content = content.widget()
+    title = dock.titleBarWidget() or dock
+    extra = dock.minimumSizeHint().height() - (dock.widget().minimumSizeHint().height())
+    return content.minimumSizeHint().height() + max(extra, title.fontMetrics().height())
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless scroll area that scrolls up and down only: it keeps
+    the widget's width and shows a scroll bar when the dock is shorter than it."""
+    area = QScrollArea()
+    area.setObjectName("dock-scroll")
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.viewport().setAutoFillBackground(False)  # the dock's own colour shows through
+    widget.setAutoFillBackground(False)
+    bar = area.verticalScrollBar().sizeHint().width()
+    area.setMinimumWidth(widget.minimumSizeHint().width() + bar)
+    area.setMinimumHeight(MIN_DOCK_HEIGHT)
+    return area

@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
 
         self.output = OutputDock()
-        add_dock(self, "Output", self.output, Qt.DockWidgetArea.RightDockWidgetArea)
+        # not scrolled: the heatmap shrinks with the dock rather than scroll out of sight
+        add_dock(self, "Output", self.output, Qt.DockWidgetArea.RightDockWidgetArea, scroll=False)
         self.data_panel = DataPanel(icon_for=_dataset_icon)
         add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.init_panel, self.activation_panel = InitPanel(), ActivationPanel()

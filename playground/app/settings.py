@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QMainWindow
 
 from ..core.config import Config, ConfigError
@@ -12,6 +13,7 @@ from ..core.config import Config, ConfigError
 ORGANIZATION = "Neural Playground"
 APPLICATION = "Neural Playground"
 DEFAULT_WINDOW_SIZE = (1440, 900)
+FRAME_ALLOWANCE = (8, 36)  # px a window manager's borders and title bar usually take
 
 
 def open_settings() -> QSettings:
@@ -53,6 +55,7 @@ def restore_window(
     geometry = load_bytes(settings, "window/geometry")
     if geometry is None or not window.restoreGeometry(geometry):
         window.resize(*DEFAULT_WINDOW_SIZE)
+    fit_to_screen(window)
     for key, box in switches.items():
         box.setChecked(load_flag(settings, f"view/{key}", False))
     state = load_bytes(settings, "window/state")
@@ -68,3 +71,26 @@ def save_window(
         settings.setValue(f"view/{key}", box.isChecked())
     save_config(settings, config)
     settings.sync()
+
+
+def fit_to_screen(window: QMainWindow) -> None:
+    """Keep the window within the screen it is on (a classroom projector is often
+    1280 x 720; a layout saved on a big monitor must not open past its edges)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.geometry().size()  # title bar, borders
+    # before the first show the frame is unknown: leave room for a usual title bar
+    extra_w, extra_h = (
+        max(frame.width(), FRAME_ALLOWANCE[0]),
+        max(frame.height(), FRAME_ALLOWANCE[1]),
+    )
+    width = min(window.width(), room.width() - extra_w)
+    height = min(window.height(), room.height() - extra_h)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    if not room.contains(window.frameGeometry()):
+        centre = window.frameGeometry()
+        centre.moveCenter(room.center())
+        window.move(centre.topLeft())

@@ -81,6 +81,10 @@ class Control(QObject):
     def applies(self, cfg: Config) -> bool:
         return self.field is None or cfg.applies(self.field)
 
+    def visible(self, cfg: Config) -> bool:
+        """Whether the widget shows at all in its (shown) row; most always do."""
+        return True
+
     def show(self, cfg: Config) -> None:
         self.shown = cfg
         self._show(cfg)
@@ -275,7 +279,8 @@ class Disclosure:
     """A button that opens more rows.  The button shows where any of its rows
     applies; a row shows while the button is open and where it applies."""
 
-    def __init__(self, text: str, tip: str, rows: Sequence[Row]) -> None:
+    def __init__(self, text: str, tip: str, rows: Sequence[Row], inline: bool = False) -> None:
+        self.inline = inline  # the button sits in another row (see Opener), not in its own
         self.button = QToolButton()
         self.button.setText(text)
         self.button.setCheckable(True)
@@ -291,6 +296,27 @@ class Disclosure:
 
     def is_open(self) -> bool:
         return self.button.isChecked()
+
+
+class Opener(Control):
+    """An inline disclosure's button, as a control beside another row's: no row of
+    its own, so opening more rows is the only thing that changes a panel's height."""
+
+    def __init__(self, disclosure: Disclosure) -> None:
+        super().__init__(None, disclosure.button)
+        self.disclosure = disclosure
+        policy = disclosure.button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden, it keeps its place: nothing moves
+        disclosure.button.setSizePolicy(policy)
+
+    def applies(self, cfg: Config) -> bool:
+        return any(c.applies(cfg) for row in self.disclosure.rows for c in row.controls)
+
+    def visible(self, cfg: Config) -> bool:
+        return self.applies(cfg)  # only where there is more to show
+
+    def _show(self, cfg: Config) -> None:
+        pass  # it shows no value
 
 
 Table = Sequence[Row | Disclosure]  # a panel's rows, top to bottom

@@ -11,9 +11,9 @@ The contract every settings panel keeps:
   not sent.
 * `config` is the Config shown.
 
-Rows that come and go (an open disclosure's) leave their room at the foot of
-the form, so choosing Adam does not make a panel, and the dock area it sits
-in, any taller.
+Rows that come and go with a setting (a disclosure's button) leave their room
+at the foot of the form, so choosing Adam does not make a panel any taller;
+opening a disclosure does (the dock around the panel scrolls).
 """
 
 from __future__ import annotations
@@ -124,15 +124,16 @@ class ConfigPanel(QGroupBox):
         def applies(cfg: Config) -> bool:
             return any(c.applies(cfg) for row in item.rows for c in row.controls)
 
-        button = _Line(None, None, (), applies, lambda: True)
-        button.widgets = [item.button]
-        self._insert(button, item.button)
+        if not item.inline:  # else an Opener in another row holds the button
+            button = _Line(None, None, (), applies, lambda: True)
+            button.widgets = [item.button]
+            self._insert(button, item.button)
         item.button.toggled.connect(lambda _: self._show_rows(self._cfg))
         for row in item.rows:
             self._add_row(
                 row,
                 lambda cfg, r=row: item.is_open() and any(c.applies(cfg) for c in r.controls),
-                item.is_open,  # closed, its rows need no room
+                lambda: False,  # opened on purpose: the panel grows (its dock scrolls)
             )
 
     def _insert(self, line: _Line, label: QWidget, field: QWidget | QLayout | None = None) -> None:
@@ -198,6 +199,9 @@ class ConfigPanel(QGroupBox):
         for line in self._lines:
             shown = line.shown(cfg)
             self.form.setRowVisible(line.index, shown)
+            for control in line.controls:  # after the row's: it shows every widget in it
+                if shown and not control.visible(cfg):
+                    control.widget.hide()
             if not shown and line.room():
                 room += line.height() + spacing
         self._filler.setFixedHeight(max(room - spacing, 0))
@@ -214,12 +218,20 @@ class ConfigPanel(QGroupBox):
     # --- in a dock ---------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ParentChange:
+        if event.type() in (QEvent.Type.ParentChange, QEvent.Type.Show):
             self._fit_title()
         return super().event(event)
 
     def _fit_title(self) -> None:
-        """In a dock widget the dock's title bar names the panel: drop the group's own."""
-        docked = isinstance(self.parentWidget(), QDockWidget)
-        self.setTitle("" if docked else self._title)
-        self.setFlat(docked)
+        """In a dock widget (perhaps inside a scroll area there) the dock's title bar
+        names the panel: drop the group's own."""
+        parent, docked = self.parentWidget(), False
+        while parent is not None and not parent.isWindow():
+            if isinstance(parent, QDockWidget):
+                docked = True
+                break
+            parent = parent.parentWidget()
+        docked = docked or isinstance(parent, QDockWidget)  # a floating dock is a window
+        if self.title() != ("" if docked else self._title):
+            self.setTitle("" if docked else self._title)
+            self.setFlat(docked)

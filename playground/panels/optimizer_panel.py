@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from .fields import Choice, Disclosure, Integer, Number, Row, Suggest, Table
+from .fields import Choice, Disclosure, Integer, Number, Opener, Row, Suggest, Table
 from .form import ConfigPanel
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TF's
@@ -48,6 +48,7 @@ def optimizer_table(advanced: Disclosure) -> Table:
             "Algorithm",
             "The rule that turns gradients into updates.",
             Choice("optimizer", OPTIMIZER_INFO),
+            Opener(advanced),
         ),
         Row(
             "Learning rate",
@@ -61,7 +62,7 @@ def optimizer_table(advanced: Disclosure) -> Table:
             "for Momentum and Nesterov.",
             Number("momentum", 3, 0.01),
         ),
-        advanced,
+        advanced,  # its rows, here; its button is the Algorithm row's Opener
         Row(
             "Schedule",
             "How the learning rate changes as epochs pass.",
@@ -86,7 +87,7 @@ def optimizer_table(advanced: Disclosure) -> Table:
 def advanced_rows() -> Disclosure:
     """Adam's and RMSProp's finer settings, behind a disclosure."""
     return Disclosure(
-        "Advanced",
+        "More",
         "Show the decay rates and ε of Adam or RMSProp.",
         [
             Row(
@@ -112,6 +113,7 @@ def advanced_rows() -> Disclosure:
                 Suggest("eps", EPSILONS),
             ),
         ],
+        inline=True,
     )
 
 
