@@ -55,11 +55,11 @@ def first_run_sizes(window: QMainWindow, bottom: list[QDockWidget]) -> None:
 
 def _content_height(dock: QDockWidget) -> int:
     """What a dock needs to show its content without scrolling (title bar included)."""
-    content = dock.widget()
-    if isinstance(content, QScrollArea) and content.widget() is not None:
-        content = content.widget()
+    outer = dock.widget()
+    inner = outer.widget() if isinstance(outer, QScrollArea) else None
+    content = inner if inner is not None else outer
     title = dock.titleBarWidget() or dock
-    extra = dock.minimumSizeHint().height() - (dock.widget().minimumSizeHint().height())
+    extra = dock.minimumSizeHint().height() - outer.minimumSizeHint().height()
     return content.minimumSizeHint().height() + max(extra, title.fontMetrics().height())
 
 
