@@ -615,3 +615,46 @@ def test_the_documented_experiment_snippet_reads_a_saved_file(tmp_path, monkeypa
     save_experiment("spiral.playground", trainer.state_dict())
     exec(snippet, {})
     assert capsys.readouterr().out.split() == ["3", "[4]", "(250,", "2)"]
+
+
+# --- as strict as the parameter formats: no unused member, no repeated key ------------------
+
+
+def test_a_member_no_part_of_the_state_uses_is_refused(tmp_path):
+    doc, arrays = _document_and_arrays()
+    arrays["stowaway.npy"] = np.zeros(3)
+    _refused(_write_raw(tmp_path / "extra.playground", doc, arrays), "'stowaway.npy' that no part")
+    arrays.pop("stowaway.npy")
+    arrays["notes.txt"] = b"hello"
+    _refused(_write_raw(tmp_path / "text.playground", doc, arrays), "'notes.txt' that no part")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [('"version": 1', '"version": 1, "version": 1'),  # the same value twice is still twice
+     ('"epoch": ', '"epoch": 0, "epoch": '),
+     ('"lr": ', '"lr": 0.5, "lr": '),
+     ('"extra": {}', '"extra": {"a": 1, "a": 2}')],
+)  # fmt: skip
+def test_a_key_twice_in_one_object_is_refused(tmp_path, old, new):
+    doc, arrays = _document_and_arrays()
+    text = json.dumps(doc)
+    assert text.count(old) == 1
+    path = _write_raw(tmp_path / "twice.playground", doc, arrays, text=text.replace(old, new))
+    _refused(path, "twice in one object")
+
+
+def test_experiment_json_nested_deeply_is_refused_before_parsing(tmp_path):
+    doc, arrays = _document_and_arrays()
+    text = json.dumps(doc).replace('"extra": {}', '"extra": {"x": ' + "[" * 50_000 + "]" * 50_000)
+    path = _write_raw(tmp_path / "deep.playground", doc, arrays, text=text[:-1] + "}}")
+    _refused(path, "is nested 50,002 levels deep")
+
+
+def test_an_extra_too_deep_to_reopen_is_not_saved(tmp_path):
+    deep: dict = {}
+    for _ in range(40):
+        deep = {"x": deep}
+    with pytest.raises(ExperimentFileError, match="nested more than"):
+        save_experiment(tmp_path / "deep.playground", STATE, extra=deep)
+    assert not (tmp_path / "deep.playground").exists()

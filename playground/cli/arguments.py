@@ -9,19 +9,22 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
 from ..core import config as C
 from ..core.config import Config, ConfigError
+from ..io import strict_json
 from ..io.formats import EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.reading import UnreadableFile, printable_path, read_regular
 
 # views/picture.py imports Qt only inside its functions, so this stays Qt-free
 from ..views.picture import DEFAULT_SIZE
 from .errors import PROG, UsageError
 
 MIN_PICTURE_SIDE, MAX_PICTURE_SIDE = 200, 8000  # pixels, for render --size
+MAX_CONFIG_BYTES = 2**20  # a config file is a flat object of about 40 options
+MAX_CONFIG_DEPTH = 8  # it nests 2 deep: {"hidden": [8, 8]}
 # help texts that name the files a command takes
 _EXPORTS = f"{', '.join(PARAMETER_SUFFIXES[:-1])} or {PARAMETER_SUFFIXES[-1]}"
 _MODEL_FILES = f"parameters ({' '.join(PARAMETER_SUFFIXES)}) or {EXPERIMENT_SUFFIX}"
@@ -232,21 +235,33 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def _read_config_file(path: str) -> dict[str, Any]:
+    name = printable_path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except UnreadableFile as exc:  # a named pipe, a device, a folder, too large
+        raise UsageError(f"--config: {name} {exc}") from None
     except OSError as exc:
-        raise UsageError(f"--config: cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"--config: cannot read {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"--config: {path} is not a UTF-8 text file") from None
-    try:
-        data = json.loads(text)
+        raise UsageError(f"--config: {name} is not a UTF-8 text file") from None
+    try:  # duplicate keys and NaN are left to Config, as before; only the depth is new
+        data = strict_json.loads(text, MAX_CONFIG_DEPTH, strict=False)
     except json.JSONDecodeError as exc:
         raise UsageError(
-            f"--config: {path} is not valid JSON ({exc.msg} at line {exc.lineno})"
+            f"--config: {name} is not valid JSON ({exc.msg} at line {exc.lineno})"
         ) from None
+    except ValueError as exc:  # JSONRefused (nested too deep); an integer of 5,000 digits
+        raise UsageError(f"--config: {name} {_predicate(exc)}") from None
     if not isinstance(data, dict):
-        raise UsageError(f"--config: {path} must hold a JSON object of option names and values")
+        raise UsageError(f"--config: {name} must hold a JSON object of option names and values")
     return data
+
+
+def _predicate(exc: ValueError) -> str:
+    """What follows a file's name in a message about it."""
+    if isinstance(exc, strict_json.JSONRefused):
+        return str(exc)
+    return f"is not valid JSON ({' '.join(str(exc).split())[:100]})"
 
 
 def _flag_message(exc: ConfigError) -> str:

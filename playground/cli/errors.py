@@ -7,6 +7,7 @@ PROG = "neural-playground"
 EXIT_DIVERGED = 1  # trained, but the loss blew up (the results are still written)
 EXIT_USAGE = 2  # a bad flag or input file
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report it
+EXIT_BROKEN_PIPE = 141  # output to a closed pipe: 128 + SIGPIPE, as shells report it
 
 
 class UsageError(Exception):

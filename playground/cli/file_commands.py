@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.trainer import Trainer
 from ..io.csvdata import PointsFileError, outputs_csv, read_input_points, write_outputs_csv
+from ..io.reading import printable_path
 from .errors import UsageError
 from .model_files import load_model
 
@@ -29,7 +30,8 @@ def run_predict(args: argparse.Namespace) -> int:
         try:
             write_outputs_csv(args.output, outputs)
         except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            why = exc.strerror or exc
+            raise UsageError(f"cannot write {printable_path(args.output)}: {why}") from None
     else:
         sys.stdout.write(outputs_csv(outputs))
     return 0
@@ -38,7 +40,7 @@ def run_predict(args: argparse.Namespace) -> int:
 def run_inspect(args: argparse.Namespace) -> int:
     model = load_model(args.file)
     cfg = model.config
-    print(f"{args.file}")
+    print(printable_path(args.file))
     print(f"  layers      {' -> '.join(map(str, cfg.layer_sizes))}")
     print(f"  features    {', '.join(cfg.features)}")
     print(f"  activation  {cfg.activation} (hidden), {cfg.output_activation} (output)")

@@ -22,6 +22,7 @@ from ..io.parameters import (
     export_parameters,
     import_parameters,
 )
+from ..io.reading import printable_path
 from .errors import UsageError
 
 
@@ -47,8 +48,9 @@ def start_from(path: str, config: Config) -> tuple[Config, list[tuple[np.ndarray
     fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss")}
     if arch.num_outputs != config.num_outputs or arch.problem != config.problem:
         raise UsageError(
-            f"--init-from: {path} is a {arch.problem} network with {arch.num_outputs} output(s); "
-            f"the data here needs {config.problem} with {config.num_outputs}"
+            f"--init-from: {printable_path(path)} is a {arch.problem} network with "
+            f"{arch.num_outputs} output(s); the data here needs {config.problem} with "
+            f"{config.num_outputs}"
         )
     return config.replace(**fields), list(model.layers)
 
@@ -56,10 +58,13 @@ def start_from(path: str, config: Config) -> tuple[Config, list[tuple[np.ndarray
 def check_export_paths(paths: Sequence[str]) -> None:
     """--export names, checked before training so that no work is lost to a typo."""
     for path in paths:
+        name, folder = printable_path(path), Path(path).parent
         if Path(path).suffix.lower() not in PARAMETER_SUFFIXES:
-            raise UsageError(f"--export: {path} must end in one of {', '.join(PARAMETER_SUFFIXES)}")
-        if not Path(path).parent.is_dir():
-            raise UsageError(f"--export: cannot write {path}: no folder {Path(path).parent}")
+            raise UsageError(f"--export: {name} must end in one of {', '.join(PARAMETER_SUFFIXES)}")
+        if not folder.is_dir():
+            raise UsageError(f"--export: cannot write {name}: no folder {printable_path(folder)}")
+        if Path(path).is_dir():
+            raise UsageError(f"--export: {name} is a folder, not a file")
 
 
 def export_all(paths: Sequence[str], trainer: Trainer) -> None:
@@ -68,5 +73,8 @@ def export_all(paths: Sequence[str], trainer: Trainer) -> None:
     for path in paths:
         try:
             export_parameters(path, trainer.parameters(), trainer.config, metadata=metadata)
-        except (ValueError, OSError) as exc:  # ParameterFileError is a ValueError
+        except OSError as exc:  # a folder made at `path` meanwhile, a full disk
+            why = exc.strerror or exc
+            raise UsageError(f"--export: cannot write {printable_path(path)}: {why}") from None
+        except ValueError as exc:  # ParameterFileError
             raise UsageError(f"--export: {exc}") from None

@@ -16,6 +16,7 @@ from typing import Any
 from ..core.trainer import Trainer
 from ..io.csvdata import write_points_csv
 from ..io.npz import save_npz
+from ..io.reading import printable_path
 from ..views.picture import IMAGE_SUFFIXES, RenderError, render_snapshot  # Qt only when drawing
 from .arguments import config_from_args
 from .errors import EXIT_DIVERGED, PROG, UsageError
@@ -67,7 +68,7 @@ def run_train(args: argparse.Namespace) -> int:
 def run_render(args: argparse.Namespace) -> int:
     if Path(args.out).suffix.lower() not in IMAGE_SUFFIXES:  # before training, not after
         kinds = " or ".join(IMAGE_SUFFIXES)
-        raise UsageError(f"{args.out}: the picture must be a {kinds} file")
+        raise UsageError(f"{printable_path(args.out)}: the picture must be a {kinds} file")
     _check_writable("render", args.out)
     trainer = _make_trainer(args)
     trainer.train()
@@ -134,24 +135,26 @@ def _check_writable(flag: str, path: str | None) -> None:
     if path is None:
         return
     wanted = {"--save": ".npz", "--export-data": ".csv"}.get(flag)
+    name, folder = printable_path(path), Path(path).parent
     if wanted and not path.lower().endswith(wanted):
-        raise UsageError(f"{flag}: {path} must end in {wanted}")
-    folder = Path(path).parent
+        raise UsageError(f"{flag}: {name} must end in {wanted}")
     if not folder.is_dir():
-        raise UsageError(f"{flag}: cannot write {path}: no folder {folder}")
+        raise UsageError(f"{flag}: cannot write {name}: no folder {printable_path(folder)}")
     if Path(path).is_dir():
-        raise UsageError(f"{flag}: {path} is a folder, not a file")
+        raise UsageError(f"{flag}: {name} is a folder, not a file")
 
 
 def _save(path: str, trainer: Trainer) -> None:
     try:  # the name was checked before training (_check_writable)
         save_npz(path, trainer.parameters(), trainer.config, {"epoch": trainer.epoch})
     except OSError as exc:
-        raise UsageError(f"--save: cannot write {path}: {exc.strerror or exc}") from None
+        why = exc.strerror or exc
+        raise UsageError(f"--save: cannot write {printable_path(path)}: {why}") from None
 
 
 def _export_data(path: str, trainer: Trainer) -> None:
     try:
         write_points_csv(path, trainer.dataset)
     except OSError as exc:
-        raise UsageError(f"--export-data: cannot write {path}: {exc.strerror or exc}") from None
+        why = exc.strerror or exc
+        raise UsageError(f"--export-data: cannot write {printable_path(path)}: {why}") from None

@@ -12,11 +12,14 @@ The archive (format "neural-playground-experiment", version 1) holds
 whatever JSON the window wants back.  Nothing is pickled, so any ZIP tool and
 `np.load(..., allow_pickle=False)` can read the parts.
 
-Reading trusts nothing: sizes are checked against the ZIP directory before
-anything is inflated, each .npy header (dtype, shape, size) before its data,
-and the state by the engine (`check_state`) before it is returned.  Every
-failure is one ExperimentFileError sentence naming the file, and nothing
-else changes; a failed save leaves the old file as it was.
+Reading trusts nothing: only a regular file of bounded size is opened
+(io/reading.py), sizes are checked against the ZIP directory before anything
+is inflated, experiment.json is parsed strictly (bounded nesting, no repeated
+keys, no NaN), each .npy header (dtype, shape, size) before its data, every
+member must be one the state uses, and the state is checked by the engine
+(`check_state`) before it is returned.  Every failure is one
+ExperimentFileError sentence naming the file, and nothing else changes; a
+failed save leaves the old file as it was.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ import numpy as np
 
 from .. import __version__
 from ..core.checkpoint import check_state
+from . import strict_json
 from .atomic import atomic_write
 from .formats import EXPERIMENT_SUFFIX
+from .reading import FileTooLarge, UnreadableFile, open_regular, printable_path
 from .zip_directory import claimed_directory_sizes
 
 FORMAT_NAME = "neural-playground-experiment"
@@ -50,6 +55,8 @@ MAX_TOTAL_BYTES = 256 * 2**20  # unpacked; 100,000 points and a million epochs o
 MAX_MEMBERS = 64  # a state has about 15 arrays
 MAX_DIRECTORY_BYTES = 64 * 2**10  # ZIP directory: ~100 bytes a member
 MAX_JSON_BYTES = 16 * 2**20
+MAX_FILE_BYTES = MAX_TOTAL_BYTES + MAX_JSON_BYTES  # a file can hardly be larger unpacked
+MAX_JSON_DEPTH = 32  # lists and objects in experiment.json: the state nests about 5 deep
 MAX_HEADER_BYTES = 4096  # a .npy header of a plain array is about 128 bytes
 MAX_DEPTH = 8  # the state nests 3 deep (checkpoint / optimizer / m)
 ARRAY_TYPES = ("f8", "i8")  # float64 and int64, either byte order
@@ -94,8 +101,11 @@ def save_experiment(path, trainer_state: dict, extra: dict | None = None) -> Non
         }
         if not isinstance(document["extra"], dict):
             raise ValueError("extra must be a dict of JSON values")
-        text = json.dumps(document, allow_nan=False, indent=1).encode("utf-8")
-        size = len(text) + sum(a.nbytes + MAX_HEADER_BYTES for a in arrays.values())
+        text = json.dumps(document, allow_nan=False, indent=1)
+        if strict_json.nesting_depth(text) > MAX_JSON_DEPTH:
+            raise ValueError(f"extra is nested more than {MAX_JSON_DEPTH} levels deep")
+        data = text.encode("utf-8")
+        size = len(data) + sum(a.nbytes + MAX_HEADER_BYTES for a in arrays.values())
         if size > MAX_TOTAL_BYTES:
             raise ValueError(f"the experiment is larger than {MAX_TOTAL_BYTES >> 20} MB")
     except (ValueError, TypeError, RecursionError) as exc:
@@ -105,7 +115,7 @@ def save_experiment(path, trainer_state: dict, extra: dict | None = None) -> Non
             atomic_write(path, "wb") as handle,
             zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
         ):
-            archive.writestr(JSON_MEMBER, text)
+            archive.writestr(JSON_MEMBER, data)
             for name, array in arrays.items():
                 with archive.open(name, "w") as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)
@@ -122,11 +132,19 @@ def read_experiment(path) -> Experiment:
     """The state, extra and writing app version saved in `path`, all checked."""
     where = os.fspath(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, MAX_FILE_BYTES) as handle:
             _check_directory_size(handle)
             with zipfile.ZipFile(handle) as archive:
+                handle.seek(0)  # zipfile skips bytes before the archive; other ZIP tools may not
+                if handle.read(4) != b"PK\x03\x04":
+                    raise ValueError("it has bytes before its ZIP archive")
                 experiment = _read(archive)
         check_state(experiment.state)
+    except FileTooLarge:
+        why = ValueError(f"it is larger than an experiment can be ({MAX_TOTAL_BYTES >> 20} MB)")
+        raise ExperimentFileError(_sentence("open", where, why)) from None
+    except UnreadableFile as exc:  # a named pipe, a device, a folder
+        raise ExperimentFileError(_sentence("open", where, ValueError(f"it {exc}"))) from None
     except _UNREADABLE as exc:
         raise ExperimentFileError(_sentence("open", where, exc)) from None
     return experiment
@@ -159,9 +177,7 @@ def _split(node, place: tuple[str, ...], arrays: dict) -> object:
 
 def _check_directory_size(handle) -> None:
     """Refuse a huge ZIP directory before ZipFile parses it into millions of entries."""
-    size = os.fstat(handle.fileno()).st_size
-    if size > MAX_TOTAL_BYTES + MAX_JSON_BYTES:
-        raise ValueError(f"it is larger than an experiment can be ({MAX_TOTAL_BYTES >> 20} MB)")
+    size = os.fstat(handle.fileno()).st_size  # at most MAX_FILE_BYTES (open_regular)
     if any(claim > MAX_DIRECTORY_BYTES for claim in claimed_directory_sizes(handle, size)):
         raise ValueError("its ZIP directory is far larger than an experiment's")
 
@@ -194,6 +210,9 @@ def _read(archive: zipfile.ZipFile) -> Experiment:
         return _read_npy(archive, members[name])
 
     state = _join(document["state"], read_array, 0)
+    unused = sorted(set(members) - seen - {JSON_MEMBER})
+    if unused:
+        raise ValueError(f"it has a member {unused[0]!r:.60} that no part of the state uses")
     return Experiment(state=state, extra=document["extra"], app_version=document["app_version"])
 
 
@@ -203,12 +222,11 @@ def _read_json(archive: zipfile.ZipFile, members: dict) -> dict:
         raise ValueError(f"it has no {JSON_MEMBER}, so it is not an experiment file")
     if info.file_size > MAX_JSON_BYTES:
         raise ValueError(f"its {JSON_MEMBER} is larger than {MAX_JSON_BYTES >> 20} MB")
-
-    def no_constants(name: str):
-        raise ValueError(f"its {JSON_MEMBER} holds {name}, which JSON does not allow")
-
     text = archive.read(info).decode("utf-8")
-    document = json.loads(text, parse_constant=no_constants)
+    try:  # no repeated keys (the parameter formats refuse them too), no NaN, bounded depth
+        document = strict_json.loads(text, MAX_JSON_DEPTH)
+    except strict_json.JSONRefused as exc:
+        raise ValueError(f"its {JSON_MEMBER} {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ValueError("it is not a Neural Playground experiment")
     version = document.get("version")
@@ -278,4 +296,4 @@ def _sentence(action: str, where: str, exc: BaseException) -> str:
     why = " ".join(why.split()) or type(exc).__name__
     if len(why) > 300:
         why = why[:297] + "..."
-    return f"cannot {action} {where}: {why}"
+    return f"cannot {action} {printable_path(where)}: {why}"

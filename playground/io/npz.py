@@ -49,6 +49,7 @@ PRECISIONS = ("float64",)
 MAX_BYTES = MAX_FILE_BYTES
 _MAX_MEMBERS = 64  # a legal file has at most 2 x 17 arrays and the metadata
 _PARAMETER_DTYPES = ("f2", "f4", "f8")
+ZIP_START = b"PK\x03\x04"  # a ZIP file's first member header (APPNOTE.TXT 4.3.7)
 # A damaged archive can make zipfile or NumPy's header parser raise almost
 # anything (tokenize.TokenError from a flipped byte in a .npy header, for one).
 _BAD_ARCHIVE = (
@@ -81,6 +82,8 @@ def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
 def decode(path, data: bytes) -> ParameterFile:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not data.startswith(ZIP_START):  # zipfile skips a prefix; np.load does not
+                raise fail(path, "has bytes before its ZIP archive, which np.load does not read")
             return _decode(path, archive)
     except ParameterFileError:
         raise
