@@ -76,7 +76,11 @@ def save_window(
 def fit_to_screen(window: QMainWindow) -> None:
     """Keep the window within the screen it is on (a classroom projector is often
     1280 x 720; a layout saved on a big monitor must not open past its edges)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    # the screen under the window's centre (where restoreGeometry put it); not
+    # window.screen(): on a window not yet shown, that one's QScreen was seen to
+    # crash later windows (PySide6 6.11, offscreen)
+    screen = QGuiApplication.screenAt(window.geometry().center())
+    screen = screen or QGuiApplication.primaryScreen()
     if screen is None:
         return
     room = screen.availableGeometry()

@@ -149,7 +149,8 @@ def make_parameter_file(path, arrays: dict, config: Config, meta: dict) -> Param
 
 
 def _final_array(path, name: str, value) -> np.ndarray:
-    array = np.array(value, dtype=np.float64, order="C")
+    with np.errstate(invalid="ignore"):  # a signalling NaN warns on the cast; refused below
+        array = np.array(value, dtype=np.float64, order="C")
     if not np.isfinite(array).all():
         raise fail(path, f"has a NaN or infinite value in {name}")
     array.flags.writeable = False  # a ParameterFile is a value: no one edits it in place

@@ -19,7 +19,6 @@ formats share is in parameter_file.py, the checks on reading in parameter_checks
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 from types import ModuleType
 
@@ -41,6 +40,7 @@ from .parameter_file import (
     file_metadata,
     trainer_metadata,
 )
+from .reading import FileTooLarge, UnreadableFile, read_regular
 
 __all__ = [
     "ARCHITECTURE_KEYS", "FORMATS", "FORMAT_NAME", "FORMAT_VERSION", "MAX_FILE_BYTES",
@@ -90,15 +90,14 @@ def import_parameters(path) -> ParameterFile:
 
 
 def read_bytes(path, limit: int) -> bytes:
+    """The file's bytes: a regular file only (a named pipe would block, /dev/zero never
+    ends), of at most `limit` bytes, checked before reading and bounded while reading."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                raise fail(path, f"is {size} bytes, over the {limit}-byte limit for its format")
-            # read(n) sets n bytes aside first; a size of 0 may be a pipe or /proc file
-            data = handle.read((size or limit) + 1)
+        return read_regular(path, limit)
+    except FileTooLarge as exc:
+        why = f"is {exc.size} bytes, over the {limit}-byte limit for its format"
+        raise fail(path, why) from None
+    except UnreadableFile as exc:  # a named pipe, a device, a folder
+        raise fail(path, f"cannot be read: it {exc}") from None
     except OSError as exc:
         raise fail(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise fail(path, f"is over the {limit}-byte limit for its format")
-    return data

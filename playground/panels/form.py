@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from playground.core.config import Config
 
 from .fields import Control, Disclosure, Row, Table
+from .keys import keys_to_window
 from .widgets import hbox
 
 DEFAULTS = Config()  # what a panel shows until it is given a Config
@@ -94,6 +95,7 @@ class ConfigPanel(QGroupBox):
                 self._add_row(item)
         self._filler = QWidget()  # the room of hidden rows, at the foot
         self.form.addRow(self._filler)
+        keys_to_window(self.body, revert=self._show_again)  # Space stays play/pause
         self.set_config(DEFAULTS)
 
     # --- building from the table ------------------------------------------------
@@ -162,6 +164,10 @@ class ConfigPanel(QGroupBox):
         finally:
             for blocker in blockers:
                 blocker.unblock()
+
+    def _show_again(self) -> None:
+        """Escape in a field: the shown configuration comes back, typing forgotten."""
+        self.set_config(self._cfg)
 
     def control(self, field: str) -> Control:
         """The control bound to a Config field."""

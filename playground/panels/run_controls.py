@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from playground.core.config import MAX_EPOCHS
 
 from .glyphs import ICON_SIZE, glyph_icon
+from .keys import keys_to_window
 from .widgets import send_when_settled
 
 SPEEDS = (("×1", 1), ("×2", 2), ("×5", 5), ("×10", 10), ("×50", 50), ("max", 0))
@@ -78,6 +79,7 @@ class RunControls(QWidget):
         self._add_stop_at(row)
         row.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        keys_to_window(self, revert=self._show_stop_at_again)  # Space stays play/pause
         self._refresh_icons()
         self._show_running(False)
 
@@ -169,6 +171,9 @@ class RunControls(QWidget):
         with QSignalBlocker(self.stop_at):
             self.stop_at.setValue(epoch)
         self._stop_at = self.stop_at.value()
+
+    def _show_stop_at_again(self) -> None:
+        self.set_stop_at(self._stop_at)
 
     def stop_at_value(self) -> int:
         return self._stop_at

@@ -1,0 +1,169 @@
+"""The window as a new user finds it: keys, seeds, New, remembered folders, hostile files."""
+
+import os
+
+import pytest
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QSlider, QWidget
+from shiboken6 import isValid
+
+from playground import Config
+from playground.app.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Config(), settings=settings)
+    win.told = []
+    win.files.tell = win.told.append
+    win.files.ask_discard = lambda: "discard"
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
+    yield win
+    if isValid(win):
+        win.close()
+
+
+def _shows(win, condition) -> bool:
+    snap = win.experiment.snapshot
+    return snap is not None and condition(snap)
+
+
+def _override(widget, key, text="") -> bool:
+    """Whether `widget` keeps `key` for itself (else a window shortcut gets it)."""
+    event = QKeyEvent(QEvent.Type.ShortcutOverride, key, Qt.KeyboardModifier.NoModifier, text)
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+# --- keys (issue 10 #21) ---------------------------------------------------------------
+
+
+def test_space_in_a_number_field_goes_to_the_window(window):
+    lr = window.optimizer_panel.widget("lr")
+    fields = [lr, lr.lineEdit(), window.init_panel.widget("bias_value"),
+              window.data_panel.control("data_seed").edit, window.run_controls.stop_at]  # fmt: skip
+    for field in fields:
+        assert not _override(field, Qt.Key.Key_Space, " "), field
+        assert _override(field, Qt.Key.Key_5, "5"), field  # digits are still typed
+
+
+def test_escape_puts_the_shown_value_back_and_enter_keeps_the_typed_one(qtbot, window):
+    lr = window.optimizer_panel.widget("lr")
+    edit = lr.lineEdit()
+    edit.setText("0.7")
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert edit.text() == "0.03" and window.experiment.config.lr == 0.03
+    edit.setText("0.1")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.experiment.config.lr == 0.1
+
+
+def test_clicking_a_button_a_box_or_a_list_does_not_take_the_keyboard(window):
+    for panel in (*window.panels, window.run_controls):
+        for widget in panel.findChildren(QWidget):
+            if not isinstance(widget, (QAbstractButton, QSlider, QComboBox)):
+                continue
+            if isinstance(widget, QComboBox) and widget.isEditable():
+                continue  # one types into these
+            assert widget.focusPolicy() == Qt.FocusPolicy.TabFocus, widget
+
+
+# --- seeds show the seed in use (#14) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "act, field, seed",
+    [
+        (lambda w: w.experiment.reset(), "init_seed", 1),
+        (lambda w: w.init_panel.control("init_seed").button.click(), "init_seed", 1),
+        (lambda w: w.run_controls.reset_clicked.emit(), "init_seed", 1),
+        (lambda w: w.data_panel.control("data_seed").button.click(), "data_seed", 1),
+    ],
+    ids=["R", "re-initialize", "reset button", "regenerate"],
+)
+def test_the_seed_fields_show_the_seed_in_use(qtbot, window, act, field, seed):
+    act(window)
+    qtbot.waitUntil(lambda: _shows(window, lambda s: getattr(s.config, field) == seed))
+    panel = window.init_panel if field == "init_seed" else window.data_panel
+    assert panel.control(field).edit.text() == str(seed)
+
+
+# --- New, Restore Default Layout (#22) -------------------------------------------------------
+
+
+def test_new_starts_over_from_the_defaults_after_asking(qtbot, window, tmp_path):
+    window.experiment.propose({"dataset": "xor", "hidden": (6, 6), "lr": 0.3})
+    window.step()
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.epoch == 1 and s.config.hidden == (6, 6)))
+    asked = []
+    window.files.ask_discard = lambda: asked.append(True) or "cancel"
+    assert not window.files.new() and window.experiment.config.dataset == "xor"
+    window.files.ask_discard = lambda: asked.append(True) or "discard"
+    assert window.files.new() and len(asked) == 2
+    assert window.experiment.config == Config() and window.experiment.path is None
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.config == Config() and s.epoch == 0))
+    assert window.optimizer_panel.widget("lr").currentText() == "0.03"
+    assert not window.experiment.is_dirty()
+
+
+def test_restore_default_layout_brings_back_closed_docks(qtbot, window):
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = window.findChildren(QDockWidget)
+    for dock in docks:
+        dock.close()
+    window.output.show_test.setChecked(True)
+    window.restore_default_layout()
+    assert all(dock.isVisible() for dock in docks)
+    assert not window.output.show_test.isChecked()
+
+
+# --- remembered folders (#20) -----------------------------------------------------------------
+
+
+def test_each_kind_of_file_remembers_its_folder(qtbot, window, tmp_path):
+    experiments, pictures = tmp_path / "runs", tmp_path / "figures"
+    experiments.mkdir()
+    pictures.mkdir()
+    assert window.files.save_to(experiments / "a.playground")
+    assert window.files.export_image_to(pictures / "p.png", size=(600, 300))
+    offered = []
+    window.files.ask_save = lambda title, filt, suggested: offered.append(suggested) or ""
+    window.files.export_image_dialog()
+    window.files.export_parameters_dialog()
+    assert os.path.dirname(offered[0]) == str(pictures)
+    # parameters were never saved: the last folder of any kind
+    assert os.path.dirname(offered[1]) == str(pictures)
+    again = MainWindow(settings=window.settings)  # a new run, the same settings
+    again.files.ask_discard = lambda: "discard"
+    try:
+        assert again.files.folders.folder("experiment") == experiments
+        assert again.files.folders.folder("image") == pictures
+    finally:
+        again.close()
+
+
+# --- hostile files in the window (#3, #4) ----------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("suffix", [".playground", ".npz", ".json", ".safetensors", ".onnx"])
+def test_a_named_pipe_is_refused_at_once(window, tmp_path, suffix):
+    pipe = tmp_path / f"pipe{suffix}"
+    os.mkfifo(pipe)
+    config = window.experiment.config
+    assert not window.files.open_path(pipe)  # returns: a blocking open would hang here
+    assert len(window.told) == 1 and "pipe" in window.told[0] and "\n" not in window.told[0]
+    assert window.experiment.config == config
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_link_to_an_endless_device_is_refused_at_once(window, tmp_path):
+    link = tmp_path / "endless.playground"
+    link.symlink_to("/dev/zero")
+    assert not window.files.open_path(link)
+    assert len(window.told) == 1 and "endless.playground" in window.told[0]
