@@ -167,3 +167,28 @@ def test_a_link_to_an_endless_device_is_refused_at_once(window, tmp_path):
     link.symlink_to("/dev/zero")
     assert not window.files.open_path(link)
     assert len(window.told) == 1 and "endless.playground" in window.told[0]
+
+
+# --- help (#26) ---------------------------------------------------------------------------
+
+
+def test_f1_opens_a_help_window_whose_links_reach_the_readme(qtbot, window):
+    from PySide6.QtGui import QKeySequence
+
+    from playground.app.help_window import HelpWindow, find_readme
+    from playground.app.menus import HelpAction
+
+    action = next(a for a in window.findChildren(HelpAction))
+    assert action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+    action.trigger()
+    help_window = action.help_window
+    assert isinstance(help_window, HelpWindow) and help_window.isVisible()
+    text = help_window.guide.toPlainText()
+    for words in ("Space", "play / pause", "Orange is negative", "bias", "thicker"):
+        assert words in text, words
+    if find_readme() is not None:  # a checkout (and the installers) have it
+        for heading in ("Quick start", "Command line", "From Python", "Install"):
+            assert help_window.show_readme_section(heading), heading
+            assert help_window.tabs.currentWidget() is help_window.readme
+    action.trigger()  # asked again: the same window, not a second one
+    assert action.help_window is help_window

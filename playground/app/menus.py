@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from .. import __version__
 from .file_actions import FileActions
+from .help_window import HelpWindow
 
 
 class RecentMenu(QMenu):
@@ -62,8 +63,27 @@ def build_menus(
     _add(view_menu, "Restore Default &Layout", restore_layout)
 
     help_menu = bar.addMenu("&Help")
-    about = AboutAction(window)
-    help_menu.addAction(about)
+    help_menu.addAction(HelpAction(window))
+    help_menu.addSeparator()
+    help_menu.addAction(AboutAction(window))
+
+
+class HelpAction(QAction):
+    """Help > Neural Playground Help (F1): one help window, raised when asked again."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__("Neural Playground &Help", window)
+        self.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.window = window
+        self.help_window: HelpWindow | None = None
+        self.triggered.connect(self.show_help)
+
+    def show_help(self) -> None:
+        if self.help_window is None:
+            self.help_window = HelpWindow(self.window)
+        self.help_window.show()
+        self.help_window.raise_()
+        self.help_window.activateWindow()
 
 
 class AboutAction(QAction):
