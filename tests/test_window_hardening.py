@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QSlider, QWidget
 from shiboken6 import isValid
@@ -192,3 +192,24 @@ def test_f1_opens_a_help_window_whose_links_reach_the_readme(qtbot, window):
             assert help_window.tabs.currentWidget() is help_window.readme
     action.trigger()  # asked again: the same window, not a second one
     assert action.help_window is help_window
+
+
+def test_a_field_shown_a_new_value_is_repainted(qtbot, window):
+    """set_config must not silence the fields' own repaint requests: offscreen the
+    text was right while a real screen kept showing the old seed (#14)."""
+    edit = window.init_panel.control("init_seed").edit
+    painted = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    counter = Paints(edit)
+    edit.installEventFilter(counter)
+    qtbot.wait(50)
+    painted.clear()
+    window.experiment.reset()
+    qtbot.waitUntil(lambda: edit.text() == "1")
+    qtbot.waitUntil(lambda: bool(painted), timeout=2000)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
@@ -158,7 +158,10 @@ class ConfigPanel(QGroupBox):
         for control in self._controls.values():
             control.cancel()
         self._cfg = cfg
-        blockers = [QSignalBlocker(obj) for obj in self.findChildren(QObject)]
+        # the widgets' own signals only: blocking their helpers too (a line edit's
+        # text control) also stops them asking for a repaint, and a field on a real
+        # screen kept showing its old number (a seed of 0 where 7 was in use)
+        blockers = [QSignalBlocker(widget) for widget in self.findChildren(QWidget)]
         try:
             self._show(cfg)
         finally:
