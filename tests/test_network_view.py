@@ -397,9 +397,9 @@ def test_hovering_an_edge_shows_its_weight(qtbot, view):
     view.set_snapshot(t.snapshot())
     with qtbot.assertNotEmitted(view.neuron_hovered):
         move_mouse(view, probe.edge_point(view, 1, 0, 2, 0.5))
-    text = probe.hover_text(view)
-    assert "weight -0.7500" in text and "weight[0, 2]" in text
-    assert "hidden 1 · neuron 3" in text and "output" in text
+    lines = probe.hover_text(view).split("\n")
+    assert lines[:3] == ["weight -0.7500", "from hidden layer 1 · neuron 3", "to output"]
+    assert "PyTorch: 2.weight[0, 2]" in lines
 
 
 def test_hovering_an_enabled_feature_emits_grid_layer_zero(qtbot, view):

@@ -8,9 +8,9 @@ Grids.layers, edges as in snapshot.weights (network_hits.py).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainterPath, QPen
-from PySide6.QtWidgets import QLineEdit, QToolButton
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QLineEdit, QToolButton, QWidget
 
 from playground.views import colors
 from playground.views.loss_view import LossView
@@ -85,6 +85,45 @@ def hover_text(view: NetworkView) -> str:
     """The hover read-out's text ('' when hidden)."""
     callout = view._callout
     return "\n".join(callout.lines) if callout.isVisible() else ""
+
+
+def editor_title(view: NetworkView) -> str:
+    """The open editor's title ('' when closed)."""
+    return view._editor.label.text() if view._editor.isVisible() else ""
+
+
+def texts(view: NetworkView) -> list[tuple[str, QRectF]]:
+    """Every text drawn on the graph (titles, names, counts, legend; not the
+    hover card's), with its box in widget px."""
+    found = []
+    for item in view.canvas.scene().items():
+        card = item.parentItem() is view._callout
+        if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and not card:
+            found.append((item.text(), item.sceneBoundingRect()))
+    return found
+
+
+def legend_texts(view: NetworkView) -> list[str]:
+    """The legend's words, line by line, top to bottom."""
+    top = view._layout.legend_y
+    lines = [(r.top(), r.left(), t) for t, r in texts(view) if r.top() >= top]
+    return [t for _, _, t in sorted(lines) if t not in ("−1", "+1")]  # the bar's ends
+
+
+def buttons(view: NetworkView) -> list[QToolButton]:
+    """The architecture buttons shown over the graph."""
+    return [b for b in view.findChildren(QToolButton) if b.isVisible()]
+
+
+def on_screen(widget: QWidget) -> QImage:
+    """What the screen shows of `widget` (its window's backing store: parts Qt
+    did not repaint stay as they were, unlike widget.grab(), which draws anew)."""
+    window = widget.window()
+    at = widget.mapTo(window, QPoint(0, 0))
+    shot = window.screen().grabWindow(
+        window.winId(), at.x(), at.y(), widget.width(), widget.height()
+    )
+    return shot.toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
 def editor(view: NetworkView) -> QLineEdit | None:
@@ -190,6 +229,11 @@ def readout_texts(view: LossView) -> list[str]:
     if not view.test_accuracy.isHidden():
         shown += [view.test_accuracy, view.train_accuracy]
     return [f"{r.caption} {r._value}" for r in shown]
+
+
+def off_scale_note(view: LossView) -> str:
+    """The note over the plot on losses above its range ('' when none)."""
+    return view._note.text()
 
 
 def log_scale(view: LossView) -> bool:

@@ -28,6 +28,16 @@ CLASS_COLORS = (
 )
 
 
+def class_ramps(size: int = LUT_SIZE) -> np.ndarray:
+    """(len(CLASS_COLORS), size, 4) uint8 RGBA: for each class, the scale's grey
+    (none of it) to the class's colour (all of it), for one class's share."""
+    t = np.linspace(0.0, 1.0, size)[None, :, None]
+    ends = np.array([_rgb(c) for c in CLASS_COLORS])[:, None, :]
+    out = np.full((len(CLASS_COLORS), size, 4), 255, dtype=np.uint8)
+    out[..., :3] = np.round(_rgb(ZERO) + (ends - _rgb(ZERO)) * t).astype(np.uint8)
+    return out
+
+
 def _rgb(hex_color: str) -> np.ndarray:
     return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
 

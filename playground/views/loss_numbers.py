@@ -8,6 +8,10 @@ import math
 import numpy as np
 
 MAX_CURVE_POINTS = 2000
+# a loss this many times the run's ordinary level is off the plot's scale: a
+# decade on a linear axis (beyond it the rest of the curve flattens), three on a
+# log axis (which holds a few decades readably)
+RUNAWAY_LINEAR, RUNAWAY_LOG = 10.0, 1000.0
 
 
 # --- numbers as people read them ------------------------------------------------
@@ -76,3 +80,19 @@ def decimate(
         picks.append([full * size + tail.argmin(), full * size + tail.argmax()])
     index = np.unique(np.concatenate(picks))
     return x[index], y[index]
+
+
+def runaway_level(y: np.ndarray, log: bool = False) -> float:
+    """The level above which a curve's (finite) losses ran away: RUNAWAY_LINEAR
+    (or _LOG) times its ordinary level, the larger of its first loss and its
+    median; inf if none can be said to.
+
+    A run that blew up before it was rolled back keeps its huge losses from the
+    epochs before; scaled to them (1e290, say) the rest of the curve is a flat
+    line at zero.  An ordinary curve starts at its highest or near it, and its
+    median is where it mostly is, so it stays under this level; a blow-up passes
+    it within a few epochs."""
+    if len(y) < 2:
+        return math.inf
+    level = max(float(y[0]), float(np.median(y)))
+    return (RUNAWAY_LOG if log else RUNAWAY_LINEAR) * level if level > 0 else math.inf

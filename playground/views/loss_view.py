@@ -8,6 +8,10 @@ meanwhile (see canvas.py for why).  Python runs only to rebuild a curve's path,
 at most every curve_interval_ms, from cleaned (finite) and min/max-decimated
 data, so a history of a million epochs costs about as much as one of two
 thousand; and to rebuild the axes, when their stepped range or the size changes.
+
+The loss axis holds the finite losses; those that ran away (see
+loss_numbers.runaway_level) are drawn along its top and a note says how high
+they went, so a run that blew up still shows its ordinary part readably.
 """
 
 from __future__ import annotations
@@ -33,14 +37,18 @@ from .loss_numbers import (
     format_accuracy,
     format_epoch,
     format_loss,
+    runaway_level,
 )
-from .plot_axes import Y_AXIS_WIDTH, PlotAxes, nice_ceiling
-from .readouts import CAPTION_COLOR, Readout, readout_font
+from .plot_axes import Y_AXIS_WIDTH, PlotAxes, compact, nice_ceiling
+from .readouts import CAPTION_COLOR, Readout, readout_font, readout_width
 
 TEST_COLOR = "#202124"  # as TF: test loss dark, training loss grey
 TRAIN_COLOR = "#8d949a"
 AXIS_COLOR = "#b0b4b8"
+OFF_SCALE_COLOR = "#c5221f"
 _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end labels
+_GRID = (6, 18)  # the read-outs' grid: side margins, column spacing (px)
+_SCALES = (2.0, 1.7, 1.45, 1.25)  # the read-outs' numbers, largest first, as the width allows
 
 
 class LossView(QWidget):
@@ -66,8 +74,8 @@ class LossView(QWidget):
         self.test_accuracy = Readout("Test accuracy")
         self.train_accuracy = Readout("Training accuracy")
         grid = QGridLayout()
-        grid.setContentsMargins(6, 4, 6, 0)
-        grid.setHorizontalSpacing(18)
+        grid.setContentsMargins(_GRID[0], 4, _GRID[0], 0)
+        grid.setHorizontalSpacing(_GRID[1])
         grid.setVerticalSpacing(6)
         grid.addWidget(self.epoch, 0, 0, 1, 2)
         grid.addWidget(self.test_loss, 1, 0)
@@ -95,6 +103,12 @@ class LossView(QWidget):
             for name, color in (("train", TRAIN_COLOR), ("test", TEST_COLOR))
         }
         self._plotted = {name: (np.zeros(0), np.zeros(0)) for name in self._curves}
+        self._off_scale = math.nan  # the highest loss above the range (NaN: none)
+        self._note_box = scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen), QColor("white"))
+        self._note = scene.addSimpleText("", axis_font)
+        self._note.setBrush(QColor(OFF_SCALE_COLOR))
+        self._note_box.setZValue(1)  # over the curves
+        self._note.setZValue(2)
         self._plot = QRectF(0, 0, 1, 1)  # the plotting area, canvas px
         # ranges are set by hand in steps (see _fit_range); None: no data yet
         self._range: tuple | None = None
@@ -107,6 +121,8 @@ class LossView(QWidget):
         self._box.addWidget(self.canvas, 1)
         self._show_accuracy(True)
         self._draw_axes()
+        # narrower than the read-outs at their largest: they shrink to fit (on resizes)
+        self.setMinimumWidth(2 * readout_width(_SCALES[-1]) + 2 * _GRID[0] + _GRID[1])
 
     # --- public API ------------------------------------------------------------
 
@@ -139,6 +155,7 @@ class LossView(QWidget):
         self._range = None
         self._draw_curves()
         self._draw_axes()
+        self.canvas.take_changes()
 
     # --- drawing -------------------------------------------------------------------
 
@@ -158,20 +175,26 @@ class LossView(QWidget):
         # (not laid out yet: the most; a resize draws again)
         width = int(self._plot.width())
         max_points = MAX_CURVE_POINTS if width < 100 else min(MAX_CURVE_POINTS, 2 * width + 4)
-        lows, highs = [], []
+        lows, highs, tops = [], [], []
         for name, y in (("train", h.train_loss), ("test", h.test_loss)):
             x, y = clean(h.epochs, y, positive=self._log)
             x, y = decimate(x, y, max_points)
+            ordinary = y[y <= runaway_level(y, self._log)]  # decimation keeps every spike
             if self._log:
-                y = np.log10(y)
+                y, ordinary = np.log10(y), np.log10(ordinary)
             self._plotted[name] = (x, y)
             if len(y):
                 lows.append(y.min())
-                highs.append(y.max())
+                highs.append(ordinary.max())
+                tops.append(y.max())
         if highs:
             self._fit_range(float(h.epochs[-1]), min(lows), max(highs))
+        top = max(tops, default=-math.inf)
+        above = top > self._view_range()[1][1]
+        self._off_scale = (10.0**top if self._log else top) if above else math.nan
         self._draw_axes()
         self._map_curves()
+        self.canvas.take_changes()
 
     def _map_curves(self) -> None:
         """The curves' paths from the plotted data, in pixels of the current view."""
@@ -180,8 +203,13 @@ class LossView(QWidget):
         sx, sy = r.width() / (x1 - x0), r.height() / (y1 - y0)
         for name, (x, y) in self._plotted.items():
             px = r.left() + (x - x0) * sx
-            py = r.bottom() - (y - y0) * sy
+            py = r.bottom() - (np.minimum(y, y1) - y0) * sy  # runaway losses: along the top
             self._curves[name].setPath(pg.arrayToQPath(px, py, connect="all", finiteCheck=False))
+        off = not math.isnan(self._off_scale)
+        self._note.setText(f"▲ off scale: up to {compact(self._off_scale)}" if off else "")
+        box = self._note.boundingRect().adjusted(-3, -1, 3, 1)
+        self._note.setPos(max(r.left() + 4, r.right() - box.right() - 2), r.top() + 2)
+        self._note_box.setRect(box.translated(self._note.pos()) if off else QRectF())
 
     def _fit_range(self, last_epoch: float, low: float, high: float) -> None:
         """Set the view to nice bounds that hold the data.
@@ -217,6 +245,15 @@ class LossView(QWidget):
         if self._snap is not None:
             self._pending.start(0)
 
+    def resizeEvent(self, event) -> None:
+        # the read-outs' numbers as large as the width allows (a new size only here)
+        room = self.width() - 2 * _GRID[0] - _GRID[1]
+        scale = next((s for s in _SCALES if 2 * readout_width(s) <= room), _SCALES[-1])
+        readouts = (self.epoch, self.test_loss, self.train_loss)
+        for readout in (*readouts, self.test_accuracy, self.train_accuracy):
+            readout.set_scale(scale)
+        super().resizeEvent(event)
+
     def _show_accuracy(self, show: bool) -> None:
         if self.test_accuracy.isHidden() == show:
             self.test_accuracy.setHidden(not show)
@@ -227,8 +264,9 @@ class LossView(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         # what the read-outs and the plot need (the epoch caption is cut below it)
+        # (as narrow as the read-outs at their smallest: they shrink on resizes)
         need = self._box.minimumSize()
-        return QSize(max(220, need.width()), max(220, need.height()))
+        return QSize(self.minimumWidth(), max(220, need.height()))
 
 
 def _pen(color: str, width: float) -> QPen:

@@ -2,14 +2,15 @@
 counts, the colour legend, and the buttons that change the architecture.
 
 All of it moves only when the layout does (a new architecture or size), never
-per snapshot.  Texts are simple text items in the scene; the buttons are
-widgets over the canvas, children of the view.
+per snapshot.  Texts are simple text items in the scene, fitted to the room by
+network_fit.py (whole, legible, never overlapping); the buttons are widgets
+over the canvas, children of the view, hidden in pictures.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QLinearGradient, QPen
+from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -24,17 +25,9 @@ from playground.core.config import FEATURES
 from playground.core.features import LABELS
 
 from . import colors
+from . import network_fit as fit
 from .network_items import MUTED, TEXT, font
-from .network_layout import (
-    BUTTON,
-    CONTROLS_Y,
-    COUNT_Y,
-    LAYER_BUTTON,
-    MARGIN,
-    MAX_LAYER_EDGES,
-    TITLE_Y,
-    Layout,
-)
+from .network_layout import CONTROLS_Y, LAYER_BUTTON, LEGEND_LINE, MARGIN, TITLE_Y, Layout
 
 BUTTON_STYLE = """
 QToolButton#nvButton {
@@ -68,12 +61,17 @@ class NetworkChrome:
         )
         self.neuron_buttons: list[tuple[QToolButton, QToolButton]] = []  # per hidden layer
         self._items: list[QGraphicsItem] = []  # texts and the legend
-        self._title_x = 0.0  # left of the hidden layers' title: its buttons go before it
+        self.controls = True  # the buttons and the editing hint are shown (not in pictures)
 
-    def place(self, layout: Layout, hidden_edges: int) -> None:
-        """Texts and buttons for `layout`; `hidden_edges` > 0 adds a line to the legend."""
-        self._place_labels(layout, hidden_edges)
-        self._place_buttons(layout)
+    def legend(self, width: int, dense: bool) -> fit.Legend:
+        """The legend's lines at `width`; `dense`: some edges are left out."""
+        return fit.legend(width, dense, hint=self.controls)
+
+    def place(self, layout: Layout, legend: fit.Legend) -> None:
+        """Texts and buttons for `layout`, with the `legend` (see `legend`)."""
+        row = fit.title_row(layout, self.controls)
+        self._place_labels(layout, row, legend)
+        self._place_buttons(layout, row)
 
     # --- texts ------------------------------------------------------------------
 
@@ -89,38 +87,32 @@ class NetworkChrome:
         self._items.append(item)
         return item
 
-    def _place_labels(self, lay: Layout, hidden_edges: int) -> None:
+    def _place_labels(self, lay: Layout, row: fit.TitleRow, legend: fit.Legend) -> None:
         for item in self._items:
             self._scene.removeItem(item)
         self._items = []
         feats, out = lay.columns[0], lay.columns[-1]
-        fpx = 12 if feats.size >= 18 else 10
+        fpx = fit.name_px(feats, 12 if feats.size >= 18 else 10)
         for i, name in enumerate(FEATURES):
             y = feats.node_top(i) + feats.size / 2 - fpx * 0.62
             on = lay.enabled[i]
             self._text(LABELS[name], feats.x - 8, y, fpx, on, TEXT if on else "#a3a8ae", "right")
-        self._text("FEATURES", feats.x + feats.size / 2 - 20, TITLE_Y, 11, True, MUTED, "center")
-        self._text("OUTPUT", out.centre_x, TITLE_Y, 11, True, MUTED, "center")
+        self._text("FEATURES", row.features_x, TITLE_Y, 11, True, MUTED)
+        self._text("OUTPUT", row.output_x, TITLE_Y, 11, True, MUTED)
         if out.count > 1:
+            cpx = fit.name_px(out, 11)
             for k in range(out.count):
-                y = out.node_top(k) + out.size / 2 - 7
+                y = out.node_top(k) + out.size / 2 - 7 * cpx / 11
                 colour = colors.CLASS_COLORS[k % len(colors.CLASS_COLORS)]
-                self._text(f"class {k + 1}", out.x + out.size + 8, y, 11, True, colour)
-        n = len(lay.hidden_columns)
-        title = f"{n} HIDDEN LAYER{'' if n == 1 else 'S'}"
-        a, b = lay.hidden_span
-        group = 2 * LAYER_BUTTON + 13 + QFontMetricsF(font(11, True)).horizontalAdvance(title)
-        left = (a + b) / 2 - group / 2
-        item = self._text(title, left + 2 * LAYER_BUTTON + 13, TITLE_Y, 11, True, MUTED)
-        self._title_x = item.pos().x()
-        pitch, stacked = _pitch(lay), _button_size(lay)[1]
-        y = COUNT_Y + 8 if stacked else COUNT_Y
-        for col in lay.hidden_columns:
-            word = "" if pitch < 74 else " neuron" if col.count == 1 else " neurons"
-            self._text(f"{col.count}{word}", col.centre_x, y, 11, False, MUTED, "center")
-        self._legend(lay, hidden_edges)
+                self._text(f"class {k + 1}", out.x + out.size + 8, y, cpx, True, colour)
+        title_y = TITLE_Y + (11 - row.title_px) / 2  # a smaller title on the same middle
+        self._text(row.title, row.title_x, title_y, row.title_px, True, MUTED)
+        counts = fit.counts(lay)
+        for col, text, y in zip(lay.hidden_columns, counts.texts, counts.ys, strict=True):
+            self._text(text, col.centre_x, y, counts.px, False, MUTED, "center")
+        self._legend(lay, legend)
 
-    def _legend(self, lay: Layout, hidden_edges: int) -> None:
+    def _legend(self, lay: Layout, legend: fit.Legend) -> None:
         y = lay.legend_y
         bar = QGraphicsRectItem(MARGIN + 18, y + 4, 84, 8)
         grad = QLinearGradient(bar.rect().topLeft(), bar.rect().topRight())
@@ -132,16 +124,9 @@ class NetworkChrome:
         self._items.append(bar)
         self._text("−1", MARGIN + 14, y + 1, 10, False, MUTED, "right")
         self._text("+1", MARGIN + 106, y + 1, 10, False, MUTED)
-        caption = (
-            "weights, biases, outputs   ·   line width = |weight|   ·   "
-            "corner square = bias   ·   click an edge or node to edit"
-        )
-        if hidden_edges:
-            caption += f"   ·   dense layers: only the {MAX_LAYER_EDGES} strongest edges"
-        room = lay.width - (MARGIN + 130) - MARGIN
-        metrics = QFontMetricsF(font(11))
-        caption = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, room)
-        self._text(caption, MARGIN + 130, y + 1, 11, False, MUTED)
+        for i, line in enumerate(legend.lines):
+            x = MARGIN if i and legend.under_bar else fit.LEGEND_X
+            self._text(line, x, y + 1 + i * LEGEND_LINE, legend.px, False, MUTED)
 
     # --- buttons ----------------------------------------------------------------
 
@@ -165,16 +150,16 @@ class NetworkChrome:
         )
         return add, rem
 
-    def _place_buttons(self, lay: Layout) -> None:
+    def _place_buttons(self, lay: Layout, row: fit.TitleRow) -> None:
         hidden = lay.hidden_columns
         while len(self.neuron_buttons) < len(hidden):
             self.neuron_buttons.append(self._neuron_pair(len(self.neuron_buttons)))
-        size, stacked = _button_size(lay)
+        size, stacked = fit.button_size(lay)
         for i, (add, rem) in enumerate(self.neuron_buttons):
-            visible = i < len(hidden)
+            visible = i < len(hidden) and self.controls
             add.setVisible(visible)
             rem.setVisible(visible)
-            if not visible:
+            if i >= len(hidden):
                 continue
             cx = round(hidden[i].centre_x)
             if stacked:  # columns too close for two buttons side by side
@@ -187,24 +172,12 @@ class NetworkChrome:
             rem.setEnabled(hidden[i].count > 1)
             add.raise_()
             rem.raise_()
-        x = int(self._title_x) - 2 * LAYER_BUTTON - 13
+        x = int(row.title_x) - 2 * LAYER_BUTTON - 13
         y = TITLE_Y - (LAYER_BUTTON - 14) // 2
         self.add_layer_button.setGeometry(x, y, LAYER_BUTTON, LAYER_BUTTON)
         self.remove_layer_button.setGeometry(x + LAYER_BUTTON + 3, y, LAYER_BUTTON, LAYER_BUTTON)
         self.add_layer_button.setEnabled(len(hidden) < C.MAX_HIDDEN_LAYERS)
         self.remove_layer_button.setEnabled(len(hidden) > 0)
-        self.add_layer_button.raise_()
-        self.remove_layer_button.raise_()
-
-
-def _pitch(lay: Layout) -> float:
-    cols = lay.columns
-    return (cols[-1].centre_x - cols[0].centre_x) / (len(cols) - 1)
-
-
-def _button_size(lay: Layout) -> tuple[int, bool]:
-    """Per-layer button size, and whether + sits above − (narrow columns)."""
-    pitch = _pitch(lay)
-    if pitch >= 2 * 12 + 4:
-        return int(min(BUTTON, (pitch - 6) / 2)), False
-    return int(max(8, min(14, pitch - 2))), True
+        for button in (self.add_layer_button, self.remove_layer_button):
+            button.setVisible(self.controls)
+            button.raise_()

@@ -13,6 +13,11 @@ One index convention, the one the view's signals use:
 
 Only the layout's flat node and edge arrays are indexed otherwise; they are
 turned into these targets here and nowhere else.
+
+What people read (hover read-outs, editor titles) counts from 1 in words:
+"hidden layer 1 · neuron 2", "output · class 2", "from x₁ to ...".  The
+value's name in the files' PyTorch layout ("0.weight[1, 0]", from 0 as code
+counts) is a line of its own, labelled "PyTorch:", never mixed into the words.
 """
 
 from __future__ import annotations
@@ -120,18 +125,43 @@ def fmt_value(v: float) -> str:
 
 
 def describe_node(layout: Layout, node: NodeHit) -> str:
-    """'hidden 2 · neuron 3' or 'output' (people count from 1)."""
+    """'hidden layer 2 · neuron 3', 'output' or 'output · class 2' (people count from 1)."""
     if node.layer == len(layout.columns) - 1:
-        k = layout.columns[-1].count
-        return "output" if k == 1 else f"output {node.unit + 1} (class {node.unit + 1})"
-    return f"hidden {node.layer} · neuron {node.unit + 1}"
+        return "output" if layout.columns[-1].count == 1 else f"output · class {node.unit + 1}"
+    return f"hidden layer {node.layer} · neuron {node.unit + 1}"
+
+
+def describe_edge(layout: Layout, edge: EdgeHit, features: tuple[str, ...]) -> tuple[str, str]:
+    """('from x₁', 'to hidden layer 1 · neuron 2'): the ends of a weight, for people."""
+    if edge.layer == 0:
+        src = LABELS[features[edge.col]]
+    else:
+        src = describe_node(layout, NodeHit(edge.layer, edge.col))
+    return f"from {src}", f"to {describe_node(layout, NodeHit(edge.layer + 1, edge.row))}"
+
+
+def torch_name(hit: NodeHit | EdgeHit) -> str:
+    """The value's name in the PyTorch layout of the files ('2.weight[0, 1]'),
+    counted from 0 as code counts: for engineers, on a line of its own."""
+    if isinstance(hit, EdgeHit):
+        return f"PyTorch: {2 * hit.layer}.weight[{hit.row}, {hit.col}]"
+    return f"PyTorch: {2 * (hit.layer - 1)}.bias[{hit.unit}]"
+
+
+def editor_title(layout: Layout, hit: NodeHit | EdgeHit, snap: Snapshot) -> tuple[str, float]:
+    """The in-place editor's title for a weight or bias, and its value now."""
+    if isinstance(hit, EdgeHit):
+        ends = describe_edge(layout, hit, snap.config.features)
+        return "weight " + "\n".join(ends), float(snap.weights[hit.layer][hit.row, hit.col])
+    return f"bias of {describe_node(layout, hit)}", float(snap.biases[hit.layer - 1][hit.unit])
 
 
 def hover_lines(
     hit: Hit, layout: Layout, snap: Snapshot | None, grids: Grids | None = None
 ) -> tuple[str, ...]:
-    """The read-out: value first, then where it is, then a hint.  `grids` are the
-    snapshot's if they fit the layout (they add a node's output range)."""
+    """The read-out: value first, then where it is (1-based, in words), the
+    PyTorch name, then a hint.  `grids` are the snapshot's if they fit the
+    layout (they add a node's output range)."""
     match hit:
         case FeatureHit(name):
             if not layout.enabled[FEATURES.index(name)]:
@@ -143,14 +173,8 @@ def hover_lines(
             return ("no snapshot yet",)
         case EdgeHit(layer, row, col):
             w = float(snap.weights[layer][row, col])
-            features = snap.config.features
-            src = LABELS[features[col]] if layer == 0 else f"hidden {layer} · neuron {col + 1}"
-            return (
-                f"weight {fmt_value(w)}",
-                f"{src}  →  {describe_node(layout, NodeHit(layer + 1, row))}",
-                f"layer {layer}, weight[{row}, {col}]",
-                "click to edit",
-            )
+            ends = describe_edge(layout, hit, snap.config.features)
+            return (f"weight {fmt_value(w)}", *ends, torch_name(hit), "click to edit")
         case NodeHit(layer, unit):
             b = float(snap.biases[layer - 1][unit])
             lines = [f"bias {fmt_value(b)}", describe_node(layout, hit)]
@@ -158,6 +182,5 @@ def hover_lines(
                 g = grids.layers[layer][..., unit]
                 lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
                 lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
-            lines.append(f"layer {layer - 1}, bias[{unit}] · click to edit")
-            return tuple(lines)
+            return (*lines, torch_name(hit), "click to edit")
     raise TypeError(f"not a hit target: {hit!r}")

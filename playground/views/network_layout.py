@@ -12,6 +12,7 @@ tile atlases line up with the screen pixel for pixel and stay crisp.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +27,14 @@ TITLE_Y = 12  # section titles ("FEATURES", "2 HIDDEN LAYERS", "OUTPUT")
 CONTROLS_Y = 38  # the per-layer + / − buttons
 COUNT_Y = 62  # "4 neurons" under the buttons
 GRAPH_TOP = 86
-LEGEND_HEIGHT = 30
+LEGEND_HEIGHT = 30  # one line of legend; each further line adds LEGEND_LINE
+LEGEND_LINE = 14
 BUTTON = 20  # per-layer button size
 LAYER_BUTTON = 24  # the global "+ / − layer" buttons
 MAX_NODE = 56  # largest hidden node
 MAX_OUTPUT = 72  # largest output node
 MAX_FEATURE_NODE = 40
+MIN_FEATURE_NODE = 12  # feature tiles stay this big (room for their names) when columns crowd
 TILE_MIN = 14  # below this a node is a plain square coloured by its mean output
 GAP_RATIO = 0.3  # vertical gap between nodes, as a fraction of their size
 DENSE_STEP = 24  # node pitch (px) under which edges get thinner
@@ -114,6 +117,8 @@ def _fit(count: int, height: int, cap: int) -> tuple[int, int]:
     while size > 2 and count * size + (count - 1) * gap > height:
         size -= 1
         gap = max(1, round(size * GAP_RATIO))
+    if count * size + (count - 1) * gap > height:  # 2 px nodes, still too many: no gaps
+        gap = 0
     return size, gap
 
 
@@ -123,17 +128,20 @@ def compute_layout(
     enabled: tuple[bool, ...] | tuple[str, ...],
     hidden: tuple[int, ...],
     outputs: int,
+    legend_lines: int = 1,
 ) -> Layout:
     """Place the graph in a width x height widget.
 
     `enabled` is either the enabled feature names or one bool per
-    `config.FEATURES`; `hidden` the hidden layer sizes; `outputs` the output count.
+    `config.FEATURES`; `hidden` the hidden layer sizes; `outputs` the output
+    count; `legend_lines` the lines of legend under the graph.
     """
     if enabled and isinstance(enabled[0], str):
         enabled = tuple(name in enabled for name in FEATURES)
     enabled = tuple(bool(e) for e in enabled)
     width, height = max(int(width), 200), max(int(height), 200)
-    graph_h = max(40, height - GRAPH_TOP - LEGEND_HEIGHT - 8)
+    legend_h = LEGEND_HEIGHT + LEGEND_LINE * max(0, legend_lines - 1)
+    graph_h = max(40, height - GRAPH_TOP - legend_h - 8)
     counts = [len(FEATURES), *hidden, outputs]
     n_cols = len(counts)
 
@@ -142,7 +150,8 @@ def compute_layout(
     pitch = (last_centre - first_centre) / (n_cols - 1)
     h_cap = max(2, int(pitch * 0.55))  # leave the rest of the pitch to the edges
 
-    feat_size, feat_gap = _fit(len(FEATURES), graph_h, min(MAX_FEATURE_NODE, h_cap))
+    feat_cap = min(MAX_FEATURE_NODE, max(h_cap, MIN_FEATURE_NODE))
+    feat_size, feat_gap = _fit(len(FEATURES), graph_h, feat_cap)
     hid_size, hid_gap = _fit(max(counts[1:]), graph_h, min(MAX_NODE, h_cap))
 
     columns = []
@@ -211,7 +220,7 @@ def compute_layout(
         edge_col=cat(cs, np.intp),
         edge_scale=scale,
         edge_alpha=alpha,
-        legend_y=height - LEGEND_HEIGHT + 4,
+        legend_y=height - legend_h + 4,
     )
 
 
@@ -251,6 +260,13 @@ def edge_buckets(weights: np.ndarray, layers) -> tuple[np.ndarray, np.ndarray, n
             weak = np.argpartition(part, len(part) - MAX_LAYER_EDGES)[:-MAX_LAYER_EDGES]
             bucket[start + weak] = -1
     return steps, shades, bucket
+
+
+def edges_left_out(layer_sizes: tuple[int, ...]) -> int:
+    """How many edges the dense layers leave out (edge_buckets draws at most
+    MAX_LAYER_EDGES per layer), from the layer sizes alone: inputs, hidden, outputs."""
+    pairs = itertools.pairwise(layer_sizes)
+    return sum(max(0, a * b - MAX_LAYER_EDGES) for a, b in pairs)
 
 
 def bias_size(node_size):

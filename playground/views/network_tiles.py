@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsPixmapItem
 from playground.core.config import FEATURES
 from playground.core.features import DOMAIN, feature_matrix
 
+from .colors import class_ramps
 from .network_items import BG_RGB, LUT
 from .network_layout import Column
 
@@ -28,6 +29,8 @@ if sys.byteorder == "little":
 else:
     _SCREEN_ORDER, _SCREEN_FORMAT = [0, 1, 2, 3], QImage.Format.Format_RGBA8888_Premultiplied
 _LUT32_SCREEN = np.ascontiguousarray(LUT[:, _SCREEN_ORDER]).view(np.uint32).ravel()
+# per class, grey to the class's colour: row c * 256 + i is class c at share i / 255
+_CLASS32_SCREEN = np.ascontiguousarray(class_ramps()[..., _SCREEN_ORDER]).view(np.uint32).ravel()
 
 
 def values_to_rgba(values: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
@@ -57,6 +60,19 @@ def output_scale(kind: str, values: np.ndarray) -> np.ndarray:
     """Map an output layer's values onto [-1, 1]: a sigmoid's probability p as
     2p - 1 (0.5 is grey, as the decision boundary), softmax probabilities as is."""
     return values * 2.0 - 1.0 if kind == "sigmoid" else values
+
+
+def class_rgba(values: np.ndarray, kind: str, classes: np.ndarray) -> np.ndarray:
+    """Screen-order RGBA (..., 4) of K class outputs: each value as its class's
+    share (a softmax probability, a tanh output's (v + 1) / 2) from the grey of
+    the scale to the class colour, as the heatmap and the points colour classes.
+    `classes` broadcasts against `values` (each value's class)."""
+    share = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0)
+    if kind != "softmax":
+        share = (share + np.float32(1.0)) * np.float32(0.5)
+    level = np.rint(np.clip(share, 0.0, 1.0) * np.float32(255.0)).astype(np.intp)
+    index = (np.asarray(classes) % (len(_CLASS32_SCREEN) // 256)) * 256 + level
+    return np.take(_CLASS32_SCREEN, index).view(np.uint8).reshape(*index.shape, 4)
 
 
 class TileColumn(QGraphicsPixmapItem):
@@ -95,19 +111,28 @@ class TileColumn(QGraphicsPixmapItem):
         return flat
 
     def show_values(self, grid: np.ndarray, kind: str = "hidden") -> None:
-        """Draw a (R, R, units) grid layer: each unit's map, or its mean when tiny."""
-        col = self.column
+        """Draw a (R, R, units) grid layer: each unit's map, or its mean when tiny.
+        K class outputs (kind softmax or tanh, K > 1) are drawn in their class colours."""
+        col, units = self.column, grid.shape[2]
+        classes = units > 1 and kind in ("softmax", "tanh")
+        unit_of_row = np.minimum(self._node, units - 1)
         if not col.tiles:  # tiny tiles: one colour each, the unit's mean
-            flat = grid.reshape(-1, grid.shape[2])
+            flat = grid.reshape(-1, units)
             # the mean as one BLAS product: ~8x cheaper than mean() over the grid
             with np.errstate(all="ignore"):  # a diverging network's inf and NaN
                 means = np.nan_to_num(_ones(len(flat)) @ flat / len(flat))
-            if kind in ("sigmoid", "softmax"):
-                means = output_scale(kind, means)
-            rows = values_to_rgba(means, _LUT32_SCREEN)[self._node]  # coloured, then spread
+            if classes:
+                rows = class_rgba(means[unit_of_row], kind, unit_of_row)
+            else:
+                if kind in ("sigmoid", "softmax"):
+                    means = output_scale(kind, means)
+                rows = values_to_rgba(means, _LUT32_SCREEN)[self._node]  # coloured, then spread
             self._show(np.repeat(rows[:, None, :], col.size, axis=1))
             return
-        values = np.take(grid, self._flat_index(grid.shape[0], grid.shape[2]))
+        values = np.take(grid, self._flat_index(grid.shape[0], units))
+        if classes:
+            self._show(class_rgba(values, kind, unit_of_row[:, None]))
+            return
         if kind in ("sigmoid", "softmax"):
             values = output_scale(kind, values)
         self._show(values_to_rgba(values, _LUT32_SCREEN))

@@ -7,6 +7,8 @@ square at a node's lower-left corner = its bias.  Hovering shows exact values,
 clicking edits them, the buttons change the architecture; the view only emits
 signals, the main window applies them.  The signals' indices are those of
 network_hits.py; `neuron_added(i)` / `neuron_removed(i)` name hidden layer i from 0.
+`set_interactive(False)` makes it a picture: no buttons, no hint, no read-outs.
+The words around the graph fit any size from the minimum up (network_fit.py).
 
 The view draws from the snapshot it shows and remembers nothing older: the
 tiles are drawn again when the snapshot's grids are fresh, are another object
@@ -16,7 +18,9 @@ and biases change.  A snapshot without grids shows blank tiles.
 Qt's own items on a `PointerCanvas` draw it all, none painting in Python, so
 painting leaves the GIL to the trainer thread (canvas.py says why).  Python runs
 per snapshot and in mouse and resize handlers, and stays cheap and bounded: a
-16 x 64 network is a few hundred scene items at most.
+16 x 64 network is a few hundred scene items at most.  After changing items it
+has Qt take the changes in at once (`canvas.take_changes`), so no paint in
+between leaves stray bits of old edges and tiles on the screen.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from playground.core.snapshot import Grids, Snapshot
 
 from . import colors
 from .canvas import PointerCanvas
+from .heatmap import output_kind
 from .network_chrome import BUTTON_STYLE, NetworkChrome
 from .network_edges import EdgeLayer
 from .network_hits import (
@@ -38,20 +43,16 @@ from .network_hits import (
     FeatureHit,
     Hit,
     NodeHit,
-    describe_node,
     edge_index,
+    editor_title,
     hit_target,
     hover_lines,
     hovered_neuron,
 )
 from .network_items import BACKGROUND, Callout, NodeLayer
-from .network_layout import SHADES, compute_layout
+from .network_layout import SHADES, compute_layout, edges_left_out
 from .network_tiles import TileColumn
 from .value_editor import EDITOR_STYLE, ValueEditor
-
-
-def _output_kind(cfg: Config) -> str:
-    return "linear" if cfg.num_classes == 0 else cfg.output_activation
 
 
 class NetworkView(QWidget):
@@ -68,7 +69,7 @@ class NetworkView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(380, 300)
+        self.setMinimumSize(360, 260)  # the graph and its words fit from here on
         self.setStyleSheet(BUTTON_STYLE + EDITOR_STYLE)
         self.canvas = PointerCanvas(self, background=BACKGROUND)
         self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -99,6 +100,15 @@ class NetworkView(QWidget):
         self._hover_pos: QPointF | None = None
         self._hovered_neuron = (-1, -1)
         self._edit_target: NodeHit | EdgeHit | None = None
+        self._interactive = True
+        self._relayout()
+
+    def set_interactive(self, interactive: bool) -> None:
+        """False for a picture: no buttons, no editing hint in the legend, no
+        hover read-out, no editor; the graph is drawn as ever."""
+        self._interactive = self._chrome.controls = bool(interactive)
+        self._hover_at(None)
+        self._close_editor()
         self._relayout()
 
     def set_snapshot(self, snap: Snapshot) -> None:
@@ -115,19 +125,20 @@ class NetworkView(QWidget):
         if rebuild:
             self._close_editor()
             self._relayout()
-            return
-        self._show_parameters()
-        if new_grids:
-            self._show_grids()
-        if self._hover is not None:
-            self._show_hover()
+        else:
+            self._show_parameters()
+            if new_grids:
+                self._show_grids()
+            if self._hover is not None:
+                self._show_hover()
+        self.canvas.take_changes()
 
     # --- pointer --------------------------------------------------------------
 
     def _hover_at(self, pos: QPointF | None) -> None:
         """What a mouse move to `pos` (widget px; None = left the view) does."""
         self._hover_pos = pos
-        target = None if pos is None else self._target_at(pos)
+        target = None if pos is None or not self._interactive else self._target_at(pos)
         if target != self._hover:
             self._hover = target
             self._mark(target)
@@ -140,6 +151,7 @@ class NetworkView(QWidget):
             self._hovered_neuron = neuron
             self.neuron_hovered.emit(*neuron)
         self._show_hover()
+        self.canvas.take_changes()
 
     def _pointer_left(self) -> None:
         self._hover_at(None)
@@ -147,7 +159,7 @@ class NetworkView(QWidget):
     def _click_at(self, pos: QPointF) -> None:
         """What a left click at `pos` (widget px) does."""
         self._close_editor()
-        target = self._target_at(pos)
+        target = self._target_at(pos) if self._interactive else None
         match target:
             case FeatureHit(name):
                 self.feature_toggled.emit(name)
@@ -194,12 +206,7 @@ class NetworkView(QWidget):
     # --- editing ----------------------------------------------------------------
 
     def _open_editor(self, target: NodeHit | EdgeHit, snap: Snapshot, pos: QPointF) -> None:
-        if isinstance(target, EdgeHit):
-            value = float(snap.weights[target.layer][target.row, target.col])
-            title = f"weight  {hover_lines(target, self._layout, snap)[1]}"
-        else:
-            value = float(snap.biases[target.layer - 1][target.unit])
-            title = f"bias  {describe_node(self._layout, target)}"
+        title, value = editor_title(self._layout, target, snap)
         self._edit_target = target
         self._callout.hide()
         self._editor.open(title, value, pos)
@@ -251,7 +258,7 @@ class NetworkView(QWidget):
             if grids is None:
                 tile.show_blank()
             else:
-                kind = _output_kind(self._config) if c == last else "hidden"
+                kind = output_kind(self._config) if c == last else "hidden"
                 tile.show_values(grids.layers[c], kind)
 
     def resizeEvent(self, ev) -> None:
@@ -260,7 +267,9 @@ class NetworkView(QWidget):
 
     def _relayout(self) -> None:
         cfg = self._config
-        lay = compute_layout(self.width(), self.height(), cfg.features, cfg.hidden, cfg.num_outputs)
+        w, h = self.width(), self.height()
+        legend = self._chrome.legend(w, edges_left_out(cfg.layer_sizes) > 0)
+        lay = compute_layout(w, h, cfg.features, cfg.hidden, cfg.num_outputs, len(legend.lines))
         self._layout = lay
         self._hover = None
         if self._hovered_neuron != (-1, -1):  # it may not exist any more
@@ -282,5 +291,5 @@ class NetworkView(QWidget):
         self._tiles[0].show_features(lay.enabled)
         self._show_parameters()
         self._show_grids()
-        self._chrome.place(lay, self._edges.hidden_edges)
+        self._chrome.place(lay, legend)
         self._editor.raise_()

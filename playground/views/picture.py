@@ -1,6 +1,7 @@
 """The window's picture of a network, as a PNG or SVG file: for `render` on the
 command line and File > Export image.  The same views the window draws, laid
-side by side: the network graph, then the output heatmap and the loss read-outs.
+side by side: the network graph (with its legend, without the buttons that
+edit it), then the output heatmap and the loss read-outs.
 
 The snapshot is drawn as it is: its grids, fresh or carried over from earlier in
 its generation, are the pictures of the neurons (fresh views draw whatever
@@ -48,6 +49,7 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
     picture = QWidget()
     picture.setStyleSheet("background: white;")
     network, output, loss = NetworkView(), OutputView(), LossView()
+    network.set_interactive(False)  # a clean figure: no buttons, hint, read-out or editor
     output.set_show_test(show_test)
     side = QVBoxLayout()
     side.addWidget(loss)

@@ -66,7 +66,7 @@ class ValueEditor(QFrame):
     def open(self, title: str, value: float, pos: QPointF) -> None:
         """Show next to `pos` (parent px) with `value` selected, ready to type over."""
         self._start = f"{value:.6g}"
-        self.label.setText(title + "   (Enter applies, Esc cancels)")
+        self.label.setText(title + "\nEnter applies, Esc cancels")
         self.line.setText(self._start)
         self._mark(False)
         self.adjustSize()
