@@ -9,9 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import view_probes as probe
-from PySide6.QtCore import QPoint, QRect, QRectF
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF
+from PySide6.QtGui import QColor, QEnterEvent, QImage
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from playground import Config, Trainer
 from playground.core.config import FEATURES
@@ -214,6 +214,40 @@ def with_history(snap, train, test):
 
 BLOW_UP = [*np.linspace(0.6, 0.12, 40), 0.2, 3.0, 80.0, 5e3, 1e30, 1e290, np.inf, np.nan]
 BLOW_UP += list(np.linspace(0.12, 0.08, 12))  # rolled back, trained on
+
+
+def test_with_the_pointer_over_it_new_weights_leave_no_stray_pixels(qtbot, view):
+    """With the pointer over the view, where the +/− buttons repaint over the
+    canvas, the canvas repaints in full, and a frame while training (edges change
+    bucket, no new layout) shows what a fresh view shows; with the pointer
+    elsewhere it repaints only what changed (cheaper: no buttons repaint there)."""
+    mode = QGraphicsView.ViewportUpdateMode
+    trainer = Trainer(Config(hidden=(6, 6), features=("x1", "x2", "x1x2")))
+    view.set_snapshot(trainer.snapshot(grid_resolution=20))
+    qtbot.wait(50)
+    QApplication.sendEvent(view, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    assert view.canvas.viewportUpdateMode() == mode.FullViewportUpdate
+    rng = np.random.default_rng(3)
+    for i in range(trainer.network.num_layers):
+        trainer.network.weight(i)[:] = rng.normal(0.0, 3.0, trainer.network.weight(i).shape)
+    view.set_snapshot(trainer.snapshot(grid_resolution=20))
+    view.canvas.viewport().repaint(QRect(0, 0, 4, 4))  # a paint of another part first
+    qtbot.wait(50)
+    fresh = NetworkView()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_snapshot(view._snap)
+    qtbot.wait(50)
+    shown, expected = pixels(probe.on_screen(view)), pixels(probe.on_screen(fresh))
+    differ = np.any(shown != expected, axis=2)
+    for button in probe.buttons(view):  # one may look hovered
+        r = button.geometry()
+        differ[r.top() : r.bottom() + 1, r.left() : r.right() + 1] = False
+    assert not differ.any(), f"{int(differ.sum())} pixels differ"
+    QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
+    assert view.canvas.viewportUpdateMode() == mode.MinimalViewportUpdate
 
 
 @pytest.fixture

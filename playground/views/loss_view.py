@@ -155,7 +155,6 @@ class LossView(QWidget):
         self._range = None
         self._draw_curves()
         self._draw_axes()
-        self.canvas.take_changes()
 
     # --- drawing -------------------------------------------------------------------
 
@@ -194,7 +193,6 @@ class LossView(QWidget):
         self._off_scale = (10.0**top if self._log else top) if above else math.nan
         self._draw_axes()
         self._map_curves()
-        self.canvas.take_changes()
 
     def _map_curves(self) -> None:
         """The curves' paths from the plotted data, in pixels of the current view."""

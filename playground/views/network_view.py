@@ -18,9 +18,8 @@ and biases change.  A snapshot without grids shows blank tiles.
 Qt's own items on a `PointerCanvas` draw it all, none painting in Python, so
 painting leaves the GIL to the trainer thread (canvas.py says why).  Python runs
 per snapshot and in mouse and resize handlers, and stays cheap and bounded: a
-16 x 64 network is a few hundred scene items at most.  After changing items it
-has Qt take the changes in at once (`canvas.take_changes`), so no paint in
-between leaves stray bits of old edges and tiles on the screen.
+16 x 64 network is a few hundred scene items at most.  The canvas repaints in
+full on any change, so no stray bits of old edges and tiles stay on screen.
 """
 
 from __future__ import annotations
@@ -131,7 +130,6 @@ class NetworkView(QWidget):
                 self._show_grids()
             if self._hover is not None:
                 self._show_hover()
-        self.canvas.take_changes()
 
     # --- pointer --------------------------------------------------------------
 
@@ -151,7 +149,6 @@ class NetworkView(QWidget):
             self._hovered_neuron = neuron
             self.neuron_hovered.emit(*neuron)
         self._show_hover()
-        self.canvas.take_changes()
 
     def _pointer_left(self) -> None:
         self._hover_at(None)
@@ -265,6 +262,17 @@ class NetworkView(QWidget):
         super().resizeEvent(ev)
         self._relayout()
 
+    # The pointer over the view (its canvas or the + / - buttons on it): repaint
+    # in full, as the buttons repaint over the canvas (canvas.repaint_in_full);
+    # training with the pointer elsewhere repaints only what changed.
+    def enterEvent(self, ev) -> None:
+        self.canvas.repaint_in_full(True)
+        super().enterEvent(ev)
+
+    def leaveEvent(self, ev) -> None:
+        self.canvas.repaint_in_full(False)
+        super().leaveEvent(ev)
+
     def _relayout(self) -> None:
         cfg = self._config
         w, h = self.width(), self.height()
@@ -293,3 +301,4 @@ class NetworkView(QWidget):
         self._show_grids()
         self._chrome.place(lay, legend)
         self._editor.raise_()
+        self.canvas.viewport().update()  # all of it: items came, went and moved
