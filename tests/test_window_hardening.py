@@ -213,3 +213,17 @@ def test_a_field_shown_a_new_value_is_repainted(qtbot, window):
     window.experiment.reset()
     qtbot.waitUntil(lambda: edit.text() == "1")
     qtbot.waitUntil(lambda: bool(painted), timeout=2000)
+
+
+def test_pictures_are_written_as_every_other_file(window, tmp_path):
+    """Exported pictures go through the same atomic write: a stale temporary of a
+    killed writer is cleaned, and nothing of the app's is left behind (#7)."""
+    from playground.io.atomic import temporary_prefix
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    stale = folder / (temporary_prefix("old.png", pid=2**22 + 12345) + "x1")
+    stale.write_bytes(b"half a picture")
+    assert window.files.export_image_to(folder / "figure.png", size=(500, 240))
+    assert window.files.export_image_to(folder / "figure.svg", size=(500, 240))
+    assert sorted(p.name for p in folder.iterdir()) == ["figure.png", "figure.svg"]

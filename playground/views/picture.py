@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..core.snapshot import Snapshot
+from ..io.atomic import atomic_write
 
 IMAGE_SUFFIXES = (".png", ".svg")
 DEFAULT_SIZE = (1400, 640)
@@ -69,7 +70,8 @@ def build_picture(snapshot: Snapshot, size: tuple[int, int] = DEFAULT_SIZE, show
 
 
 def render_snapshot(snapshot: Snapshot, path, size: tuple[int, int] = DEFAULT_SIZE) -> None:
-    """Write the picture of `snapshot` to `path` (.png or .svg), atomically."""
+    """Write the picture of `snapshot` to `path` (.png or .svg), atomically (the
+    app's temporary naming and cleaning, io/atomic.py)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
@@ -78,32 +80,40 @@ def render_snapshot(snapshot: Snapshot, path, size: tuple[int, int] = DEFAULT_SI
         raise RenderError(f"cannot write {target}: no folder {target.parent}")
     app = _ensure_app()
     picture = build_picture(snapshot, size)
-    for _ in range(3):  # let layouts settle before painting
-        app.processEvents()
-    tmp = target.with_name(f".{target.name}.tmp{suffix}")
     try:
-        write = _write_png if suffix == ".png" else _write_svg
-        if not write(picture, tmp):
-            raise RenderError(f"cannot write {target}")
-        os.replace(tmp, target)
+        for _ in range(3):  # let layouts settle before painting
+            app.processEvents()
+        data = _png_bytes(picture) if suffix == ".png" else _svg_bytes(picture)
     finally:
         picture.close()
         picture.deleteLater()
-        if tmp.exists():
-            tmp.unlink()
+    if not data:
+        raise RenderError(f"cannot draw the picture for {target}")
+    with atomic_write(target) as handle:
+        handle.write(data)
 
 
-def _write_png(widget, path: Path) -> bool:
-    return widget.grab().save(str(path), "PNG")
+def _png_bytes(widget) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = widget.grab().save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data()) if ok else b""
 
 
-def _write_svg(widget, path: Path) -> bool:
-    from PySide6.QtCore import QPoint, QRect, QSize
+def _svg_bytes(widget) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(widget.width(), widget.height()))
     generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
     generator.setTitle("Neural Playground")
@@ -112,4 +122,5 @@ def _write_svg(widget, path: Path) -> bool:
         widget.render(painter, QPoint(0, 0))
     finally:
         painter.end()
-    return path.exists() and path.stat().st_size > 0
+    buffer.close()
+    return bytes(data.data())
