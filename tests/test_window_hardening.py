@@ -227,3 +227,39 @@ def test_pictures_are_written_as_every_other_file(window, tmp_path):
     assert window.files.export_image_to(folder / "figure.png", size=(500, 240))
     assert window.files.export_image_to(folder / "figure.svg", size=(500, 240))
     assert sorted(p.name for p in folder.iterdir()) == ["figure.png", "figure.svg"]
+
+
+# --- small screens (#15) and the divergence banner (#18) --------------------------------------
+
+
+def test_the_window_fits_a_projector_and_opens_whole_at_1024_by_768(window):
+    needed = window.minimumSizeHint()
+    # a 1280 x 720 projector and a 1024 x 768 screen, less a title bar and borders
+    assert needed.width() <= 1024 - 8 and needed.height() <= 720 - 36, needed
+    window.resize(1024 - 8, 720 - 36)
+    assert (window.width(), window.height()) == (1024 - 8, 720 - 36)
+
+
+def test_after_a_divergence_the_banner_offers_reset_first_and_says_why(qtbot, window):
+    window.experiment.propose(
+        {"dataset": "plane", "activation": "relu", "init": "he_normal", "lr": 3.0}
+    )
+    window.set_playing(True)
+    qtbot.waitUntil(window.banner.isVisible, timeout=8000)
+    buttons = [b.text() for b in window.banner.findChildren(QAbstractButton)]
+    assert buttons[0] == "Reset" and "÷ 10" in buttons[1]
+    assert "too large" in window.banner.text.text()
+    window.banner.reset_clicked.emit()
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
+    assert window.experiment.config.init_seed == 1
+
+
+def test_opening_a_healthy_file_with_the_same_settings_clears_the_banner(qtbot, window, tmp_path):
+    risky = {"dataset": "plane", "activation": "relu", "init": "he_normal", "lr": 3.0}
+    window.experiment.propose(risky)
+    path = tmp_path / "healthy.playground"
+    assert window.files.save_to(path)  # epoch 0: fine
+    window.set_playing(True)
+    qtbot.waitUntil(window.banner.isVisible, timeout=8000)
+    assert window.files.open_path(path)  # the very same settings
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
