@@ -26,7 +26,7 @@ CONFIG = Config(
     noise=0.1,
     features=("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"),
     hidden=(8, 8, 6),
-    lr=0.03,
+    lr=0.02,
     optimizer="adam",
 )
 EPOCHS = 300
