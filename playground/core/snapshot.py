@@ -12,6 +12,7 @@ import numpy as np
 
 from .config import Config
 from .datasets import Dataset
+from .diagnostics_types import Diagnostics, DiagnosticsLog, Finding
 
 
 def frozen(array, dtype=np.float64) -> np.ndarray:
@@ -92,3 +93,10 @@ class Snapshot:
     dataset: Dataset | None = None  # immutable, shared rather than copied
     diverged: bool = False
     message: str = ""  # why training stopped, in plain words
+    # Inside the network (dead, saturated, identical units, histograms, norms):
+    # costly like grids, so made a few times a second and carried over between
+    # (the newest of the generation); the log holds their per-layer figures
+    # over time.  None where nobody asked for them.
+    diagnostics: Diagnostics | None = None
+    diagnostics_log: DiagnosticsLog | None = None
+    findings: tuple[Finding, ...] = ()  # the doctor's, from those diagnostics
