@@ -130,7 +130,8 @@ def test_a_divergent_learning_rate_pauses_with_a_message(qtbot, window):
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=8000)
     assert "learning rate" in window.banner.text.text()
     qtbot.waitUntil(lambda: not window.session.is_running, timeout=3000)
-    window.banner.lower_rate_clicked.emit()
+    lower = next(b for b in window.banner.buttons if "÷ 10" in b.text())
+    lower.click()
     assert window.experiment.config.lr == pytest.approx(0.3)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=3000)  # the next picture
 

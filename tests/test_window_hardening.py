@@ -246,10 +246,10 @@ def test_after_a_divergence_the_banner_offers_reset_first_and_says_why(qtbot, wi
     )
     window.set_playing(True)
     qtbot.waitUntil(window.banner.isVisible, timeout=8000)
-    buttons = [b.text() for b in window.banner.findChildren(QAbstractButton)]
+    buttons = [b.text() for b in window.banner.buttons if b.isVisibleTo(window.banner)]
     assert buttons[0] == "Reset" and "÷ 10" in buttons[1]
     assert "too large" in window.banner.text.text()
-    window.banner.reset_clicked.emit()
+    window.banner.buttons[0].click()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
     assert window.experiment.config.init_seed == 1
 

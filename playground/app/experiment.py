@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..bridge.session import TrainingSession
 from ..core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, Config, ConfigError, next_seed
+from ..core.diagnostics_types import Remedy
 from ..core.snapshot import Snapshot
 
 NEW_LAYER_NEURONS = 2  # as TensorFlow Playground
@@ -151,6 +152,12 @@ class Experiment(QObject):
 
     def lower_learning_rate(self) -> bool:
         return self.propose({"lr": self._config.lr / 10})
+
+    def apply_remedy(self, remedy: Remedy) -> bool:
+        """One of the doctor's remedies: a fresh start, or its Config changes."""
+        if remedy.reset:
+            return self.reset()
+        return self.propose(remedy.changes)
 
     def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
         self.session.set_weight(layer, row, col, value)

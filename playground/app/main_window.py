@@ -28,8 +28,8 @@ from ..panels import (
 )
 from ..views.network_view import NetworkView
 from ..views.thumbnails import dataset_icon
-from .divergence_banner import DivergenceBanner
 from .docks import add_dock, add_row_of_docks, first_run_sizes
+from .doctor_bar import DoctorBar
 from .experiment import Experiment
 from .file_actions import FileActions
 from .frame_clock import FrameClock
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.network_view = NetworkView()
-        self.banner = DivergenceBanner()
+        self.banner = DoctorBar()  # why it is not learning, and what to try
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -152,8 +152,7 @@ class MainWindow(QMainWindow):
         session.running_changed.connect(rc.set_running)
         session.diverged.connect(self._diverged)
         session.error.connect(self._show_message)
-        self.banner.lower_rate_clicked.connect(ex.lower_learning_rate)
-        self.banner.reset_clicked.connect(ex.reset)
+        self.banner.remedy_chosen.connect(ex.apply_remedy)
         self.files.message.connect(self._show_message)
         self.clock.rate_text.connect(self.status_rate.setText)
 

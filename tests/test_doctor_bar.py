@@ -1,0 +1,75 @@
+"""The doctor's bar above the network: the first finding, its remedies, Not now."""
+
+import dataclasses
+
+import pytest
+
+from playground import Config, Trainer
+from playground.app.doctor_bar import DoctorBar, first_finding
+from playground.core.diagnostics_types import Finding, Remedy
+
+DEAD = Finding(
+    "dead_units",
+    "3 of 8 units in hidden layer 1 are dead.",
+    layer=0,
+    units=(0, 2, 5),
+    remedies=(
+        Remedy("Leaky ReLU", {"activation": "leaky_relu"}),
+        Remedy("He initialization", {"init": "he_normal"}),
+        Remedy("Bias 0.1", {"bias_init": "constant", "bias_value": 0.1}),
+        Remedy("Learning rate ÷ 10", {"lr": 0.003}),
+    ),
+)
+FLAT = Finding("loss_plateau", "The loss has not moved for 400 epochs.")
+
+
+@pytest.fixture
+def bar(qtbot):
+    widget = DoctorBar()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def snapshot():
+    return Trainer(Config(points=40)).snapshot()
+
+
+def test_the_first_finding_and_at_most_three_remedies_show(bar, snapshot):
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))
+    assert not bar.isHidden()
+    assert bar.text.text() == DEAD.message
+    shown = [b.text() for b in bar.buttons if not b.isHidden()]
+    assert shown == ["Leaky ReLU", "He initialization", "Bias 0.1"]
+    assert "+1 more" in bar.more.text()
+
+
+def test_a_remedy_button_sends_its_remedy(qtbot, bar, snapshot):
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD,)))
+    with qtbot.waitSignal(bar.remedy_chosen) as chosen:
+        bar.buttons[1].click()
+    assert chosen.args == [DEAD.remedies[1]]
+
+
+def test_it_hides_when_nothing_is_wrong_and_a_divergence_comes_first(bar, snapshot):
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD,)))
+    assert not bar.isHidden()
+    bar.follow(snapshot)
+    assert bar.isHidden()
+    diverged = dataclasses.replace(
+        snapshot, diverged=True, message="Training diverged in epoch 3.", findings=(DEAD,)
+    )
+    assert first_finding(diverged).kind == "diverged"
+    bar.follow(diverged)
+    assert next(b.text() for b in bar.buttons if not b.isHidden()) == "Reset"
+
+
+def test_not_now_waits_until_the_findings_change(bar, snapshot):
+    both = dataclasses.replace(snapshot, findings=(DEAD, FLAT))
+    bar.follow(both)
+    bar.dismiss.click()
+    assert bar.isHidden()
+    bar.follow(both)  # the same findings: still quiet
+    assert bar.isHidden()
+    bar.follow(dataclasses.replace(snapshot, findings=(FLAT,)))  # they changed
+    assert not bar.isHidden() and bar.text.text() == FLAT.message
