@@ -73,3 +73,21 @@ def test_not_now_waits_until_the_findings_change(bar, snapshot):
     assert bar.isHidden()
     bar.follow(dataclasses.replace(snapshot, findings=(FLAT,)))  # they changed
     assert not bar.isHidden() and bar.text.text() == FLAT.message
+
+
+def test_the_status_bar_counts_dead_units(qtbot, snapshot):
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QStatusBar
+
+    from playground.app.status_line import StatusLine
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    line = StatusLine(bar)
+    line.follow(dataclasses.replace(snapshot, diagnostics=SimpleNamespace(dead_units=3)))
+    assert line.dead.text() == "3 dead units" and not line.dead.isHidden()
+    line.follow(dataclasses.replace(snapshot, diagnostics=SimpleNamespace(dead_units=1)))
+    assert line.dead.text() == "1 dead unit"
+    line.follow(snapshot)  # no diagnostics: nothing to say
+    assert line.dead.isHidden()

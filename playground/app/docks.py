@@ -1,12 +1,21 @@
-"""Docks: every panel and side view lives in one, so a person can move, float or
-close it (View menu) and the window remembers where it was."""
+"""Where the window's parts sit: docks (every panel and side view lives in one,
+so a person can move, float or close it, and the window remembers where it
+was), the tool bar, and the column in the middle."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 Area = Qt.DockWidgetArea
 MAX_BOTTOM_SHARE = 0.36  # of the window's height the settings panels take at most, first run
@@ -78,3 +87,23 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setMinimumWidth(widget.minimumSizeHint().width() + bar)
     area.setMinimumHeight(MIN_DOCK_HEIGHT)
     return area
+
+
+def add_tool_bar(window: QMainWindow, title: str, widget: QWidget) -> QToolBar:
+    bar = QToolBar(title)
+    bar.setObjectName(f"{title.lower()}-toolbar")  # saveState needs names
+    bar.setMovable(False)
+    bar.addWidget(widget)
+    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    return bar
+
+
+def column_of(top: QWidget, main: QWidget) -> QWidget:
+    """`top` (a bar that comes and goes) over `main`, which takes the room."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(top)
+    layout.addWidget(main, 1)
+    return column

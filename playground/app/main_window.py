@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..bridge.session import TrainingSession
 from ..core.config import Config
@@ -28,7 +28,7 @@ from ..panels import (
 )
 from ..views.network_view import NetworkView
 from ..views.thumbnails import dataset_icon
-from .docks import add_dock, add_row_of_docks, first_run_sizes
+from .docks import add_dock, add_row_of_docks, add_tool_bar, column_of, first_run_sizes
 from .doctor_bar import DoctorBar
 from .experiment import Experiment
 from .file_actions import FileActions
@@ -36,8 +36,8 @@ from .frame_clock import FrameClock
 from .menus import build_menus
 from .output_dock import OutputDock
 from .settings import load_config, open_settings, restore_window, save_window
+from .status_line import StatusLine
 
-STATUS_MS = 8000  # how long a refusal or an error stays in the status bar
 ICON_PX = 64  # dataset thumbnails are drawn at this size
 
 
@@ -75,13 +75,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.network_view = NetworkView()
         self.banner = DoctorBar()  # why it is not learning, and what to try
-        centre = QWidget()
-        column = QVBoxLayout(centre)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.banner)
-        column.addWidget(self.network_view, 1)
-        self.setCentralWidget(centre)
+        self.setCentralWidget(column_of(self.banner, self.network_view))
 
         self.output = OutputDock()
         # not scrolled: the heatmap shrinks with the dock rather than scroll out of sight
@@ -106,13 +100,8 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
         self.run_controls = RunControls()
-        bar = QToolBar("Run")
-        bar.setObjectName("run-toolbar")
-        bar.setMovable(False)
-        bar.addWidget(self.run_controls)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        self.status_rate = QLabel()
-        self.statusBar().addPermanentWidget(self.status_rate)
+        add_tool_bar(self, "Run", self.run_controls)
+        self.status = StatusLine(self.statusBar())
         build_menus(self, self.files, self.restore_default_layout)
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
@@ -130,6 +119,7 @@ class MainWindow(QMainWindow):
         ex.snapshot_changed.connect(nv.set_snapshot)
         ex.snapshot_changed.connect(self.output.set_snapshot)
         ex.snapshot_changed.connect(self._show_epoch)
+        ex.snapshot_changed.connect(self.status.follow)
         ex.dirty_changed.connect(self.setWindowModified)
         ex.path_changed.connect(self._show_title)
 
@@ -151,10 +141,10 @@ class MainWindow(QMainWindow):
         session.set_speed(rc.speed_value())  # the worker starts as the bar shows
         session.running_changed.connect(rc.set_running)
         session.diverged.connect(self._diverged)
-        session.error.connect(self._show_message)
+        session.error.connect(self.status.say)
         self.banner.remedy_chosen.connect(ex.apply_remedy)
-        self.files.message.connect(self._show_message)
-        self.clock.rate_text.connect(self.status_rate.setText)
+        self.files.message.connect(self.status.say)
+        self.clock.rate_text.connect(self.status.show_rate)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -195,13 +185,10 @@ class MainWindow(QMainWindow):
 
     def _refused(self, message: str) -> None:
         self._show_config(self.experiment.config)  # put the refused control back
-        self._show_message(message)
-
-    def _show_message(self, message: str) -> None:
-        self.statusBar().showMessage(message, STATUS_MS)
+        self.status.say(message)
 
     def _diverged(self, message: str) -> None:
-        self._show_message("Training paused: it diverged.")  # the banner says why
+        self.status.say("Training paused: it diverged.")  # the doctor's bar says why
 
     def _show_title(self, path: Path | None) -> None:
         name = f" — {path.name}" if path is not None else ""
