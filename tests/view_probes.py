@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsSimpleTextItem, QLineEdit, QToolButton, QWidget
 
-from playground.views import colors
+from playground.views import colors, network_items
 from playground.views.loss_view import LossView
 from playground.views.network_hits import EdgeHit, edge_index
 from playground.views.network_layout import SHADES
@@ -67,12 +67,14 @@ def bias_colors(view: NetworkView) -> list[np.ndarray]:
 def node_rect(view: NetworkView, layer: int, unit: int) -> QRectF:
     """A node's rectangle in widget pixels (layer as in Grids.layers; for
     layer 0, unit indexes all nine features of config.FEATURES)."""
-    return view._node_rect(layer, unit)
+    return network_items.node_rect(view._layout, layer, unit)
 
 
 def edge_point(view: NetworkView, layer: int, row: int, col: int, t: float = 0.5) -> QPointF:
     """A point on the edge of weights[layer][row, col] (t = 0 start, 1 end)."""
-    return view._edge_point(edge_index(view._layout, EdgeHit(layer, row, col)), t)
+    return network_items.edge_point(
+        view._layout, edge_index(view._layout, EdgeHit(layer, row, col)), t
+    )
 
 
 def edge_of(view: NetworkView, e: int) -> tuple[int, int, int]:
@@ -108,6 +110,50 @@ def legend_texts(view: NetworkView) -> list[str]:
     top = view._layout.legend_y
     lines = [(r.top(), r.left(), t) for t, r in texts(view) if r.top() >= top]
     return [t for _, _, t in sorted(lines) if t not in ("−1", "+1")]  # the bar's ends
+
+
+def marked_units(view: NetworkView) -> dict[str, list[tuple[int, int]]]:
+    """The (layer, unit) of every marked hidden unit by kind ("dead",
+    "saturated", "symmetric"), layer as in Grids.layers (hidden from 1)."""
+    marks = view._marks.marks
+    found: dict[str, list[tuple[int, int]]] = {}
+    for kind, arrays in (
+        ("dead", marks.dead),
+        ("saturated", marks.saturated),
+        ("symmetric", [g >= 0 for g in marks.group]),
+    ):
+        found[kind] = [(c + 1, int(u)) for c, a in enumerate(arrays) for u in np.flatnonzero(a)]
+    return found
+
+
+def mark_paths(view: NetworkView) -> dict[str, QPainterPath]:
+    """The marks' shapes in widget px, by item ("veil", "grey", "hatch",
+    "badges", "rings", "thin_rings", "chips", "bars"; the last two joined over
+    the group colours); an empty path for an item not shown."""
+    layer = view._marks
+    items = {
+        "veil": [layer._veil],
+        "grey": [layer._grey],
+        "hatch": [layer._hatch],
+        "badges": [layer._badges],
+        "rings": [layer._rings],
+        "thin_rings": [layer._thin_rings],
+        "chips": layer._chips,
+        "bars": layer._bars,
+    }
+    out = {}
+    for name, group in items.items():
+        path = QPainterPath()
+        for item in group:
+            if item.isVisible():
+                path.addPath(item.path())
+        out[name] = path
+    return out
+
+
+def mark_letters(view: NetworkView) -> list[tuple[str, QRectF]]:
+    """Each identical-group tag's letter shown, with its box in widget px."""
+    return [(t.text(), t.sceneBoundingRect()) for t in view._marks._letters if t.isVisible()]
 
 
 def buttons(view: NetworkView) -> list[QToolButton]:

@@ -32,20 +32,20 @@ def class_ramps(size: int = LUT_SIZE) -> np.ndarray:
     """(len(CLASS_COLORS), size, 4) uint8 RGBA: for each class, the scale's grey
     (none of it) to the class's colour (all of it), for one class's share."""
     t = np.linspace(0.0, 1.0, size)[None, :, None]
-    ends = np.array([_rgb(c) for c in CLASS_COLORS])[:, None, :]
+    ends = np.array([hex_rgb(c) for c in CLASS_COLORS])[:, None, :]
     out = np.full((len(CLASS_COLORS), size, 4), 255, dtype=np.uint8)
-    out[..., :3] = np.round(_rgb(ZERO) + (ends - _rgb(ZERO)) * t).astype(np.uint8)
+    out[..., :3] = np.round(hex_rgb(ZERO) + (ends - hex_rgb(ZERO)) * t).astype(np.uint8)
     return out
 
 
-def _rgb(hex_color: str) -> np.ndarray:
+def hex_rgb(hex_color: str) -> np.ndarray:
     return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
 
 
 def diverging_lut(size: int = LUT_SIZE, alpha: int = 255) -> np.ndarray:
     """(size, 4) uint8 RGBA: entry 0 is -1 (orange), the middle 0 (grey), the last +1 (blue)."""
     t = np.linspace(-1.0, 1.0, size)[:, None]
-    neg, mid, pos = _rgb(NEGATIVE), _rgb(ZERO), _rgb(POSITIVE)
+    neg, mid, pos = hex_rgb(NEGATIVE), hex_rgb(ZERO), hex_rgb(POSITIVE)
     rgb = np.where(t < 0, mid + (neg - mid) * -t, mid + (pos - mid) * t)
     out = np.empty((size, 4), dtype=np.uint8)
     out[:, :3] = np.round(rgb).astype(np.uint8)

@@ -63,9 +63,10 @@ class NetworkChrome:
         self._items: list[QGraphicsItem] = []  # texts and the legend
         self.controls = True  # the buttons and the editing hint are shown (not in pictures)
 
-    def legend(self, width: int, dense: bool) -> fit.Legend:
-        """The legend's lines at `width`; `dense`: some edges are left out."""
-        return fit.legend(width, dense, hint=self.controls)
+    def legend(self, width: int, dense: bool, marks: tuple[str, ...] = ()) -> fit.Legend:
+        """The legend's lines at `width`; `dense`: some edges are left out;
+        `marks`: the words for the marks shown on units."""
+        return fit.legend(width, dense, hint=self.controls, marks=marks)
 
     def place(self, layout: Layout, legend: fit.Legend) -> None:
         """Texts and buttons for `layout`, with the `legend` (see `legend`)."""

@@ -36,6 +36,7 @@ SEPARATOR = "   ·   "
 BAR_WORDS = "weights, biases, outputs"
 HINT = "click an edge or node to edit"
 DENSE_NOTE = f"dense layers: only the {MAX_LAYER_EDGES} strongest edges"
+MARK_KEEP = 0.5  # the marks' words (unit_marks.legend_words) go last but for the note
 # the legend's parts in reading order, each with when it goes if the room is
 # short (the highest first; 0: never, it says what the drawing leaves out)
 _LEGEND_PARTS = (
@@ -71,10 +72,13 @@ class Legend:
     under_bar: bool  # lines after the first start at the left margin, under the bar
 
 
-def legend(width: int, dense: bool, hint: bool = True) -> Legend:
+def legend(width: int, dense: bool, hint: bool = True, marks: tuple[str, ...] = ()) -> Legend:
     """The legend's lines for a view `width` px wide: every part whole, the
-    note on left-out edges always (when `dense`), the hint only if `hint`."""
-    parts = [(t, keep) for t, keep in _LEGEND_PARTS if (dense or t != DENSE_NOTE)]
+    note on left-out edges always (when `dense`), the hint only if `hint`, the
+    words of the `marks` shown on units before the note."""
+    parts: list[tuple[str, float]] = [(t, keep) for t, keep in _LEGEND_PARTS]
+    parts[-1:-1] = [(t, MARK_KEEP) for t in marks]
+    parts = [(t, keep) for t, keep in parts if (dense or t != DENSE_NOTE)]
     parts = [(t, keep) for t, keep in parts if hint or t != HINT]
     beside, under = width - LEGEND_X - MARGIN, width - 2 * MARGIN
     for px in (11, 10, MIN_PX):

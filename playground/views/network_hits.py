@@ -31,6 +31,7 @@ from playground.core.features import LABELS
 from playground.core.snapshot import Grids, Snapshot
 
 from .network_layout import Layout, bias_size
+from .unit_marks import unit_lines
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def hover_lines(
 ) -> tuple[str, ...]:
     """The read-out: value first, then where it is (1-based, in words), the
     PyTorch name, then a hint.  `grids` are the snapshot's if they fit the
-    layout (they add a node's output range)."""
+    layout (they add a node's output range); the snapshot's diagnostics add a
+    node's activity, saturation, identical neurons and range on the training points."""
     match hit:
         case FeatureHit(name):
             if not layout.enabled[FEATURES.index(name)]:
@@ -182,5 +184,6 @@ def hover_lines(
                 g = grids.layers[layer][..., unit]
                 lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
                 lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
+            lines += unit_lines(snap.diagnostics, snap.config.layer_sizes, layer, unit)
             return (*lines, torch_name(hit), "click to edit")
     raise TypeError(f"not a hit target: {hit!r}")

@@ -92,6 +92,19 @@ def _draw_outlines(item: QGraphicsPixmapItem, groups: list[tuple[QPen, list[QRec
     item.setPos(x0, y0)
 
 
+def node_rect(layout: Layout, column: int, unit: int) -> QRectF:
+    """A node's rectangle in widget px (column 0: unit among all nine features)."""
+    col = layout.columns[column]
+    return QRectF(col.x, col.node_top(unit), col.size, col.size)
+
+
+def edge_point(layout: Layout, e: int, t: float) -> QPointF:
+    """The point a fraction t along edge e (0 its start, 1 its end), widget px."""
+    x = layout.edge_x0[e] + t * (layout.edge_x1[e] - layout.edge_x0[e])
+    y = layout.edge_y0[e] + t * (layout.edge_y1[e] - layout.edge_y0[e])
+    return QPointF(float(x), float(y))
+
+
 def _pool(parent: QGraphicsItem, items: list, n: int, make) -> list:
     """The first `n` of `items` (made as needed), shown; the rest hidden."""
     while len(items) < n:

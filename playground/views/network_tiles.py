@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from playground.core.config import FEATURES
 from playground.core.features import DOMAIN, feature_matrix
+from playground.core.snapshot import Grids
 
 from .colors import class_ramps
 from .network_items import BG_RGB, LUT
@@ -73,6 +74,14 @@ def class_rgba(values: np.ndarray, kind: str, classes: np.ndarray) -> np.ndarray
     level = np.rint(np.clip(share, 0.0, 1.0) * np.float32(255.0)).astype(np.intp)
     index = (np.asarray(classes) % (len(_CLASS32_SCREEN) // 256)) * 256 + level
     return np.take(_CLASS32_SCREEN, index).view(np.uint8).reshape(*index.shape, 4)
+
+
+def fitting_grids(grids: Grids | None, layer_sizes: tuple[int, ...]) -> Grids | None:
+    """`grids` if they picture a network of these layer sizes, else None."""
+    if grids is None or len(grids.layers) != len(layer_sizes):
+        return None
+    fits = all(g.shape[2] == n for g, n in zip(grids.layers, layer_sizes, strict=True))
+    return grids if fits else None
 
 
 class TileColumn(QGraphicsPixmapItem):

@@ -3,12 +3,13 @@
 `NetworkView.set_snapshot(snap)` draws a `Snapshot`: edge width = |w| (TF
 Playground's 1..10 px over |w| in [0, 5]), edge colour = w on the diverging
 scale, each neuron's tile = its output over the input square (+x2 up), the small
-square at a node's lower-left corner = its bias.  Hovering shows exact values,
-clicking edits them, the buttons change the architecture; the view only emits
-signals, the main window applies them.  The signals' indices are those of
-network_hits.py; `neuron_added(i)` / `neuron_removed(i)` name hidden layer i from 0.
-`set_interactive(False)` makes it a picture: no buttons, no hint, no read-outs.
-The words around the graph fit any size from the minimum up (network_fit.py).
+square at a node's lower-left corner = its bias; marks on dead, saturated and
+identical units from the snapshot's diagnostics (network_marks.py).  Hovering
+shows exact values, clicking edits them, the buttons change the architecture;
+the view only emits signals, the main window applies them.  The signals'
+indices are those of network_hits.py; `neuron_added(i)` / `neuron_removed(i)`
+name hidden layer i from 0.  `set_interactive(False)` makes it a picture: no
+buttons, no hint, no read-outs.  The words fit any size from the minimum up.
 
 The view draws from the snapshot it shows and remembers nothing older: the
 tiles are drawn again when the snapshot's grids are fresh, are another object
@@ -17,9 +18,8 @@ and biases change.  A snapshot without grids shows blank tiles.
 
 Qt's own items on a `PointerCanvas` draw it all, none painting in Python, so
 painting leaves the GIL to the trainer thread (canvas.py says why).  Python runs
-per snapshot and in mouse and resize handlers, and stays cheap and bounded: a
-16 x 64 network is a few hundred scene items at most.  The canvas repaints in
-full on any change, so no stray bits of old edges and tiles stay on screen.
+per snapshot and in mouse and resize handlers, cheap and bounded: a 16 x 64
+network is a few hundred scene items at most.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ from .network_hits import (
     hover_lines,
     hovered_neuron,
 )
-from .network_items import BACKGROUND, Callout, NodeLayer
+from .network_items import BACKGROUND, Callout, NodeLayer, edge_point, node_rect
 from .network_layout import SHADES, compute_layout, edges_left_out
-from .network_tiles import TileColumn
+from .network_marks import MarkLayer
+from .network_tiles import TileColumn, fitting_grids
 from .value_editor import EDITOR_STYLE, ValueEditor
 
 
@@ -78,7 +79,8 @@ class NetworkView(QWidget):
 
         scene = self.canvas.scene()
         self._edges, self._nodes, self._callout = EdgeLayer(), NodeLayer(), Callout()
-        for item in (self._edges, self._nodes, self._callout):
+        self._marks = MarkLayer()  # dead, saturated and identical units
+        for item in (self._edges, self._nodes, self._marks, self._callout):
             scene.addItem(item)
         self._tiles: list[TileColumn] = []
         self.canvas.moved.connect(self._hover_at)
@@ -111,20 +113,25 @@ class NetworkView(QWidget):
         self._relayout()
 
     def set_snapshot(self, snap: Snapshot) -> None:
-        """Draw a snapshot.  A new architecture or feature set re-lays the graph out."""
+        """Draw a snapshot.  A new architecture or feature set re-lays the graph
+        out, as do marks on units that change the legend's words."""
         new, old = snap.config, self._config
-        rebuild = (new.features, new.hidden, new.num_outputs) != (
-            old.features,
-            old.hidden,
-            old.num_outputs,
-        )
+        rebuild = _architecture(new) != _architecture(old)
         shown = self._snap.grids if self._snap is not None else None
         new_grids = snap.fresh_grids or snap.grids is not shown
         self._snap, self._config = snap, new
-        if rebuild:
-            self._close_editor()
-            self._relayout()
+        words = self._marks.words
+        marked = self._marks.take(snap)  # marks come a few times a second, not with each snapshot
+        legend = self._legend() if self._marks.words != words else None
+        if rebuild or (legend is not None and len(legend.lines) != self._legend_lines):
+            if rebuild:
+                self._close_editor()
+            self._relayout()  # (a legend of other height leaves the graph other room)
         else:
+            if legend is not None:
+                self._chrome.place(self._layout, legend)
+            if marked:
+                self._marks.show_marks(self._layout)
             self._show_parameters()
             if new_grids:
                 self._show_grids()
@@ -172,25 +179,13 @@ class NetworkView(QWidget):
                 self._nodes.set_hover()
             case EdgeHit():
                 e = edge_index(self._layout, target)
-                a, b = self._edge_point(e, 0.0), self._edge_point(e, 1.0)
+                a, b = edge_point(self._layout, e, 0.0), edge_point(self._layout, e, 1.0)
                 colour = QColor(*colors.to_rgba(self._edges.shades[e] / SHADES).tolist())
                 self._nodes.set_hover(line=(a, b, float(self._edges.widths[e]), colour))
             case FeatureHit(name):
-                self._nodes.set_hover(self._node_rect(0, FEATURES.index(name)))
+                self._nodes.set_hover(node_rect(self._layout, 0, FEATURES.index(name)))
             case NodeHit(layer, unit):
-                self._nodes.set_hover(self._node_rect(layer, unit))
-
-    def _node_rect(self, column: int, unit: int) -> QRectF:
-        """A node's rectangle in widget px (column 0: unit among all nine features)."""
-        col = self._layout.columns[column]
-        return QRectF(col.x, col.node_top(unit), col.size, col.size)
-
-    def _edge_point(self, e: int, t: float) -> QPointF:
-        """The point a fraction t along edge e (0 its start, 1 its end), widget px."""
-        lay = self._layout
-        x = lay.edge_x0[e] + t * (lay.edge_x1[e] - lay.edge_x0[e])
-        y = lay.edge_y0[e] + t * (lay.edge_y1[e] - lay.edge_y0[e])
-        return QPointF(float(x), float(y))
+                self._nodes.set_hover(node_rect(self._layout, layer, unit))
 
     def _show_hover(self) -> None:
         if self._hover is None or self._hover_pos is None:
@@ -224,14 +219,8 @@ class NetworkView(QWidget):
 
     def _grids(self) -> Grids | None:
         """The shown snapshot's grids, if it has some that fit the layout."""
-        grids = self._snap.grids if self._snap is not None else None
-        if grids is None:
-            return None
-        sizes = self._config.layer_sizes
-        fits = len(grids.layers) == len(sizes) and all(
-            g.shape[2] == n for g, n in zip(grids.layers, sizes, strict=True)
-        )
-        return grids if fits else None
+        snap = self._snap
+        return None if snap is None else fitting_grids(snap.grids, self._config.layer_sizes)
 
     def _show_parameters(self) -> None:
         snap, n = self._snap, len(self._layout.edge_x0)
@@ -273,11 +262,16 @@ class NetworkView(QWidget):
         self.canvas.repaint_in_full(False)
         super().leaveEvent(ev)
 
+    def _legend(self):
+        dense = edges_left_out(self._config.layer_sizes) > 0
+        return self._chrome.legend(self.width(), dense, self._marks.words)
+
     def _relayout(self) -> None:
-        cfg = self._config
-        w, h = self.width(), self.height()
-        legend = self._chrome.legend(w, edges_left_out(cfg.layer_sizes) > 0)
-        lay = compute_layout(w, h, cfg.features, cfg.hidden, cfg.num_outputs, len(legend.lines))
+        cfg, legend = self._config, self._legend()
+        self._legend_lines = n = len(legend.lines)
+        lay = compute_layout(
+            self.width(), self.height(), cfg.features, cfg.hidden, cfg.num_outputs, n
+        )
         self._layout = lay
         self._hover = None
         if self._hovered_neuron != (-1, -1):  # it may not exist any more
@@ -287,6 +281,7 @@ class NetworkView(QWidget):
         self._callout.hide()
         self._edges.set_layout(lay)
         self._nodes.set_layout(lay)
+        self._marks.show_marks(lay)
         scene = self.canvas.scene()
         for c, col in enumerate(lay.columns):
             if c < len(self._tiles):
@@ -302,3 +297,7 @@ class NetworkView(QWidget):
         self._chrome.place(lay, legend)
         self._editor.raise_()
         self.canvas.viewport().update()  # all of it: items came, went and moved
+
+
+def _architecture(cfg: Config) -> tuple:
+    return cfg.features, cfg.hidden, cfg.num_outputs
