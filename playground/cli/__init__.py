@@ -6,6 +6,7 @@ commands otherwise.  Qt is imported only to open the window or draw a picture.
     train.py          train and render
     model_files.py    parameter and experiment files in and out (--init-from, --export)
     file_commands.py  predict and inspect
+    diagnose.py       diagnose, and train --diagnose: the doctor's findings
     entry.py          main(): the window or a command
 """
 

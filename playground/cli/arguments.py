@@ -91,14 +91,20 @@ def _batch_size(text: str) -> int | str:
         ) from None
 
 
-def _add_train_flags(p: argparse.ArgumentParser) -> None:
+def _add_data_flags(p: argparse.ArgumentParser, saved: bool = False) -> None:
+    """The data group; `saved`: for a saved network, whose file sets the defaults."""
     S = argparse.SUPPRESS  # a flag not given leaves the config file's or default value
-    data = p.add_argument_group("data")
+    data = p.add_argument_group("data" + (" (default: the file's own)" if saved else ""))
+
+    def shown(text: str) -> str | None:
+        return None if saved else text
+
     data.add_argument("--problem", choices=C.PROBLEMS, default=S)
-    data.add_argument("--dataset", choices=C.DATASETS, default=S, help="default: circle")
-    data.add_argument("--classes", type=int, default=S, help="classes for blobs and spirals (3)")
+    data.add_argument("--dataset", choices=C.DATASETS, default=S, help=shown("default: circle"))
+    classes = "classes for blobs and spirals" + ("" if saved else " (3)")
+    data.add_argument("--classes", type=int, default=S, help=classes)
     data.add_argument(
-        "--points", type=int, default=S, help="500 (classification), 1200 (regression)"
+        "--points", type=int, default=S, help=shown("500 (classification), 1200 (regression)")
     )
     data.add_argument(
         "--noise", type=float, default=S, help="0 to 1 (TensorFlow Playground: 0 to 0.5)"
@@ -106,14 +112,16 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--train-ratio", type=float, default=S, help="fraction used for training, 0.1 to 0.9"
     )
-    data.add_argument(
-        "--seed",
-        type=int,
-        default=S,
-        help="seeds the data, the initial weights and the batch order",
-    )
+    seeded = "the data" if saved else "the data, the initial weights and the batch order"
+    data.add_argument("--seed", type=int, default=S, help=f"seeds {seeded}")
     data.add_argument("--data-seed", type=int, default=S)
-    data.add_argument("--init-seed", type=int, default=S)
+    if not saved:  # a saved network has its weights
+        data.add_argument("--init-seed", type=int, default=S)
+
+
+def _add_train_flags(p: argparse.ArgumentParser) -> None:
+    S = argparse.SUPPRESS
+    _add_data_flags(p)
     net = p.add_argument_group("network")
     net.add_argument("--features", type=_comma_list("features", C.FEATURES), default=S,
                      help=f"comma-separated: {_choice_list(C.FEATURES)} (x1,x2)")  # fmt: skip
@@ -187,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--export-data", metavar="FILE.csv", help="write the points as x1,x2,label,split"
     )
+    out.add_argument(
+        "--diagnose", action="store_true",
+        help="after training, look inside the network and say why it may not learn",
+    )  # fmt: skip
 
     predict = sub.add_parser(
         "predict", help="the outputs of a saved network for points in a CSV file",
@@ -198,6 +210,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = sub.add_parser("inspect", help="architecture and weight statistics of a file")
     inspect.add_argument("file", help=_MODEL_FILES)
+
+    diagnose = sub.add_parser(
+        "diagnose", help="why a saved network may not learn: dead, saturated, identical units...",
+        usage="%(prog)s FILE [data options] [--json]",
+        description="Look inside a saved network on its training data (the experiment's own, "
+        "or made again from the file's settings; data options change it) and say what "
+        "keeps it from learning, with remedies.",
+    )  # fmt: skip
+    diagnose.add_argument("file", help=_MODEL_FILES)
+    _add_data_flags(diagnose, saved=True)
+    diagnose.add_argument("--json", action="store_true", help="print one JSON object")
 
     render = sub.add_parser(
         "render", help="train headless and save the window's picture",

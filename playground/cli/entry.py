@@ -19,6 +19,7 @@ from pathlib import Path
 from ..blas import use_one_blas_thread
 from ..io.formats import OPENABLE_SUFFIXES
 from .arguments import build_parser
+from .diagnose import run_diagnose
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, PROG, UsageError
 from .file_commands import run_inspect, run_predict
 from .train import run_render, run_train
@@ -28,6 +29,7 @@ COMMANDS = {
     "render": run_render,
     "predict": run_predict,
     "inspect": run_inspect,
+    "diagnose": run_diagnose,
 }
 
 

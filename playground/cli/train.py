@@ -19,6 +19,7 @@ from ..io.npz import save_npz
 from ..io.reading import printable_path
 from ..views.picture import IMAGE_SUFFIXES, RenderError, render_snapshot  # Qt only when drawing
 from .arguments import config_from_args
+from .diagnose import diagnose, report_json, report_text
 from .errors import EXIT_DIVERGED, PROG, UsageError
 from .model_files import check_export_paths, export_all, start_from
 
@@ -58,10 +59,14 @@ def run_train(args: argparse.Namespace) -> int:
     export_all(args.export, trainer)
     if show:
         sys.stderr.write("\r\x1b[K")
+    report = diagnose(trainer) if args.diagnose else None
     if args.json:
-        print(json.dumps(_result(trainer, rate, seconds), allow_nan=False))
+        result = _result(trainer, rate, seconds)
+        print(json.dumps(result | (report_json(*report) if report else {}), allow_nan=False))
     else:
         print(_progress_line(trainer, cfg.epochs, rate))
+        if report:
+            print(report_text(*report))
     return _exit_status(trainer)
 
 

@@ -44,7 +44,9 @@ class Optimizer:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
             raise ValueError(f"an optimizer needs a parameter count of 0 or more (got {size!r})")
         self.size = int(size)
-        self._buf = np.empty(self.size)  # scratch for the update term
+        # scratch for the update term; each step's last call subtracts it, so it
+        # holds the last step's update (NaN until a step: see `last_update`)
+        self._buf = np.full(self.size, np.nan)
         self._lr = _scalar()  # the step's learning rate, written in each step
         self._make_buffers()
         self.set_config(cfg)
@@ -62,6 +64,13 @@ class Optimizer:
     def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
         """Update `params` in place from `grads` (both flat, float64, `size` long)."""
         raise NotImplementedError
+
+    @property
+    def last_update(self) -> np.ndarray:
+        """What the last step subtracted from the parameters (flat, read it only);
+        NaN before the first step and after `load_state_dict`.  Kept for free:
+        it is the scratch buffer every step ends with."""
+        return self._buf
 
     def state_dict(self) -> OptimizerState:
         """A copy of the state, e.g. {"t": 3, "m": ..., "v": ...} for Adam."""
@@ -85,6 +94,7 @@ class Optimizer:
             setattr(self, k, count)
         for k, array in arrays.items():
             np.copyto(getattr(self, k), array)  # into the buffers: views stay valid
+        self._buf.fill(np.nan)  # no step of this state has been seen
 
     def _checked_count(self, key: str, value) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:

@@ -26,6 +26,8 @@ from .config import (
     ConfigError,
 )
 from .datasets import Dataset, make_dataset
+from .diagnostics import measure
+from .diagnostics_types import Diagnostics
 from .divergence import loss_limit, parameter_problem, runaway
 from .features import feature_matrix, grid_points
 from .initializers import initialize_parameters
@@ -313,6 +315,14 @@ class Trainer:
         )
         with np.errstate(all="ignore"):
             return self.network.forward(x).copy()
+
+    def diagnostics(self) -> Diagnostics:
+        """Inside the network over the training set (core/diagnostics.py): one
+        full-batch pass on arrays of its own, so training goes on bit for bit."""
+        update = self.optimizer.last_update
+        return measure(
+            self.network, self._x_train, self._t_train, update, epoch=self.epoch, step=self.steps
+        )
 
     def grids(self, resolution: int = 50) -> Grids:
         """Every neuron's output over a resolution x resolution grid."""
