@@ -3,16 +3,16 @@
 import dataclasses
 import threading
 import time
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication
 
 from playground.bridge import Mailbox, TrainerWorker, TrainingSession
-from playground.bridge.mailbox import FRAME, HISTORY_ROWS, Publisher, keep_fresh_grids
+from playground.bridge.mailbox import keep_fresh_grids
 from playground.bridge.pace import RATE_WINDOW
-from playground.core import Config
+from playground.bridge.publisher import FRAME, HISTORY_ROWS, Publisher
+from playground.core import Config, Trainer
 
 TINY = Config(points=100, hidden=(2,))  # ~0.2 ms an epoch
 DIVERGENT = Config(dataset="plane", activation="relu", init="he_normal", lr=3.0)
@@ -138,44 +138,77 @@ def test_an_untaken_picture_stays_fresh_when_overwritten(make_worker):
 
 def test_publisher_attaches_the_last_grids_of_the_generation(make_worker):
     worker = make_worker()
-    ticks = iter(range(10**6))  # each reading of the clock is 1 s later: grids cost 1 s
-    publisher = Publisher(worker.mailbox, resolution=10, clock=lambda: float(next(ticks)))
-    assert publisher.publish(worker.trainer, grids=True)
+    clock = VirtualTime()
+    publisher = Publisher(worker.mailbox, resolution=10, clock=clock)
+    timed = TimedTrainer(clock)
+    timed.trainer = worker.trainer
+    assert publisher.publish(timed, grids=True)
     first = worker.mailbox.take()
     assert first.fresh_grids and first.grids.resolution == 10
     worker.trainer.train_epoch()
-    assert not publisher.publish(worker.trainer, grids=False)
+    assert not publisher.publish(timed, grids=False)
     second = worker.mailbox.take()
     assert second.epoch == 1 and second.grids is first.grids and not second.fresh_grids
 
 
-@dataclasses.dataclass(frozen=True)
-class Snapshot_:  # the fields the publisher reads
-    generation: int
-    grids: object
-    fresh_grids: bool
+class VirtualTime:
+    """A clock that moves only when work is done: costs are exact, not measured."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TimedTrainer:
+    """A real trainer whose pictures take virtual time: grids 20 ms, plain 1 ms,
+    diagnostics 5 ms."""
+
+    def __init__(self, clock: VirtualTime, config=TINY) -> None:
+        self.trainer, self.clock = Trainer(config), clock
+
+    @property
+    def generation(self):
+        return self.trainer.generation
+
+    def snapshot(self, grid_resolution=None, history_limit=None):
+        self.clock.now += 0.020 if grid_resolution else 0.001
+        return self.trainer.snapshot(grid_resolution=grid_resolution, history_limit=history_limit)
+
+    def diagnostics(self):
+        self.clock.now += 0.005
+        return self.trainer.diagnostics()
 
 
 def test_publisher_paces_costly_pictures():
-    class SlowTrainer:  # every snapshot takes 20 ms, grids or not
-        generation = 1
-
-        def snapshot(self, grid_resolution=None, history_limit=None):
-            time.sleep(0.02)
-            grids = None if grid_resolution is None else SimpleNamespace(resolution=grid_resolution)
-            return Snapshot_(generation=self.generation, grids=grids, fresh_grids=bool(grids))
-
-    trainer, box = SlowTrainer(), Mailbox()
-    publisher = Publisher(box)
+    clock, box = VirtualTime(), Mailbox()
+    trainer = TimedTrainer(clock)
+    publisher = Publisher(box, clock=clock)
     assert publisher.publish(trainer, grids=False)  # a generation's first picture has grids
-    assert box.take().grids.resolution == 100
+    first = box.take()
+    assert first.grids.resolution == 100 and first.fresh_grids
+    assert first.diagnostics is not None and isinstance(first.findings, tuple)
     assert not publisher.publish(trainer, grids=False)  # grids again only after 3x their cost
-    assert publisher.next_due() - publisher.last >= 3 * 0.02 > FRAME  # history costs too
-    assert publisher.publish(trainer, grids=True)  # asked for: always
+    second = box.take()
+    assert second.grids is first.grids and second.diagnostics is first.diagnostics
+    assert publisher.next_due() - publisher.last == pytest.approx(FRAME)  # plain ones are cheap
+    clock.now += 3 * 0.020  # three times what grids cost has passed
+    assert publisher.publish(trainer, grids=False)
+    assert box.take().diagnostics is first.diagnostics  # diagnostics: 4 a second at most
+    clock.now += 0.25
+    publisher.publish(trainer, grids=False)
+    assert box.take().diagnostics is not first.diagnostics
+    assert publisher.publish(trainer, grids=True)  # asked for: always, diagnostics too
+    asked = box.take()
+    assert asked.fresh_grids and asked.diagnostics is not second.diagnostics
     publisher.set_resolution(30)
     assert publisher.publish(trainer, grids=False) and box.take().grids.resolution == 30
-    trainer.generation = 2
+    trainer.trainer.reinitialize(5)  # a new generation: both at once, and a new log
+    clock.now += 0.001
     assert publisher.publish(trainer, grids=False)
+    fresh = box.take()
+    assert fresh.generation == trainer.generation and len(fresh.diagnostics_log) == 1
 
 
 # --- TrainerWorker, driven by hand in the test's thread -------------------------

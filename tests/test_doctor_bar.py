@@ -44,6 +44,12 @@ def test_the_first_finding_and_at_most_three_remedies_show(bar, snapshot):
     assert "+1 more" in bar.more.text()
 
 
+def test_more_opens_the_diagnostics(qtbot, bar, snapshot):
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))
+    with qtbot.waitSignal(bar.more_wanted):
+        bar.more.linkActivated.emit("#diagnostics")
+
+
 def test_a_remedy_button_sends_its_remedy(qtbot, bar, snapshot):
     bar.follow(dataclasses.replace(snapshot, findings=(DEAD,)))
     with qtbot.waitSignal(bar.remedy_chosen) as chosen:

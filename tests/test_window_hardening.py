@@ -248,7 +248,8 @@ def test_after_a_divergence_the_banner_offers_reset_first_and_says_why(qtbot, wi
     qtbot.waitUntil(window.banner.isVisible, timeout=8000)
     buttons = [b.text() for b in window.banner.buttons if b.isVisibleTo(window.banner)]
     assert buttons[0] == "Reset" and "÷ 10" in buttons[1]
-    assert "too large" in window.banner.text.text()
+    says = window.banner.text.text()
+    assert "diverged" in says and "Reset" in says and "huge" in says  # and why
     window.banner.buttons[0].click()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
     assert window.experiment.config.init_seed == 1

@@ -56,6 +56,7 @@ def first_finding(snapshot: Snapshot) -> Finding | None:
 
 class DoctorBar(QFrame):
     remedy_chosen = Signal(object)  # Remedy
+    more_wanted = Signal()  # "+N more in Diagnostics" was clicked
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,6 +67,7 @@ class DoctorBar(QFrame):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.more = QLabel()
+        self.more.linkActivated.connect(self.more_wanted)
         self.buttons = [QPushButton() for _ in range(MAX_REMEDIES)]
         self.dismiss = QToolButton()
         self.dismiss.setText("Not now")
@@ -114,7 +116,7 @@ class DoctorBar(QFrame):
         for i, button in enumerate(self.buttons):
             button.setVisible(i < len(self._remedies))
         self.buttons[0].setDefault(True)
-        self.more.setText(f"+{extra} more in Diagnostics" if extra > 0 else "")
+        self.more.setText(f'<a href="#diagnostics">+{extra} more in Diagnostics</a>')
         self.more.setVisible(extra > 0)
         self.show()
 

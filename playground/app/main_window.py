@@ -26,6 +26,7 @@ from ..panels import (
     RegularizationPanel,
     RunControls,
 )
+from ..views.diagnostics_view import DiagnosticsView
 from ..views.network_view import NetworkView
 from ..views.thumbnails import dataset_icon
 from .docks import add_dock, add_row_of_docks, add_tool_bar, column_of, first_run_sizes
@@ -78,8 +79,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(column_of(self.banner, self.network_view))
 
         self.output = OutputDock()
+        right = Qt.DockWidgetArea.RightDockWidgetArea
         # not scrolled: the heatmap shrinks with the dock rather than scroll out of sight
-        add_dock(self, "Output", self.output, Qt.DockWidgetArea.RightDockWidgetArea, scroll=False)
+        output_dock = add_dock(self, "Output", self.output, right, scroll=False)
+        self.diagnostics_view = DiagnosticsView()  # behind the Output tab: idle until chosen
+        self.diagnostics_dock = add_dock(self, "Diagnostics", self.diagnostics_view, right)
+        self.tabifyDockWidget(output_dock, self.diagnostics_dock)
+        output_dock.raise_()
         self.data_panel = DataPanel(icon_for=_dataset_icon)
         add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.init_panel, self.activation_panel = InitPanel(), ActivationPanel()
@@ -118,6 +124,7 @@ class MainWindow(QMainWindow):
         ex.refused.connect(self._refused)
         ex.snapshot_changed.connect(nv.set_snapshot)
         ex.snapshot_changed.connect(self.output.set_snapshot)
+        ex.snapshot_changed.connect(self.diagnostics_view.set_snapshot)
         ex.snapshot_changed.connect(self._show_epoch)
         ex.snapshot_changed.connect(self.status.follow)
         ex.dirty_changed.connect(self.setWindowModified)
@@ -143,6 +150,7 @@ class MainWindow(QMainWindow):
         session.diverged.connect(self._diverged)
         session.error.connect(self.status.say)
         self.banner.remedy_chosen.connect(ex.apply_remedy)
+        self.banner.more_wanted.connect(self.diagnostics_dock.raise_)
         self.files.message.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
 

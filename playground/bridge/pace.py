@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .mailbox import FRAME
+from .publisher import FRAME
 
 RATE_WINDOW = 0.5  # seconds over which epochs/s is measured
 

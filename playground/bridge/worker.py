@@ -22,8 +22,9 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 from playground.core import Config, ConfigError, Trainer
 from playground.core.config import MAX_GRID_RESOLUTION, MIN_GRID_RESOLUTION
 
-from .mailbox import Mailbox, Publisher, keep_fresh_grids
+from .mailbox import Mailbox, keep_fresh_grids
 from .pace import Pace
+from .publisher import Publisher
 
 TIME_BOX = 0.008  # seconds of training per tick before going back to the event loop
 SLICE_ABOVE = TIME_BOX  # epochs longer than a box train batch by batch, so it ends on time
