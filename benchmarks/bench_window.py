@@ -14,6 +14,14 @@ its features) and for 8 layers of 32 on 2,000 training points it prints:
   - how long a pause takes to take effect (pause() to the worker's confirmation).
 Targets (issue 3): refresh < 8 ms median for 6x8, >= 30 fps, in-app >= 0.7x
 headless, pause within 50 ms.  The machine is shared: quote medians, compare ratios.
+
+Then the Diagnostics dock's cost (issue 11; `--dock-only` runs just this): in-app
+epochs per second at 6x8 with the dock open (floating beside the window, so
+every other view draws as ever) and closed, in alternating rounds; medians, the
+ratio open / closed per pair and its spread, how often the dock redrew and how
+busy the GUI thread was.  Target: the dock costs under 10 % of training speed.
+If the window's snapshots carry no diagnostics yet, the dock is fed ones made
+beforehand, four new ones a second, in both conditions alike.
 """
 
 from __future__ import annotations
@@ -28,14 +36,20 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QGraphicsView
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QGraphicsView
 from threadpoolctl import threadpool_info
 
 from playground import Config, Trainer
 from playground.app import make_application
+from playground.app.docks import add_dock
 from playground.app.main_window import MainWindow
+from playground.core.diagnostics_types import DiagnosticsLog
 from playground.views.canvas import python_painters
+from playground.views.diagnostics_view import DiagnosticsView
 
 TF_FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 SETUPS = {
@@ -112,9 +126,10 @@ def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[fl
     return update, with_paint
 
 
-def running_figures(window: MainWindow, seconds: float) -> tuple[float, float, float]:
+def running_figures(window: MainWindow, seconds: float, spans=None) -> tuple[float, float, float]:
     """(frames drawn per second, epochs per second, share of a core the GUI
-    thread used) while training at full speed."""
+    thread used) while training at full speed; the time measured is appended
+    to `spans` as (start, end) perf_counter seconds if given."""
     session = window.session
     session.set_speed(0)
     drawn = [0]
@@ -129,6 +144,8 @@ def running_figures(window: MainWindow, seconds: float) -> tuple[float, float, f
     start, gui_start = time.perf_counter(), time.thread_time()
     pump(seconds * 1000)
     elapsed = time.perf_counter() - start
+    if spans is not None:
+        spans.append((start, start + elapsed))
     gui = (time.thread_time() - gui_start) / elapsed
     fps, epochs = drawn[0] / elapsed, (window.experiment.snapshot.epoch - start_epoch) / elapsed
     window.experiment.snapshot_changed.disconnect(count)
@@ -162,12 +179,137 @@ def pause_latencies(window: MainWindow, trials: int = 10) -> list[float]:
     return latencies
 
 
+# --- the Diagnostics dock -------------------------------------------------------------
+
+DOCK_SETUP = "6x8 tanh, 7 features, b10"
+
+
+class Feeder:
+    """Hands the dock the window's snapshots with diagnostics made beforehand
+    (for a window whose snapshots carry none yet): a new set every 250 ms, as
+    the worker would make them."""
+
+    def __init__(self, cfg: Config, view: DiagnosticsView, count: int = 40) -> None:
+        trainer, made = Trainer(cfg), []
+        for _ in range(count):
+            trainer.train(2)
+            made.append(trainer.diagnostics())
+        self.sets = []
+        for k in range(count):
+            rows = made[: k + 1]
+
+            def column(name, rows=rows):
+                return np.array([[getattr(layer, name) for layer in d.layers] for d in rows])
+
+            log = DiagnosticsLog(
+                np.array([d.epoch for d in rows], float),
+                *(column(n) for n in ("gradient_norm", "update_ratio", "weight_norm", "bias_norm")),
+            )
+            self.sets.append((made[k], log))
+        self.view, self.k = view, 0
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.next)
+        self.timer.start(250)
+
+    def next(self) -> None:
+        self.k = (self.k + 1) % len(self.sets)
+
+    def forward(self, snap) -> None:
+        diag, log = self.sets[self.k]
+        self.view.set_snapshot(replace(snap, diagnostics=diag, diagnostics_log=log))
+
+
+def diagnostics_dock(window: MainWindow, cfg: Config):
+    """(dock, view, feeder): the window's Diagnostics dock, or one added as the
+    shell adds a dock (docs/window-architecture.md) while it has none; floating
+    beside the window, so that every other view keeps its size."""
+    view = window.findChild(DiagnosticsView)
+    feeder = None
+    if view is None:
+        view = DiagnosticsView()
+        add_dock(window, "Diagnostics", view, Qt.DockWidgetArea.RightDockWidgetArea, scroll=False)
+        if window.experiment.snapshot is not None and window.experiment.snapshot.diagnostics:
+            window.experiment.snapshot_changed.connect(view.set_snapshot)
+        else:
+            feeder = Feeder(cfg, view)
+            window.experiment.snapshot_changed.connect(feeder.forward)
+    dock = view.parentWidget()
+    while not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    dock.setFloating(True)
+    dock.resize(400, 860)
+    return dock, view, feeder
+
+
+def dock_rounds(window: MainWindow, cfg: Config, seconds: float, rounds: int):
+    """Per round (closed, open): (epochs/s, GUI busy share), and the dock's
+    redraws per second while open; the order alternates round by round."""
+    dock, view, feeder = diagnostics_dock(window, cfg)
+    redrawn: list[float] = []  # when the dock redrew
+    redraw = view._redraw
+
+    def counted() -> None:
+        redrawn.append(time.perf_counter())
+        redraw()
+
+    view._redraw = counted  # type: ignore[method-assign]
+    results, spans = [], []
+    for r in range(rounds):
+        pair = {}
+        for is_open in (False, True) if r % 2 == 0 else (True, False):
+            dock.setVisible(is_open)
+            pump(300)
+            _, epochs, gui = running_figures(window, seconds, spans if is_open else None)
+            pair[is_open] = (epochs, gui)
+        results.append(pair)
+    inside = sum(a <= t <= b for t in redrawn for a, b in spans)
+    per_second = inside / sum(b - a for a, b in spans)
+    source = "fed 4 sets a second" if feeder is not None else "the worker's"
+    return results, per_second, source
+
+
+def print_dock_row(results, per_second: float, source: str) -> None:
+    closed = [p[False][0] for p in results]
+    opened = [p[True][0] for p in results]
+    ratios = [p[True][0] / p[False][0] for p in results]
+    busy = [statistics.median(p[k][1] for p in results) for k in (False, True)]
+    ratio = statistics.median(ratios)
+    print(f"\n{DOCK_SETUP}, Diagnostics dock open (floating 400 x 860) or closed; "
+          f"diagnostics: {source}")  # fmt: skip
+    print(f"  epochs/s in the app  dock closed {statistics.median(closed):7.1f}   "
+          f"open {statistics.median(opened):7.1f}")  # fmt: skip
+    spread = f"{min(ratios):.2f} to {max(ratios):.2f}"
+    print(f"  ratio open / closed {ratio:5.2f} (median of {len(ratios)} pairs; {spread}): "
+          f"the dock costs {100 * (1 - ratio):.0f} %")  # fmt: skip
+    print(f"  dock redraws per second while open {per_second:4.1f}   "
+          f"GUI thread busy {100 * busy[0]:.0f} % closed, {100 * busy[1]:.0f} % open")  # fmt: skip
+
+
+def dock_row(args) -> None:
+    cfg = SETUPS[DOCK_SETUP]
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(cfg, settings=settings)
+        window.files.ask_discard = lambda: "discard"
+        window.resize(1440, 900)
+        window.show()
+        pump_until(lambda: window.experiment.snapshot is not None)
+        pump(300)
+        found = dock_rounds(window, cfg, args.seconds, args.rounds)
+        window.close()
+    print_dock_row(*found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="length of each timed run")
     parser.add_argument("--rounds", type=int, default=7, help="in-app / headless pairs to run")
+    parser.add_argument("--dock-only", action="store_true", help="only the Diagnostics dock row")
     args = parser.parse_args()
     app = make_application()  # as the app starts: one BLAS thread, the app's names
+    if args.dock_only:
+        dock_row(args)
+        return 0
     rows = []
     for name, cfg in SETUPS.items():
         with tempfile.TemporaryDirectory() as folder:
@@ -217,6 +359,7 @@ def main() -> int:
         lat = [1e3 * v for v in pauses]
         print(f"  pause takes effect   median {statistics.median(lat):6.1f} ms   "
               f"max {max(lat):6.1f} ms")  # fmt: skip
+    dock_row(args)
     return 0
 
 

@@ -4,13 +4,15 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from fake_diagnostics import with_diagnostics
+import view_probes as probe
+from diagnosed import recorded_log, with_diagnostics
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from playground import Config, Trainer
 from playground.core.diagnostics_types import QUANTITIES, Finding
-from playground.views.diagnostics_plots import MAX_POINTS, log_ticks
+from playground.views.canvas import python_painters
+from playground.views.diagnostics_axes import MAX_POINTS, log_ticks
 from playground.views.diagnostics_view import DiagnosticsView, layer_names
 
 
@@ -68,8 +70,10 @@ def test_the_histogram_follows_the_chosen_layer_and_quantity(view):
             view.layer.setCurrentIndex(layer)
             view.quantity.setCurrentIndex(q)
             want = snap.diagnostics.layers[layer].histograms[name]
-            edges, counts = view.histogram.shown
-            assert np.array_equal(counts, want.counts) and np.array_equal(edges, want.edges)
+            x, counts = probe.bars(view)
+            assert np.array_equal(counts, want.counts)
+            even = not view.histogram.log_scale
+            assert np.array_equal(x, want.edges if even else np.arange(len(want.edges)))
     view.layer.setCurrentIndex(1)
     view.quantity.setCurrentIndex(QUANTITIES.index("pre_activations"))
     title = view.titles["histogram"].text()
@@ -77,7 +81,7 @@ def test_the_histogram_follows_the_chosen_layer_and_quantity(view):
 
 
 def test_logarithmic_bins_are_drawn_evenly_and_labelled_at_powers_of_ten(view):
-    snap = with_diagnostics(trainer())
+    snap = with_diagnostics(trainer(activation="tanh"))
     view.set_snapshot(snap)
     assert view.histogram.log_scale  # the weights' bins are symmetric-logarithmic
     edges = snap.diagnostics.layers[0].histograms["weights"].edges
@@ -85,8 +89,10 @@ def test_logarithmic_bins_are_drawn_evenly_and_labelled_at_powers_of_ten(view):
     assert labels["0"] == len(edges) // 2 - 0.5  # in the middle of the bin around 0
     assert {"−1", "1"} <= labels.keys()
     assert len(labels) <= 7
-    view.quantity.setCurrentIndex(QUANTITIES.index("activations"))  # even bins
+    view.quantity.setCurrentIndex(QUANTITIES.index("activations"))  # tanh's: even bins
     assert not view.histogram.log_scale
+    x, _ = probe.bars(view)
+    assert x[0] == -1 and x[-1] == 1
 
 
 def test_gradient_flow_ratio_and_sizes_plot_the_log(view):
@@ -94,23 +100,32 @@ def test_gradient_flow_ratio_and_sizes_plot_the_log(view):
     log = snap.diagnostics_log
     view.set_snapshot(snap)
     for plot, values in ((view.gradients, log.gradient_norm), (view.ratios, log.update_ratio)):
-        for i, line in enumerate(plot._lines[:3]):
-            x, y = line.getData()
+        for i, line in enumerate(plot.lines[:3]):
+            x, y = probe.curve(line)
             keep = np.isfinite(values[:, i]) & (values[:, i] > 0)
             assert np.array_equal(x, log.epochs[keep])
             assert np.allclose(10**y, values[keep, i])  # a log axis plots log10
-    x, y = view.norms.weights.getData()
+    x, y = probe.curve(view.norms.weights)
     assert np.allclose(y, np.sqrt(np.sum(log.weight_norm**2, axis=1)))
     assert view.titles["grad"].text() == "gradient size per layer (log)"
     assert "update / weight ratio" in view.titles["ratio"].text()
     assert "(≈1e-3 is healthy)" in view.titles["ratio"].text()
 
 
+def test_a_recorded_log_is_plotted(view):
+    t = trainer()
+    log = recorded_log(t, 8)
+    view.set_snapshot(replace(with_diagnostics(t), diagnostics_log=log))
+    x, y = probe.curve(view.gradients.lines[0])
+    assert np.array_equal(x, log.epochs) and np.allclose(10**y, log.gradient_norm[:, 0])
+    assert len(probe.curve(view.ratios.lines[0])[0]) == 8  # the first step's ratio too
+
+
 def test_the_chosen_layer_stands_out_in_every_per_layer_plot(view):
     view.set_snapshot(with_diagnostics(trainer()))
     view.layer.setCurrentIndex(2)
     for plot in (view.gradients, view.ratios):
-        widths = [line.opts["pen"].widthF() for line in plot._lines]
+        widths = [line.pen().widthF() for line in plot.lines]
         assert widths[2] > max(widths[:2])
     assert "font-weight:bold'>■ 3" in view.legends[0].text()
 
@@ -122,15 +137,15 @@ def test_zero_or_missing_values_on_a_log_axis_are_left_out_without_a_warning(vie
     grad[:, 0] = 0.0  # a dead layer: no gradient at all
     grad[5, 1] = np.nan
     view.set_snapshot(replace(snap, diagnostics_log=replace(log, gradient_norm=grad)))
-    assert len(view.gradients._lines[0].getData()[0] or ()) == 0
-    assert len(view.gradients._lines[1].getData()[0]) == len(log) - 1
+    assert len(probe.curve(view.gradients.lines[0])[0]) == 0
+    assert len(probe.curve(view.gradients.lines[1])[0]) == len(log) - 1
 
 
 def test_a_long_log_is_thinned(view):
     t = trainer()
     snap = with_diagnostics(t, log_rows=5000)
     view.set_snapshot(snap)
-    x, _ = view.norms.weights.getData()
+    x, _ = probe.curve(view.norms.weights)
     assert len(x) <= MAX_POINTS + 1 and x[-1] == snap.diagnostics_log.epochs[-1]
 
 
@@ -149,7 +164,7 @@ def test_the_doctors_findings_are_listed_and_hidden_when_there_are_none(view):
 def test_a_snapshot_without_diagnostics_says_so(view):
     view.set_snapshot(trainer().snapshot())
     assert view.status.text().startswith("Not measured yet")
-    assert view.histogram.shown[1].sum() == 0
+    assert probe.bars(view)[1].sum() == 0
 
 
 def test_diagnostics_of_another_architecture_are_not_drawn(view):
@@ -159,8 +174,8 @@ def test_diagnostics_of_another_architecture_are_not_drawn(view):
         replace(snap, diagnostics=old.diagnostics, diagnostics_log=old.diagnostics_log)
     )
     assert view.layer.count() == 4
-    assert view.histogram.shown[1].sum() == 0
-    assert all(len(line.getData()[0] or ()) == 0 for line in view.gradients._lines)
+    assert probe.bars(view)[1].sum() == 0
+    assert all(len(probe.curve(line)[0]) == 0 for line in view.gradients.lines)
 
 
 def test_plots_have_no_mouse_traps(view):
@@ -168,7 +183,36 @@ def test_plots_have_no_mouse_traps(view):
         item = plot.widget.getPlotItem()
         assert item.getViewBox().state["mouseEnabled"] == [False, False]
         assert not item.getViewBox().menuEnabled() and item.buttonsHidden
-        assert item.getViewBox().state["autoRange"][1]  # the values' axis follows the data
+
+
+def test_the_axes_follow_the_data_in_steps(view):
+    t = trainer()
+    snap = with_diagnostics(t)
+    view.set_snapshot(snap)
+    (x0, x1), (y0, y1) = view.gradients.widget.getPlotItem().getViewBox().viewRange()
+    log = snap.diagnostics_log
+    grad = log.gradient_norm[np.isfinite(log.gradient_norm)]
+    assert x0 <= 0 and x1 >= log.epochs[-1]
+    assert y0 <= np.log10(grad.min()) and y1 >= np.log10(grad.max())  # whole decades
+    assert all(float(v).is_integer() for v in view.gradients._range.y)
+    top = view.histogram._range.y[1]
+    assert top >= probe.bars(view)[1].max()
+    # a little more of the same: no new range (the axes are replayed, not laid out)
+    ranges = (view.gradients._range.y, view.histogram._range.y, view.norms._range.y)
+    t.train(1)
+    view.set_snapshot(with_diagnostics(t, log_rows=61))
+    assert (view.gradients._range.y, view.histogram._range.y, view.norms._range.y) == ranges
+
+
+def test_qt_paints_the_plots_and_their_data_without_python(view):
+    """pyqtgraph's frame (axes, view box) keeps its Python paint(), called when
+    an axis's range changes; the view's paintEvent and every data item are Qt's."""
+    view.set_snapshot(with_diagnostics(trainer()))
+    for plot in (view.histogram, view.gradients, view.ratios, view.norms):
+        painters = python_painters(plot.widget)
+        assert not any("paintEvent" in p or "PlotCanvas" in p for p in painters), painters
+        data = [i for i in plot.widget.getPlotItem().getViewBox().childGroup.childItems()]
+        assert data and all(type(i).__module__.startswith("PySide6") for i in data)
 
 
 def test_two_columns_when_wide_one_when_docked(view, qtbot):

@@ -10,9 +10,16 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsSimpleTextItem, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
 
 from playground.views import colors, network_items
+from playground.views.diagnostics_view import DiagnosticsView
 from playground.views.loss_view import LossView
 from playground.views.network_hits import EdgeHit, edge_index
 from playground.views.network_layout import SHADES
@@ -244,6 +251,24 @@ def point_colors(view: OutputView, test: bool = False) -> list[str]:
 def points_visible(view: OutputView, test: bool = False) -> bool:
     """Whether that set of points is drawn (test points only when asked for)."""
     return view._point_items[test].isVisible() and test in view._points
+
+
+# --- the Diagnostics dock -------------------------------------------------------------
+
+
+def bars(view: DiagnosticsView) -> tuple[np.ndarray, np.ndarray]:
+    """The histogram as drawn: (x of the bars' edges (bars + 1), heights); x are
+    the values on even bins, the bins' numbers (0, 1, ...) on logarithmic ones."""
+    rects = [b.rect() for b in view.histogram.bars if b.isVisible()]
+    x = [r.left() for r in rects] + [rects[-1].right()]
+    return np.array(x), np.array([r.height() for r in rects])
+
+
+def curve(item: QGraphicsPathItem) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of a line as drawn, in its plot's coordinates (log10 on a log axis)."""
+    path = item.path()
+    points = [path.elementAt(i) for i in range(path.elementCount())]
+    return np.array([p.x for p in points]), np.array([p.y for p in points])
 
 
 # --- both plots --------------------------------------------------------------------------

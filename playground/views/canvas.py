@@ -128,9 +128,16 @@ def python_painters(view: QGraphicsView) -> list[str]:
 
 
 def _python_owner(cls: type, name: str) -> str | None:
-    """The Python class defining `name` before any Qt class does, if there is one."""
+    """The Python class defining `name` before any Qt class does, if there is one
+    (a Python class naming Qt's own method, `paintEvent = QGraphicsView.paintEvent`,
+    overrides nothing: PySide calls Qt's without Python)."""
     for klass in cls.__mro__:
         if name in vars(klass):
             module = klass.__module__ or ""
-            return None if module.startswith(("PySide6", "shiboken6")) else klass.__qualname__
+            qt_own = getattr(vars(klass)[name], "__objclass__", None) is not None
+            return (
+                None
+                if module.startswith(("PySide6", "shiboken6")) or qt_own
+                else klass.__qualname__
+            )
     return None

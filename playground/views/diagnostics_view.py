@@ -12,8 +12,9 @@
 the snapshot carries other diagnostics than those drawn (the worker makes them
 a few times a second), at most every `interval_ms`, and never while the dock
 is out of sight (closed, or behind another tab): a dock nobody sees costs nothing.
-pyqtgraph paints in Python, holding the GIL; redrawing rarely keeps that small
-(benchmarks/bench_window.py measures the dock's cost to training speed).
+A redraw costs ~2 ms of Python; Qt paints the plots without Python but for
+pyqtgraph's axes (diagnostics_axes.py says how), so the dock open costs
+training ~3 % (benchmarks/bench_window.py --dock-only).
 Layers are named as people count them: "layer 2: hidden 1 → hidden 2".
 """
 
@@ -30,16 +31,8 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from playground.core.diagnostics_types import QUANTITIES, Diagnostics, DiagnosticsLog
 from playground.core.snapshot import Snapshot
 
-from .diagnostics_plots import (
-    BIAS_COLOR,
-    MUTED,
-    TEXT,
-    WEIGHT_COLOR,
-    HistogramPlot,
-    LayerLines,
-    NormLines,
-    layer_colors,
-)
+from .diagnostics_axes import BIAS_COLOR, MUTED, TEXT, WEIGHT_COLOR, layer_colors
+from .diagnostics_plots import HistogramPlot, LayerLines, NormLines
 from .unit_marks import fitting
 
 QUANTITY_WORDS = {

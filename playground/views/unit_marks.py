@@ -19,12 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.diagnostics_types import Diagnostics, Finding
+from playground.core.doctor import PINNED
 
-# A unit is ringed when near its bounds on at least this share of the training
-# points (or when the doctor names it): below, saturation is part of a healthy
-# fit's sharp edges rather than a unit that stopped learning.
-SATURATED_SHARE = 0.8
-SATURATED_KEEP = 0.7  # a ringed unit stays ringed down to here: no flicker about 0.8
+# A unit is ringed when near its bounds on at least the share of the training
+# points the doctor calls pinned (95 %: healthy tanh units reach 94 % on trained
+# nets), or when the doctor names it.
+SATURATED_SHARE = PINNED
+SATURATED_KEEP = 0.9  # a ringed unit stays ringed down to here: no flicker about 95 %
 KINDS = ("dead", "saturated", "symmetric")
 # the legend's words per mark, true of big tiles and tiny squares alike
 LEGEND_WORDS = {
