@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsView
 
@@ -67,6 +68,13 @@ class PlotCanvas(pg.PlotWidget):
     def _follow(self, *_) -> None:
         self.getPlotItem().getViewBox().updateMatrix()
 
+    # pyqtgraph asks for 600 x 480: in a scrolled dock each plot took that much
+    def sizeHint(self) -> QSize:
+        return QSize(380, 190)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(220, 130)
+
 
 def make_plot(left: str, bottom: str) -> PlotCanvas:
     """A plot with the app's look, free of mouse traps.  Titles go above it, in
@@ -87,7 +95,6 @@ def make_plot(left: str, bottom: str) -> PlotCanvas:
         axis.setStyle(tickFont=_px(11), tickTextOffset=3, tickLength=4)
         axis.setLabel(text, color=MUTED, **{"font-size": "11px"})
         axis.enableAutoSIPrefix(False)  # no "(x0.001)" in a student's axis label
-    plot.setMinimumSize(220, 130)
     return plot
 
 

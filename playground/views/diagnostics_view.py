@@ -35,12 +35,20 @@ from .diagnostics_axes import BIAS_COLOR, MUTED, TEXT, WEIGHT_COLOR, layer_color
 from .diagnostics_plots import HistogramPlot, LayerLines, NormLines
 from .unit_marks import fitting
 
+# the chooser's words, short; the histogram's title says them in full
 QUANTITY_WORDS = {
+    "weights": "weights",
+    "biases": "biases",
+    "pre_activations": "weighted sums",
+    "activations": "outputs",
+    "gradients": "gradients",
+}
+QUANTITY_TITLES = {
     "weights": "weights",
     "biases": "biases",
     "pre_activations": "weighted sums (before the activation)",
     "activations": "outputs (after the activation)",
-    "gradients": "weight gradients",
+    "gradients": "gradients of the weights",
 }
 HEALTHY_BAND = (1e-4, 1e-2)  # update / weight ratios around 1e-3
 TWO_COLUMNS = 760  # px wide (undocked, or a wide dock): the plots two by two
@@ -223,7 +231,7 @@ class DiagnosticsView(QWidget):
         hist = diag.layers[i].histograms.get(q) if diag is not None else None
         self.histogram.show(hist, signed=q != "gradients")
         where = names[i].replace(": ", " (") + ")"
-        self.titles["histogram"].setText(f"{QUANTITY_WORDS[q]} in {where}")
+        self.titles["histogram"].setText(f"{QUANTITY_TITLES[q]} in {where}")
 
     def _show_log(self, log: DiagnosticsLog | None, layers: int) -> None:
         chosen = self.layer.currentIndex()
