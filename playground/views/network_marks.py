@@ -114,7 +114,7 @@ class MarkLayer(Layer):
             ):
                 if len(dead) != col.count:
                     continue
-                for u in range(col.count):
+                for u in np.flatnonzero(dead | sat | (group >= 0)).tolist():  # marked ones
                     x, y, s = float(col.x), float(col.node_top(u)), float(col.size)
                     tile = QRectF(x, y, s, s)
                     if dead[u] and col.tiles:
