@@ -12,7 +12,14 @@ often learns nothing.  "Not now" hides a finding until the findings change.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
 
 from ..core.diagnostics_types import Finding, Remedy
 from ..core.snapshot import Snapshot
@@ -22,7 +29,7 @@ WHY_RESET = (
     "Reset starts over from fresh ones."
 )
 MAX_REMEDIES = 3  # buttons on the bar; the Diagnostics dock lists every finding
-ICONS = {"diverged": "⚠"}  # others: a stethoscope-like mark
+ICONS = {"diverged": "⚠"}  # others: the staff of Asclepius (fonts have it; not emoji)
 STYLE = (
     "#doctor-bar { background: #fff3cd; border-bottom: 1px solid #e0b84c; }"
     "#doctor-bar QLabel { color: #4a3500; }"
@@ -62,7 +69,8 @@ class DoctorBar(QFrame):
         super().__init__()
         self.setObjectName("doctor-bar")
         self.setStyleSheet(STYLE)  # dark text on amber: readable in light and dark themes
-        self.icon = QLabel()
+        self.icon = QLabel("⚕")
+        self.icon.setFixedWidth(self.icon.fontMetrics().horizontalAdvance("⚠⚕") // 2 + 4)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -73,16 +81,25 @@ class DoctorBar(QFrame):
         self.dismiss.setText("Not now")
         self.dismiss.setAutoRaise(True)
         self.dismiss.setToolTip("Hide this until the findings change")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 8, 6)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text, 1)
+        # the words across the whole width, the buttons under them: beside each
+        # other the words wrapped into a tall column on a 1280-wide screen
+        words = QHBoxLayout()
+        words.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        words.addWidget(self.text, 1)
+        actions = QHBoxLayout()
+        actions.addSpacing(self.icon.sizeHint().width() + 6)
         for button in self.buttons:
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space stays play/pause
             button.clicked.connect(self._chosen)
-            layout.addWidget(button)
-        layout.addWidget(self.more)
-        layout.addWidget(self.dismiss)
+            actions.addWidget(button)
+        actions.addWidget(self.more)
+        actions.addStretch(1)
+        actions.addWidget(self.dismiss)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(words)
+        layout.addLayout(actions)
         self.dismiss.clicked.connect(self._dismiss)
         self._shown: Finding | None = None
         self._remedies: tuple[Remedy, ...] = ()
@@ -107,7 +124,7 @@ class DoctorBar(QFrame):
         self._show(finding, extra=len(snapshot.findings) - 1)
 
     def _show(self, finding: Finding, extra: int) -> None:
-        self.icon.setText(ICONS.get(finding.kind, "🩺"))
+        self.icon.setText(ICONS.get(finding.kind, "⚕"))
         self.text.setText(finding.message)
         self._remedies = finding.remedies[:MAX_REMEDIES]
         for button, remedy in zip(self.buttons, self._remedies, strict=False):
