@@ -267,3 +267,17 @@ def test_bytes_before_a_zip_archive_are_refused(tmp_path, experiment_file, suffi
     prefixed.write_bytes(b"#!/bin/sh\n" + good.read_bytes())
     with pytest.raises(error, match="bytes before its ZIP archive"):
         load(prefixed)
+
+
+def test_an_unclosed_string_of_escaped_quotes_is_measured_in_one_pass():
+    """A few KB of `\\"` inside an unclosed string made the depth scan start over
+    from every quote (quadratic: 300 bytes took a minute, 4 MB would take days).
+    Run in a child with a generous limit: linear finishes in well under a second."""
+    code = (
+        "from playground.io.strict_json import nesting_depth\n"
+        "print(nesting_depth('\"' + 'a\\\\\"' * 2_000_000))\n"  # a, a backslash, a quote
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=GENEROUS, cwd=ROOT
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr[-300:]

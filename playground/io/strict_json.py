@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 
-# a JSON string, escapes included ("unrolled": no alternation per character)
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, escapes included ("unrolled": no alternation per character).
+# An unclosed one runs to the end of the text: else the search would start over
+# from every later quote and scan to the end each time (quadratic: a 300-byte
+# file of escaped quotes took a minute).
+_STRINGS = re.compile(r'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _CHUNK = 1 << 20
 _CLOSE = (ord("]"), ord("}"))
