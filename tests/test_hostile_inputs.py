@@ -281,3 +281,14 @@ def test_an_unclosed_string_of_escaped_quotes_is_measured_in_one_pass():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=GENEROUS, cwd=ROOT
     )
     assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr[-300:]
+
+
+def test_a_parameter_file_with_a_newline_in_its_name_is_named_on_one_line(tmp_path):
+    from playground.io.parameters import ParameterFileError, import_parameters
+
+    path = tmp_path / "a\nb.npz"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ParameterFileError) as refused:
+        import_parameters(path)
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("'a\\nb.npz': ")

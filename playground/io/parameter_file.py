@@ -19,6 +19,7 @@ from .. import __version__
 from ..core.config import Config
 from ..core.divergence import FLOAT32_MAX, beyond_float32
 from ..core.features import DOMAIN
+from .reading import printable_path
 
 FORMAT_NAME = "neural-playground-parameters"
 FORMAT_VERSION = 1
@@ -45,9 +46,10 @@ class ParameterFile:
 
 
 def fail(path, problem: str) -> ParameterFileError:
-    """The error for `path`, on one line whatever a library's message held."""
-    name = Path(path).name or str(path)
-    return ParameterFileError(" ".join(f"{name}: {problem}".split()))
+    """The error for `path`, on one line whatever a library's message held; the
+    file's name as it is, quoted with escapes if it holds a newline or the like."""
+    name = printable_path(Path(path).name or str(path))
+    return ParameterFileError(f"{name}: {' '.join(problem.split())}")
 
 
 def shown(value, limit: int = 40) -> str:
