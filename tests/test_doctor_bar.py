@@ -35,16 +35,23 @@ def snapshot():
     return Trainer(Config(points=40)).snapshot()
 
 
-def test_the_first_finding_and_at_most_three_remedies_show(bar, snapshot):
+def test_one_finding_at_a_time_with_its_remedies(bar, snapshot):
     bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))
     assert not bar.isHidden()
     assert bar.text.text() == DEAD.message
     shown = [b.text() for b in bar.buttons if not b.isHidden()]
-    assert shown == ["Leaky ReLU", "He initialization", "Bias 0.1"]
-    assert "+1 more" in bar.more.text()
+    assert shown == [r.label for r in DEAD.remedies]
+    assert bar.page.text() == "1 of 2" and not bar.previous.isEnabled()
+    bar.next.click()
+    assert bar.text.text() == FLAT.message and bar.page.text() == "2 of 2"
+    assert all(b.isHidden() for b in bar.buttons)  # the plateau here offers none
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))  # the next frame
+    assert bar.text.text() == FLAT.message  # stays on the finding being read
+    bar.previous.click()
+    assert bar.text.text() == DEAD.message
 
 
-def test_more_opens_the_diagnostics(qtbot, bar, snapshot):
+def test_more_shows_the_diagnostics(qtbot, bar, snapshot):
     bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))
     with qtbot.waitSignal(bar.more_wanted):
         bar.more.linkActivated.emit("#diagnostics")

@@ -1,5 +1,6 @@
 """The window as a new user finds it: keys, seeds, New, remembered folders, hostile files."""
 
+import dataclasses
 import os
 
 import pytest
@@ -49,6 +50,14 @@ def test_space_in_a_number_field_goes_to_the_window(window):
     for field in fields:
         assert not _override(field, Qt.Key.Key_Space, " "), field
         assert _override(field, Qt.Key.Key_5, "5"), field  # digits are still typed
+
+
+def test_space_in_a_field_keeps_what_was_typed_before_playing(qtbot, window):
+    points = window.data_panel.widget("points")
+    points.setFocus()
+    points.lineEdit().setText("600")  # typed, not yet committed
+    assert not _override(points, Qt.Key.Key_Space, " ")
+    assert window.experiment.config.points == 600
 
 
 def test_escape_puts_the_shown_value_back_and_enter_keeps_the_typed_one(qtbot, window):
@@ -184,7 +193,8 @@ def test_f1_opens_a_help_window_whose_links_reach_the_readme(qtbot, window):
     help_window = action.help_window
     assert isinstance(help_window, HelpWindow) and help_window.isVisible()
     text = help_window.guide.toPlainText()
-    for words in ("Space", "play / pause", "Orange is negative", "bias", "thicker"):
+    for words in ("Space", "play / pause", "Orange is negative", "bias", "thicker", "Diagnostics",
+                  "dead", "saturated", "identical", "Not now"):  # fmt: skip
         assert words in text, words
     if find_readme() is not None:  # a checkout (and the installers) have it
         for heading in ("Quick start", "Command line", "From Python", "Install"):
@@ -233,11 +243,39 @@ def test_pictures_are_written_as_every_other_file(window, tmp_path):
 
 
 def test_the_window_fits_a_projector_and_opens_whole_at_1024_by_768(window):
+    from playground.core.diagnostics_types import Finding, Remedy
+
+    long_words = "very long remedy name that goes on " * 3
+    finding = Finding(
+        "dead_units",
+        "a finding with many words " * 20,
+        remedies=tuple(Remedy(f"{i} {long_words}", {"lr": 0.1}) for i in range(4)),
+    )
+    snap = window.experiment.snapshot
+    window.banner.follow(dataclasses.replace(snap, findings=(finding, finding, finding)))
+    assert not window.banner.isHidden()  # the doctor's bar, at its widest
     needed = window.minimumSizeHint()
     # a 1280 x 720 projector and a 1024 x 768 screen, less a title bar and borders
     assert needed.width() <= 1024 - 8 and needed.height() <= 720 - 36, needed
     window.resize(1024 - 8, 720 - 36)
     assert (window.width(), window.height()) == (1024 - 8, 720 - 36)
+
+
+def test_the_doctors_link_opens_a_closed_diagnostics_dock(window):
+    window.diagnostics_dock.close()
+    window.banner.more_wanted.emit()
+    assert window.diagnostics_dock.isVisible()
+
+
+def test_a_remedy_may_reset_and_change_settings_in_one_step(qtbot, window):
+    from playground.core.diagnostics_types import Remedy
+
+    generation = window.experiment.snapshot.generation
+    window.experiment.apply_remedy(Remedy("Reset and lr ÷ 10", {"lr": 0.003}, reset=True))
+    assert (window.experiment.config.lr, window.experiment.config.init_seed) == (0.003, 1)
+    qtbot.waitUntil(
+        lambda: _shows(window, lambda s: s.generation > generation and s.config.lr == 0.003)
+    )
 
 
 def test_after_a_divergence_the_banner_offers_reset_first_and_says_why(qtbot, window):

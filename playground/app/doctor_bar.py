@@ -1,12 +1,14 @@
 """A bar above the network that says, in plain words, why it is not learning and
-what to try: the doctor's first finding, with its remedies as buttons.
+what to try: the doctor's findings, one at a time (‹ 1 of 3 ›), each with its
+remedies as buttons.
 
 It follows the snapshots: a finding shows while the newest snapshot reports it
 and goes when it no longer does (after a remedy, a reset, another file).  A
 divergence comes first, and Reset is its first remedy: the parameters training
 fell back to were taken just before the blow-up and may already be huge (every
 ReLU dead, a loss stuck far up), so carrying on from them with a smaller rate
-often learns nothing.  "Not now" hides a finding until the findings change.
+often learns nothing.  "Not now" hides the bar until the findings change.
+The bar never widens the window: its buttons shorten, the words wrap.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
 )
@@ -28,7 +31,8 @@ WHY_RESET = (
     "The weights it fell back to may already be too large to learn from: "
     "Reset starts over from fresh ones."
 )
-MAX_REMEDIES = 3  # buttons on the bar; the Diagnostics dock lists every finding
+MAX_REMEDIES = 4  # buttons a finding gets on the bar
+BUTTON_CHARS = 22  # a remedy's label is shortened past this (its tooltip says it all)
 ICONS = {"diverged": "⚠"}  # others: the staff of Asclepius (fonts have it; not emoji)
 STYLE = (
     "#doctor-bar { background: #fff3cd; border-bottom: 1px solid #e0b84c; }"
@@ -53,30 +57,42 @@ def divergence_finding(snapshot: Snapshot) -> Finding:
     )
 
 
+def findings_of(snapshot: Snapshot) -> tuple[Finding, ...]:
+    """What the bar has to say: the doctor's findings, a divergence first (made
+    up from the trainer's message if the doctor has not spoken yet)."""
+    found = snapshot.findings
+    if snapshot.diverged and not any(f.kind == "diverged" for f in found):
+        found = (divergence_finding(snapshot), *found)
+    return tuple(sorted(found, key=lambda f: f.kind != "diverged"))  # stable: doctor's order
+
+
 def first_finding(snapshot: Snapshot) -> Finding | None:
-    """The one finding to show: a divergence first, then the doctor's order."""
-    if snapshot.diverged:
-        doctors = [f for f in snapshot.findings if f.kind == "diverged"]
-        return doctors[0] if doctors else divergence_finding(snapshot)
-    return snapshot.findings[0] if snapshot.findings else None
+    found = findings_of(snapshot)
+    return found[0] if found else None
 
 
 class DoctorBar(QFrame):
     remedy_chosen = Signal(object)  # Remedy
-    more_wanted = Signal()  # "+N more in Diagnostics" was clicked
+    more_wanted = Signal()  # "Diagnostics" was clicked: show that dock
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("doctor-bar")
         self.setStyleSheet(STYLE)  # dark text on amber: readable in light and dark themes
+        # however long its words and buttons, the bar takes the width it is given
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.icon = QLabel("⚕")
         self.icon.setFixedWidth(self.icon.fontMetrics().horizontalAdvance("⚠⚕") // 2 + 4)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.more = QLabel()
-        self.more.linkActivated.connect(self.more_wanted)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.buttons = [QPushButton() for _ in range(MAX_REMEDIES)]
+        self.previous, self.next = _arrow("‹", "The previous finding"), _arrow("›", "The next")
+        self.page = QLabel()
+        self.more = QLabel('<a href="#diagnostics">Diagnostics</a>')
+        self.more.setToolTip("Show the Diagnostics dock: histograms, gradients, every finding")
+        self.more.linkActivated.connect(self.more_wanted)
         self.dismiss = QToolButton()
         self.dismiss.setText("Not now")
         self.dismiss.setAutoRaise(True)
@@ -87,55 +103,75 @@ class DoctorBar(QFrame):
         words.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         words.addWidget(self.text, 1)
         actions = QHBoxLayout()
-        actions.addSpacing(self.icon.sizeHint().width() + 6)
+        actions.addSpacing(self.icon.width() + 6)
         for button in self.buttons:
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space stays play/pause
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(0)
             button.clicked.connect(self._chosen)
             actions.addWidget(button)
-        actions.addWidget(self.more)
         actions.addStretch(1)
-        actions.addWidget(self.dismiss)
+        for widget in (self.previous, self.page, self.next, self.more, self.dismiss):
+            actions.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
         layout.setSpacing(4)
         layout.addLayout(words)
         layout.addLayout(actions)
+        self.previous.clicked.connect(self._previous)
+        self.next.clicked.connect(self._next)
         self.dismiss.clicked.connect(self._dismiss)
-        self._shown: Finding | None = None
+        self._findings: tuple[Finding, ...] = ()
+        self._at = 0  # which finding shows
         self._remedies: tuple[Remedy, ...] = ()
-        self._kinds: tuple[str, ...] = ()  # of the findings now
         self._dismissed: tuple[str, ...] | None = None  # the findings' kinds when hidden
         self.hide()
 
     def follow(self, snapshot: Snapshot) -> None:
-        """Show the snapshot's first finding, or hide when it reports none."""
-        finding = first_finding(snapshot)
-        kinds = tuple(f.kind for f in snapshot.findings) or (("diverged",) if finding else ())
-        self._kinds = kinds
+        """Show the snapshot's findings, or hide when it reports none."""
+        findings = findings_of(snapshot)
+        kinds = tuple(f.kind for f in findings)
         if self._dismissed is not None and kinds != self._dismissed:
             self._dismissed = None  # the findings changed: speak up again
-        if finding is None or self._dismissed is not None:
-            self._shown = None
+        if not findings or self._dismissed is not None:
+            self._findings = ()
             self.hide()
             return
-        if finding == self._shown:
+        if findings == self._findings:
             return  # called every frame: touch the widgets only when something changed
-        self._shown = finding
-        self._show(finding, extra=len(snapshot.findings) - 1)
+        # stay on the finding being read if it is still there (by kind and layer)
+        shown = self._findings[self._at] if self._findings else None
+        same = [i for i, f in enumerate(findings) if shown and _same(f, shown)]
+        self._findings, self._at = findings, same[0] if same else 0
+        self._show()
 
-    def _show(self, finding: Finding, extra: int) -> None:
+    def _show(self) -> None:
+        finding, count = self._findings[self._at], len(self._findings)
         self.icon.setText(ICONS.get(finding.kind, "⚕"))
         self.text.setText(finding.message)
         self._remedies = finding.remedies[:MAX_REMEDIES]
         for button, remedy in zip(self.buttons, self._remedies, strict=False):
-            button.setText(remedy.label)
-            button.setToolTip(remedy.why)
+            label = remedy.label
+            short = label if len(label) <= BUTTON_CHARS else label[: BUTTON_CHARS - 1] + "…"
+            button.setText(short)
+            button.setToolTip(remedy.why or label)
         for i, button in enumerate(self.buttons):
             button.setVisible(i < len(self._remedies))
         self.buttons[0].setDefault(True)
-        self.more.setText(f'<a href="#diagnostics">+{extra} more in Diagnostics</a>')
-        self.more.setVisible(extra > 0)
+        self.page.setText(f"{self._at + 1} of {count}")
+        for widget in (self.previous, self.page, self.next):
+            widget.setVisible(count > 1)
+        self.previous.setEnabled(self._at > 0)
+        self.next.setEnabled(self._at < count - 1)
         self.show()
+
+    def _previous(self) -> None:
+        self._at = max(0, self._at - 1)
+        self._show()
+
+    def _next(self) -> None:
+        self._at = min(len(self._findings) - 1, self._at + 1)
+        self._show()
 
     def _chosen(self) -> None:
         button = self.sender()
@@ -144,6 +180,19 @@ class DoctorBar(QFrame):
                 self.remedy_chosen.emit(remedy)
 
     def _dismiss(self) -> None:
-        self._dismissed = self._kinds
-        self._shown = None
+        self._dismissed = tuple(f.kind for f in self._findings)
+        self._findings = ()
         self.hide()
+
+
+def _same(a: Finding, b: Finding) -> bool:
+    return (a.kind, a.layer) == (b.kind, b.layer)
+
+
+def _arrow(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setToolTip(tip)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return button

@@ -150,14 +150,13 @@ class Experiment(QObject):
         """Epoch 0 with fresh parameters (the next initialization seed)."""
         return self.propose({"init_seed": next_seed(self._config.init_seed)})
 
-    def lower_learning_rate(self) -> bool:
-        return self.propose({"lr": self._config.lr / 10})
-
     def apply_remedy(self, remedy: Remedy) -> bool:
-        """One of the doctor's remedies: a fresh start, or its Config changes."""
+        """One of the doctor's remedies: its Config changes, and with `reset` a fresh
+        start from the next seed too, all in one step (one rebuild)."""
+        changes = dict(remedy.changes)
         if remedy.reset:
-            return self.reset()
-        return self.propose(remedy.changes)
+            changes["init_seed"] = next_seed(self._config.init_seed)
+        return self.propose(changes)
 
     def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
         self.session.set_weight(layer, row, col, value)

@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         session.diverged.connect(self._diverged)
         session.error.connect(self.status.say)
         self.banner.remedy_chosen.connect(ex.apply_remedy)
-        self.banner.more_wanted.connect(self.diagnostics_dock.raise_)
+        self.banner.more_wanted.connect(self.show_diagnostics)
         self.files.message.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
 
@@ -167,6 +167,11 @@ class MainWindow(QMainWindow):
 
     def step(self) -> None:
         self.session.step(1)
+
+    def show_diagnostics(self) -> None:
+        """The Diagnostics dock in front, opened again if it was closed."""
+        self.diagnostics_dock.show()
+        self.diagnostics_dock.raise_()
 
     def restore_default_layout(self) -> None:
         """View > Restore Default Layout: every dock back where a first run puts it."""

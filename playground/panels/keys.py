@@ -6,8 +6,8 @@ rate a person pressing Space used to type a space instead of pausing.  Here:
 
 * Enter and Escape in a field end the edit (Enter keeps the value, Escape puts
   the shown one back) and hand the keyboard back to the window;
-* a field for numbers cannot hold a space, so Space goes to the window's
-  shortcut even while the field has the focus;
+* a field for numbers cannot hold a space, so Space ends the edit (keeping
+  what was typed, as Enter does) and goes to the window's shortcut;
 * buttons, check boxes, lists and sliders take the focus only by Tab, never by
   a click, so clicking one does not make Space toggle it instead of playing.
 
@@ -44,8 +44,12 @@ class HandBack(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            # not accepted, the override lets the window's shortcut have the key
-            return event.key() == Qt.Key.Key_Space and not event.modifiers()
+            if event.key() != Qt.Key.Key_Space or event.modifiers():
+                return False
+            # what was typed counts first (leaving the field commits it), then the
+            # override, not accepted, lets the window's shortcut have the key
+            self._hand_back()
+            return True
         if kind == QEvent.Type.KeyPress and _ends_the_edit(event):
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Escape and self.revert is not None:
