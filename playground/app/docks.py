@@ -49,15 +49,21 @@ def add_row_of_docks(
     return docks
 
 
-def first_run_sizes(window: QMainWindow, bottom: list[QDockWidget]) -> None:
+def first_run_sizes(
+    window: QMainWindow, bottom: list[QDockWidget], side: QDockWidget | None = None
+) -> None:
     """On a first run (no saved layout) the settings panels get the height their
-    tallest needs, up to a share of the window, and the graph the rest; after
-    the first show, when Qt has sizes to share out."""
+    tallest needs, up to a share of the window, and the graph the rest; `side`
+    (a dock with others tabbed behind it) the width it asks for itself, not the
+    widest of its tabs'; after the first show, when Qt has sizes to share out."""
 
     def share_out() -> None:
         needed = max(_content_height(dock) for dock in bottom)
         height = min(needed, int(window.height() * MAX_BOTTOM_SHARE))
         window.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
+        if side is not None:
+            width = side.widget().sizeHint().width()
+            window.resizeDocks([side], [width], Qt.Orientation.Horizontal)
 
     QTimer.singleShot(0, window, share_out)
 

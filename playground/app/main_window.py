@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
             self._show_config(config)
             self._default_layout = self.saveState()  # before the remembered one, for View menu
             if not restore_window(self, self.settings, self.output.switches()):
-                first_run_sizes(self, self.bottom_docks)
+                first_run_sizes(self, self.bottom_docks, self.output_dock)
         except BaseException:
             # the trainer thread is already running: end it, or Qt aborts the
             # process ("QThread: Destroyed while thread is still running")
@@ -81,11 +81,11 @@ class MainWindow(QMainWindow):
         self.output = OutputDock()
         right = Qt.DockWidgetArea.RightDockWidgetArea
         # not scrolled: the heatmap shrinks with the dock rather than scroll out of sight
-        output_dock = add_dock(self, "Output", self.output, right, scroll=False)
+        self.output_dock = add_dock(self, "Output", self.output, right, scroll=False)
         self.diagnostics_view = DiagnosticsView()  # behind the Output tab: idle until chosen
         self.diagnostics_dock = add_dock(self, "Diagnostics", self.diagnostics_view, right)
-        self.tabifyDockWidget(output_dock, self.diagnostics_dock)
-        output_dock.raise_()
+        self.tabifyDockWidget(self.output_dock, self.diagnostics_dock)
+        self.output_dock.raise_()
         self.data_panel = DataPanel(icon_for=_dataset_icon)
         add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.init_panel, self.activation_panel = InitPanel(), ActivationPanel()
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             dock.show()
         for box in self.output.switches().values():
             box.setChecked(False)
-        first_run_sizes(self, self.bottom_docks)
+        first_run_sizes(self, self.bottom_docks, self.output_dock)
 
     def _propose(self, changes: dict) -> None:
         before = self.experiment.config
