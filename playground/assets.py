@@ -8,14 +8,16 @@ itself, where that package does not exist: then the files are beside it.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 
 def resource_path(name: str) -> str:
     """Filesystem path of a shipped file, e.g. resource_path("icons/neural-playground.svg")."""
     try:
-        # the ignore: mypy reads the checkout, where this package does not exist (see above)
-        from .resources import resource_path as installed  # type: ignore[import-not-found]
+        # imported by name: the package exists only once installed, so a static
+        # import would type-check differently in a checkout and in an install
+        installed = importlib.import_module(f"{__package__}.resources")
     except ModuleNotFoundError:
         return str(Path(__file__).resolve().parent.parent / "resources" / name)
-    return installed(name)
+    return str(installed.resource_path(name))
