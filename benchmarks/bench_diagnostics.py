@@ -30,6 +30,10 @@ SETUPS = [
     ("16x64 relu, 1000 train", Config(
         hidden=(64,) * 16, activation="relu", init="he_normal", points=2000, lr=0.01,
     )),
+    # beyond 2,000 training points diagnostics look at a fixed stride of them
+    ("6x8, 50,000 train (2,000 seen)", Config(
+        hidden=(8,) * 6, features=TF_FEATURES, points=100_000, batch_size=100,
+    )),
 ]  # fmt: skip
 
 

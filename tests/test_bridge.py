@@ -172,6 +172,10 @@ class TimedTrainer:
     def generation(self):
         return self.trainer.generation
 
+    @property
+    def settings_changed_at(self):
+        return self.trainer.settings_changed_at
+
     def snapshot(self, grid_resolution=None, history_limit=None):
         self.clock.now += 0.020 if grid_resolution else 0.001
         return self.trainer.snapshot(grid_resolution=grid_resolution, history_limit=history_limit)

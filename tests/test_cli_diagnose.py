@@ -89,6 +89,9 @@ def test_data_that_does_not_fit_the_network_is_one_line_and_status_2(tmp_path, c
     assert main(["diagnose", path, "--init-seed", "1"]) == 2  # the file has its weights
     err = capsys.readouterr().err
     assert "--seed" in err and "--init-seed" in err
+    assert main(["diagnose", str(tmp_path / "notes.txt")]) == 2  # both kinds of file named
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".playground" in err and ".safetensors" in err
 
 
 def test_diagnose_an_experiment_uses_its_own_data_and_divergence(tmp_path, capsys):
@@ -104,6 +107,7 @@ def test_diagnose_an_experiment_uses_its_own_data_and_divergence(tmp_path, capsy
     assert main(["diagnose", str(path)]) == 0
     out = capsys.readouterr().out
     assert f"epoch {trainer.epoch}, 150 training points (plane)" in out
+    assert "try: Reset, rate ÷ 10 (reset, lr=0.3)" in out
     assert "try: Reset (reset)" in out
 
 
@@ -131,7 +135,8 @@ def test_train_diagnose_after_a_divergence_exits_1_with_reset_first(capsys):
     argv = ["train", "--dataset", "plane", "--activation", "relu", "--lr", "3"]
     assert main([*argv, "--epochs", "50", "--quiet", "--diagnose"]) == 1
     out = capsys.readouterr().out
-    assert "diverged: Training diverged" in out and "try: Reset (reset)" in out
+    assert "diverged: Training diverged" in out
+    assert "try: Reset, rate ÷ 10 (reset, lr=0.3)" in out
 
 
 def test_what_a_file_records_is_used_only_where_it_fits():

@@ -11,7 +11,9 @@ import pytest
 from playground.core.activations import ACTIVATIONS, LEAKY_SLOPE
 from playground.core.config import Config
 from playground.core.diagnostics import (
+    DEAD_SLOPE,
     EDGES,
+    MAX_POINTS,
     RELU_FAMILY,
     full_batch,
     histogram,
@@ -101,6 +103,38 @@ def test_dead_and_active_units_match_numpy():
     assert d.dead_units == int(sum((z <= 0).all(axis=0).sum() for z in zs[:-1])) > 0
     out = d.layers[-1].units
     assert out.active is None and out.saturated is None and not out.dead.any()
+
+
+@pytest.mark.parametrize("activation", sorted(RELU_FAMILY - {"relu"}))
+def test_other_rectifiers_die_only_where_their_slope_is_nearly_0(activation):
+    # hidden layer 1 pushed below 0 on every point: by 0.5 to 1.5 (inactive, but the
+    # slope there still passes gradient) or by 20 and more (nearly 0 for all but leaky)
+    cfg = Config(activation=activation, features=("x1sq", "x2sq"), hidden=(4,), init_seed=2)
+    trainer = Trainer(cfg)
+    (w, b), out = trainer.parameters()
+    w = -np.abs(w) * 0.01
+    for shift, dead_expected in ((-0.5, False), (-20.0, activation != "leaky_relu")):
+        trainer.load_parameters([(w, np.full_like(b, shift) - np.arange(len(b))), out])
+        units = trainer.diagnostics().layers[0].units
+        z = _forward(trainer)[0][0]
+        assert units.active is not None and not units.active.any()  # inactive everywhere
+        slope = np.abs(ACTIVATIONS[activation].derivative(z)).max(axis=0)
+        np.testing.assert_array_equal(units.dead, slope < DEAD_SLOPE)
+        assert units.dead.all() == dead_expected and units.dead.any() == dead_expected
+
+
+def test_a_big_training_set_is_sampled_at_a_fixed_stride():
+    trainer = Trainer(Config(points=10_000, train_ratio=0.9, init_seed=3))
+    d = trainer.diagnostics()
+    total = len(trainer.dataset.x_train)
+    assert d.of_points == total == 9000 and d.points == 1800 <= MAX_POINTS  # every 5th
+    zs, _ = _forward(trainer)
+    np.testing.assert_allclose(d.layers[0].units.mean, np.tanh(zs[0][::5]).mean(axis=0),
+                               rtol=1e-12)  # fmt: skip
+    again = trainer.diagnostics()  # the same points each time: frames compare
+    np.testing.assert_array_equal(again.layers[1].units.mean, d.layers[1].units.mean)
+    small = Trainer(Config(points=500)).diagnostics()
+    assert small.points == small.of_points
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid"])

@@ -6,17 +6,17 @@ import re
 import numpy as np
 import pytest
 
+from playground.core import remedies
 from playground.core.config import DATASETS, Config
 from playground.core.diagnostics_types import FINDING_KINDS
-from playground.core.doctor import examine
+from playground.core.doctor import examine, examine_trainer
 from playground.core.trainer import Trainer
 
 
 def _findings(cfg: Config, epochs: int = 0, trainer: Trainer | None = None):
     trainer = trainer or Trainer(cfg)
     trainer.train(epochs)
-    d = trainer.diagnostics()
-    return examine(d, trainer.history, trainer.config, diverged=trainer.diverged), trainer
+    return examine_trainer(trainer), trainer
 
 
 def _kinds(findings):
@@ -132,8 +132,12 @@ def test_after_a_divergence_the_doctor_says_reset_first():
     found, trainer = _findings(Config(activation="relu", lr=3.0, dataset="plane"), 50)
     assert trainer.diverged and found[0].kind == "diverged"
     first = found[0].remedies[0]
-    assert first.reset and first.label == "Reset" and dict(first.changes) == {}
-    assert found[0].evidence["largest_weight_norm"] > 10
+    assert first.reset and dict(first.changes) == {"lr": 0.3}  # fresh weights, smaller steps
+    assert [r.label for r in found[0].remedies[1:]] == ["Reset", "Learning rate ÷ 10"]
+    assert found[0].evidence["largest_parameter_rms"] > 10
+    # the trainer's own words on when and what, then the doctor's advice
+    assert found[0].message.startswith(trainer.message.split(". ")[0] + "; ")
+    assert "already huge" in found[0].message
     # the trap: only lowering the rate goes on from the huge parameters,
     # and the doctor then finds a layer of dead ReLUs, with Reset among the remedies
     trainer.set_config(trainer.config.replace(lr=0.3))
@@ -176,11 +180,8 @@ def test_every_remedy_is_a_change_config_replace_accepts():
         seen.add(finding.kind)
         assert finding.remedies, finding.kind
         for r in finding.remedies:
-            if r.reset:
-                assert dict(r.changes) == {}
-                continue
             changed = cfg.replace(**dict(r.changes))  # never raises
-            assert changed != cfg and r.label and r.why
+            assert (r.reset or changed != cfg) and r.label and r.why
             with pytest.raises(TypeError):
                 r.changes["lr"] = 1.0  # type: ignore[index]  # read-only
     assert seen == set(FINDING_KINDS)
@@ -197,14 +198,94 @@ def test_messages_are_one_sentence_with_numbers():
 
 
 def test_a_remedy_that_would_change_nothing_is_left_out():
-    cfg = Config(activation="leaky_relu", init="he_normal", bias_init="zeros",
+    cfg = Config(activation="gelu", init="he_uniform", bias_init="zeros",
                  features=("x1sq", "x2sq"), init_seed=1, lr=0.0)  # fmt: skip
     trainer = Trainer(cfg)
-    # every unit of hidden layer 1 made dead by hand: weights pointing away from the data
+    # every unit of hidden layer 1 made dead by hand: weights pointing away from the
+    # data and a bias far below 0, where GELU's slope is nearly 0 too
     w, b = trainer.parameters()[0]
-    trainer.load_parameters([(-abs(w), b), *trainer.parameters()[1:]])
+    trainer.load_parameters([(-abs(w), b - 10), *trainer.parameters()[1:]])
     found = examine(trainer.diagnostics(), trainer.history, cfg)
     (dead,) = [f for f in found if f.kind == "dead_units" and f.layer == 0]
+    assert "where its slope is nearly 0" in dead.message
     labels = [r.label for r in dead.remedies]
-    # already leaky and He; a learning rate of 0 cannot be divided
+    # Leaky ReLU is a ReLU's remedy; He (uniform) it has; 0 cannot be divided
     assert labels == ["Bias init 0.1", "Reset"]
+
+
+def test_a_plateau_is_judged_only_since_the_settings_last_changed():
+    trainer = Trainer(Config(init="normal", init_scale=0.001))
+    trainer.train(300)
+    assert "loss_plateau" in _kinds(examine_trainer(trainer))
+    trainer.set_config(trainer.config.replace(lr=0.031))  # the person just acted on it
+    assert trainer.settings_changed_at == 300
+    trainer.train(60)
+    assert "loss_plateau" not in _kinds(examine_trainer(trainer))
+    trainer.train(60)  # 120 epochs at the new rate, still flat
+    assert "loss_plateau" in _kinds(examine_trainer(trainer))
+    trainer.set_weight(0, 0, 0, 0.5)  # a hand edit starts the clock again
+    assert "loss_plateau" not in _kinds(examine_trainer(trainer))
+
+
+def test_a_plateau_above_where_it_started_asks_for_reset_not_bigger_steps():
+    # the trap: after a divergence, a lower rate goes on with a dead layer
+    trainer = Trainer(Config(activation="relu", lr=3.0, dataset="plane"))
+    trainer.train(50)
+    trainer.set_config(trainer.config.replace(lr=0.3))
+    trainer.train(220)
+    trainer.set_config(trainer.config.replace(lr=0.03))
+    trainer.train(150)
+    (plateau,) = [f for f in examine_trainer(trainer) if f.kind == "loss_plateau"]
+    assert plateau.evidence["loss"] > plateau.evidence["start_loss"]
+    assert [r.label for r in plateau.remedies] == ["Reset", "Learning rate ÷ 10"]
+    assert "nothing is learnt" in plateau.message and "too small" not in plateau.message
+    # a loss that never moved from where it started: bigger steps first, then Reset
+    still = Trainer(Config(dataset="gauss", lr=1e-7))
+    still.train(150)
+    (flat,) = [f for f in examine_trainer(still) if f.kind == "loss_plateau"]
+    assert [r.label for r in flat.remedies] == ["Learning rate × 10", "Reset"]
+
+
+def test_a_divergence_from_sound_parameters_says_lower_the_rate_first():
+    trainer = Trainer(Config(activation="relu"))  # its starting weights, as after epoch 1
+    said = "Training diverged in epoch 1: the training loss became NaN. Try a smaller one."
+    (found,) = examine(trainer.diagnostics(), trainer.history, trainer.config,
+                       diverged=True, message=said)  # fmt: skip
+    assert found.message.startswith("Training diverged in epoch 1: the training loss became NaN;")
+    assert "back at its starting weights" in found.message and "huge" not in found.message
+    assert found.evidence["largest_parameter_rms"] < 10
+    assert [(r.label, r.reset) for r in found.remedies] == [
+        ("Learning rate ÷ 10", False),
+        ("Reset", True),
+    ]
+
+
+def test_an_initializer_is_news_only_in_another_family_or_at_another_gain():
+    sick = dict(activation="tanh", hidden=(8, 8), lr=3.0, init_seed=4)
+    for init, gain, offered in (
+        ("xavier_uniform", None, None),  # uniform or normal: Xavier either way
+        ("xavier_normal", None, None),
+        ("xavier_normal", 6.0, {"init": "xavier_normal", "init_gain": None}),
+        ("normal", None, {"init": "xavier_normal"}),
+    ):
+        cfg = Config(**sick, init=init, init_gain=gain)
+        labels = {r.label: dict(r.changes) for r in remedies.for_saturated(cfg)}
+        assert labels.get("Xavier initialization") == offered, (init, gain)
+        assert "Learning rate ÷ 10" in labels
+    relu = Config(activation="relu", init="he_uniform")
+    assert remedies.matched_init(relu) is None
+    assert dict(remedies.matched_init(relu.replace(activation="tanh")).changes) == {
+        "init": "xavier_normal"
+    }
+
+
+def test_a_network_that_has_learnt_its_data_needs_no_doctor():
+    # Reset with a tenth of the rate after the divergence: the loss falls to
+    # 1e-11, one ReLU of hidden layer 2 stays dead; the graph marks it, the doctor
+    # does not nag about a network that has learnt its data
+    trainer = Trainer(Config(activation="relu", lr=0.3, dataset="plane", init_seed=1))
+    trainer.train(300)
+    d = trainer.diagnostics()
+    assert d.dead_units == 1 and trainer.metrics.train_loss < 1e-3 * trainer.history.train_loss[0]
+    assert examine_trainer(trainer, d) == ()
+    assert _kinds(examine(d, None, trainer.config)) == ["dead_units"]  # without the history

@@ -90,9 +90,9 @@ def test_saturated_units_are_ringed_and_their_share_read_out(view):
         tile = probe.node_rect(view, 1, unit)
         assert rings.intersects(tile.adjusted(-3, -3, 3, 3)) == ringed
     probe.hover_at(view, probe.node_rect(view, 1, 0).center())
-    assert "saturated on 100 % of training points" in probe.hover_text(view)
+    assert "saturated on 100 % of 250 training points" in probe.hover_text(view)
     probe.hover_at(view, probe.node_rect(view, 1, 2).center())
-    assert "saturated on 0 % of training points" in probe.hover_text(view)
+    assert "saturated on 0 % of 250 training points" in probe.hover_text(view)
     assert "active on" not in probe.hover_text(view)  # no ReLU here
 
 

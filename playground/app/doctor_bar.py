@@ -154,7 +154,7 @@ class DoctorBar(QFrame):
             label = remedy.label
             short = label if len(label) <= BUTTON_CHARS else label[: BUTTON_CHARS - 1] + "…"
             button.setText(short)
-            button.setToolTip(remedy.why or label)
+            button.setToolTip(f"{label}: {remedy.why}" if remedy.why else label)
         for i, button in enumerate(self.buttons):
             button.setVisible(i < len(self._remedies))
         self.buttons[0].setDefault(True)

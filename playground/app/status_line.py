@@ -17,8 +17,9 @@ class StatusLine(QObject):
         self.bar = bar
         self.dead = QLabel()
         self.dead.setToolTip(
-            "ReLU units inactive on every training point: they no longer learn "
-            "(the Diagnostics dock shows where)"
+            "Units inactive on every training point, where no gradient reaches "
+            "them (a ReLU's input at or below 0): they no longer learn "
+            "(the graph greys and crosses them)"
         )
         self.dead.setStyleSheet("color: #b3261e;")  # the one number here that is a warning
         self.rate = QLabel()

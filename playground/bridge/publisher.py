@@ -105,7 +105,12 @@ class Publisher:
         with np.errstate(all="ignore"):  # a network near divergence overflows; it says so
             diagnostics = trainer.diagnostics()
             findings = examine(
-                diagnostics, snapshot.history, snapshot.config, diverged=snapshot.diverged
+                diagnostics,
+                snapshot.history,
+                snapshot.config,
+                diverged=snapshot.diverged,
+                message=snapshot.message,
+                since_epoch=trainer.settings_changed_at,
             )
         self._recorder.add(snapshot.generation, diagnostics)
         self._extras = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.config import MAX_SEED, Config, ConfigError
 from ..core.diagnostics_types import Diagnostics, Finding, LayerDiagnostics
-from ..core.doctor import examine
+from ..core.doctor import examine_trainer
 from ..core.trainer import DATA_FIELDS, Trainer
 from ..io.experiment import ExperimentFileError, load_experiment
 from ..io.formats import EXPERIMENT_SUFFIX
@@ -38,7 +38,7 @@ def run_diagnose(args: argparse.Namespace) -> int:
 
 def diagnose(trainer: Trainer) -> tuple[Diagnostics, tuple[Finding, ...]]:
     d = trainer.diagnostics()
-    return d, examine(d, trainer.history, trainer.config, diverged=trainer.diverged)
+    return d, examine_trainer(trainer, d)
 
 
 # --- the network and its data ---------------------------------------------------
@@ -158,8 +158,8 @@ def report_text(d: Diagnostics, findings: tuple[Finding, ...]) -> str:
     for f in findings:
         rows.append(f"{f.kind}: {f.message}")
         for r in f.remedies:
-            changes = ", ".join(f"{k}={_flag(v)}" for k, v in r.changes.items())
-            rows.append(f"    try: {r.label} ({'reset' if r.reset else changes})")
+            said = ["reset"] * r.reset + [f"{k}={_flag(v)}" for k, v in r.changes.items()]
+            rows.append(f"    try: {r.label} ({', '.join(said)})")
     return "\n".join(rows)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from ..core.config import Config
 from ..core.trainer import Trainer
 from ..io.experiment import ExperimentFileError, load_experiment
-from ..io.formats import EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.formats import EXPERIMENT_SUFFIX, OPENABLE_SUFFIXES, PARAMETER_SUFFIXES
 from ..io.parameters import (
     ParameterFile,
     ParameterFileError,
@@ -28,7 +28,12 @@ from .errors import UsageError
 
 def load_model(path: str) -> ParameterFile:
     """A ParameterFile from any parameter format or an experiment file."""
-    if Path(path).suffix.lower() == EXPERIMENT_SUFFIX:
+    suffix = Path(path).suffix.lower()
+    if suffix not in OPENABLE_SUFFIXES:
+        raise UsageError(
+            f"{printable_path(path)}: the file name must end in {', '.join(OPENABLE_SUFFIXES)}"
+        )
+    if suffix == EXPERIMENT_SUFFIX:
         try:
             trainer = Trainer.from_state(load_experiment(path))
         except (ExperimentFileError, ValueError) as exc:

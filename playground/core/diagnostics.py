@@ -32,8 +32,15 @@ from .diagnostics_types import (
 from .network import Network
 
 # Rectifiers: "active" means pre-activation > 0, the part where they pass the
-# signal on; a unit inactive on every training point gets (almost) no gradient.
+# signal on.  A unit is dead when it is inactive on every training point and
+# its slope there is below DEAD_SLOPE, so almost no gradient reaches it: a ReLU
+# at once, a GELU, ELU, swish or softplus only far below 0, a leaky ReLU never
+# (its slope of 0.01 is how it comes back, which is why it is the remedy).
 RELU_FAMILY = frozenset({"relu", "leaky_relu", "elu", "gelu", "swish", "softplus"})
+DEAD_SLOPE = 1e-3
+# Diagnostics look at no more than this many training points, a fixed stride
+# through the set: a few milliseconds at the picture rate even for 100,000.
+MAX_POINTS = 2000
 # Squashing functions and their bounds.  A unit is saturated on a point when its
 # output is within 2 % of the range from a bound: tanh |a| >= 0.96, sigmoid
 # a <= 0.02 or >= 0.98; there both slopes are 7.8 % of their largest.
@@ -145,11 +152,28 @@ def _equal_classes(rows: np.ndarray, members: list[int], rtol: float) -> list[li
     return classes
 
 
+def sample_rows(count: int, limit: int = MAX_POINTS) -> slice:
+    """The rows diagnostics look at: all of them, or every k-th to stay within limit."""
+    return slice(None, None, max(1, -(-count // limit)))
+
+
+def _dead(z: np.ndarray, on: np.ndarray, network: Network) -> np.ndarray:
+    """Units inactive on every point whose slope stays below DEAD_SLOPE there."""
+    dead = (on == 0) & (len(z) > 0)
+    if network.activation.name == "relu" or not dead.any():
+        return dead
+    cols = np.flatnonzero(dead)
+    slope = network.activation.derivative(z[:, cols])
+    dead[cols] = np.abs(slope).max(axis=0) < DEAD_SLOPE
+    return dead
+
+
 def _unit_stats(
-    z: np.ndarray, a: np.ndarray, activation: str | None, rows: np.ndarray | None
+    z: np.ndarray, a: np.ndarray, network: Network, rows: np.ndarray | None
 ) -> UnitStats:
-    """activation None: the output layer (mean, low, high only)."""
+    """rows None: the output layer (mean, low, high only)."""
     n, k = a.shape
+    activation = network.activation.name if rows is not None else None
     empty = np.full(k, np.nan)
     mean, low, high = (a.mean(0), a.min(0), a.max(0)) if n else (empty, empty, empty)
     active = saturated = None
@@ -157,7 +181,7 @@ def _unit_stats(
     if activation in RELU_FAMILY:
         on = np.count_nonzero(z > 0.0, axis=0)
         active = on / n if n else empty
-        dead = (on == 0) & (n > 0)
+        dead = _dead(z, on, network)
     elif activation in BOUNDS:
         lo, hi = BOUNDS[activation]
         centre, reach = (lo + hi) / 2, (hi - lo) * (0.5 - SATURATION_MARGIN)
@@ -217,8 +241,12 @@ def measure(
     """Diagnostics of `network` on inputs with a ones column and encoded targets.
 
     `last_update` is the flat change the last optimizer step made to
-    `network.params` (NaN or None before any step).
+    `network.params` (NaN or None before any step).  Beyond MAX_POINTS points,
+    a fixed stride through them (the same ones each time, so frames compare).
     """
+    total = len(x_aug)
+    rows = sample_rows(total)
+    x_aug, targets = x_aug[rows], targets[rows]
     last = network.num_layers - 1
     with np.errstate(all="ignore"):  # a network near divergence overflows: still report
         zs, outs, grads = full_batch(network, x_aug, targets)
@@ -227,8 +255,8 @@ def measure(
             for i, p in enumerate(network.layers)
         )
     return Diagnostics(
-        epoch=epoch, step=step, points=len(x_aug), activation=network.activation.name,
-        layers=layers,
+        epoch=epoch, step=step, points=len(x_aug), of_points=total,
+        activation=network.activation.name, layers=layers,
     )  # fmt: skip
 
 
@@ -267,5 +295,5 @@ def _layer(i, p, z, a, grad, last_update, network: Network, output: bool) -> Lay
         update_ratio=ratio,
         weight_norm=w_norm,
         bias_norm=b_norm,
-        units=_unit_stats(z, a, None if output else act, None if output else p),
+        units=_unit_stats(z, a, network, None if output else p),
     )

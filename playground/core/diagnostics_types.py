@@ -46,7 +46,9 @@ class UnitStats:
     high: np.ndarray  # largest output
     active: np.ndarray | None  # share of points with pre-activation > 0 (ReLU family)
     saturated: np.ndarray | None  # share within 2 % of the bounds (tanh, sigmoid)
-    dead: np.ndarray  # bool: a ReLU unit inactive on every training point
+    # bool: inactive on every training point with a slope there below 1/1000
+    # (a ReLU whenever inactive; a leaky ReLU never): almost no gradient reaches it
+    dead: np.ndarray
     # groups of units with equal incoming weights and bias (to 1e-12 relative):
     # they compute the same function and can never tell themselves apart
     symmetric_groups: tuple[tuple[int, ...], ...] = ()
@@ -67,8 +69,16 @@ class Diagnostics:
     epoch: int
     step: int
     points: int  # training points the statistics are over
+    of_points: int  # in the training set (more than `points` when sampled)
     activation: str  # of the hidden layers
     layers: tuple[LayerDiagnostics, ...]
+
+    @property
+    def points_words(self) -> str:
+        """'250 training points', or of a sample, '2000 training points checked (of 90000)'."""
+        if self.points == self.of_points:
+            return f"{self.points} training points"
+        return f"{self.points} training points checked (of {self.of_points})"
 
     @property
     def dead_units(self) -> int:

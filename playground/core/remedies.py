@@ -23,12 +23,12 @@ def offered(config: Config, *candidates: Remedy | None) -> tuple[Remedy, ...]:
     for r in candidates:
         if r is None:
             continue
-        if not r.reset:
-            try:
-                if config.replace(**dict(r.changes)) == config:
-                    continue
-            except (ConfigError, TypeError, ValueError):
-                continue
+        try:
+            changed = config.replace(**dict(r.changes))
+        except (ConfigError, TypeError, ValueError):
+            continue
+        if changed == config and not r.reset:
+            continue
         kept.append(dataclasses.replace(r, changes=MappingProxyType(dict(r.changes))))
     return tuple(kept)
 
@@ -37,18 +37,30 @@ def lower_lr(config: Config, why: str) -> Remedy:
     return Remedy("Learning rate ÷ 10", {"lr": config.lr / 10}, why=why)
 
 
-def matched_init(config: Config) -> Remedy:
-    if config.activation in RELU_FAMILY:
+def matched_init(config: Config) -> Remedy | None:
+    """He for rectifiers, Xavier for the rest, at its own gain; None when the
+    network has it already (normal or uniform alike)."""
+    family = "he" if config.activation in RELU_FAMILY else "xavier"
+    has_it = config.init.startswith(family + "_")
+    if has_it and config.init_gain is None:
+        return None
+    changes = {"init": config.init if has_it else family + "_normal", **_default_gain(config)}
+    if family == "he":
         return Remedy(
             "He initialization",
-            {"init": "he_normal"},
+            changes,
             why="Weights scaled to keep a rectifier's signal the same size layer after layer.",
         )
     return Remedy(
         "Xavier initialization",
-        {"init": "xavier_normal"},
+        changes,
         why="Weights scaled to keep the signal and its gradient the same size through layers.",
     )
+
+
+def _default_gain(config: Config) -> dict[str, object]:
+    """Back to the activation's own gain, if another was set."""
+    return {} if config.init_gain is None else {"init_gain": None}
 
 
 def fewer_layers(config: Config) -> Remedy | None:
@@ -66,13 +78,13 @@ def fewer_layers(config: Config) -> Remedy | None:
 def for_symmetric(config: Config) -> tuple[Remedy, ...]:
     if config.init not in ("zeros", "constant"):
         return offered(config, RESET)  # random already: these weights came from elsewhere
-    init = matched_init(config)
+    family = "he" if config.activation in RELU_FAMILY else "xavier"
     # not Reset: zeros or a constant again would only rebuild the same symmetry
     return offered(
         config,
         Remedy(
-            f"Random initialization ({init.label.split()[0]})",
-            init.changes,
+            f"Random initialization ({'He' if family == 'he' else 'Xavier'})",
+            {"init": family + "_normal", **_default_gain(config)},
             why="Units that start equal get equal updates and stay equal: random "
             "weights break the symmetry.",
         ),
@@ -101,14 +113,12 @@ def for_dead(config: Config) -> tuple[Remedy, ...]:
 
 
 def for_saturated(config: Config) -> tuple[Remedy, ...]:
-    xavier = Remedy(
-        "Xavier initialization",
-        {"init": "xavier_uniform"},
-        why="Smaller weights, scaled to the layer's size, keep inputs in the steep middle.",
-    )
-    return offered(
-        config, xavier, lower_lr(config, "Big steps grow the weights until the units saturate.")
-    )
+    smaller = matched_init(config)  # Xavier: saturation is a tanh or sigmoid matter
+    if smaller is not None:
+        why = "Smaller weights, scaled to the layer's size, keep inputs in the steep middle."
+        smaller = dataclasses.replace(smaller, why=why)
+    why = "Big steps grow the weights until the units saturate."
+    return offered(config, smaller, lower_lr(config, why))
 
 
 def for_vanishing(config: Config) -> tuple[Remedy, ...]:
@@ -126,15 +136,30 @@ def for_exploding(config: Config) -> tuple[Remedy, ...]:
     return offered(config, matched_init(config), calmer, fewer_layers(config))
 
 
-def for_plateau(config: Config) -> tuple[Remedy, ...]:
+def for_plateau(config: Config, trend: str = "down") -> tuple[Remedy, ...]:
+    """trend: where the loss is against where it started, "down", "flat" or "up"."""
     faster = Remedy(
         "Learning rate × 10",
         {"lr": config.lr * 10},
         why="Steps too small to leave a flat stretch; if the loss then jumps, go back.",
     )
-    return offered(config, faster)
+    calmer = lower_lr(config, "Steps too big bounce across the valley and never go down.")
+    if trend == "down":
+        return offered(config, faster)
+    if trend == "flat":
+        return offered(config, faster, RESET)
+    return offered(config, RESET, calmer)
 
 
-def for_diverged(config: Config) -> tuple[Remedy, ...]:
-    why = "Then Reset: a lower rate alone goes on from huge parameters."
-    return offered(config, RESET, lower_lr(config, why))
+def for_diverged(config: Config, *, huge: bool = True) -> tuple[Remedy, ...]:
+    """huge: the parameters it fell back to are already far too large."""
+    lower = lower_lr(config, "Smaller steps, from the parameters of the last good epoch.")
+    if not huge:
+        return offered(config, lower, RESET)
+    both = Remedy(
+        "Reset, rate ÷ 10",
+        {"lr": config.lr / 10},
+        reset=True,
+        why="Fresh weights and smaller steps: a lower rate alone goes on from huge parameters.",
+    )
+    return offered(config, both, RESET, lower)

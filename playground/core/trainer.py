@@ -91,6 +91,7 @@ class Trainer:
         self._order_x, self._order_t = self._x_train, self._t_train
         self.diverged = False
         self.message = ""
+        self.settings_changed_at = 0  # epoch of the last setting changed in flight
         self._history = np.full((64, 5), np.nan)
         self._rows = 0
         self._record()
@@ -131,6 +132,7 @@ class Trainer:
         if self._cursor:  # mid-epoch: the rest of this epoch's steps use the new rate
             self._lr = learning_rate(config, self.epoch)
         self._make_regularizer()
+        self.settings_changed_at = self.epoch  # the doctor judges a plateau from here
         if self.diverged:  # the restored parameters are finite: let the person go on
             self.diverged = False
             self.message = ""
@@ -468,5 +470,6 @@ class Trainer:
 
     def _refresh_last_record(self) -> None:
         # an edit changes the losses: show the new ones without adding an epoch
+        self.settings_changed_at = self.epoch  # and starts the doctor's plateau afresh
         self._rows -= 1
         self._record()

@@ -260,7 +260,7 @@ class DiagnosticsView(QWidget):
                 "Not measured yet: diagnostics are measured a few times a second as it trains."
             )
         else:
-            self.status.setText(f"measured at epoch {diag.epoch} on {diag.points} training points")
+            self.status.setText(f"measured at epoch {diag.epoch} on {diag.points_words}")
         lines = [html.escape(f.message) for f in snap.findings]
         self.findings.setText("<br>".join(f"<b>Doctor:</b> {line}" for line in lines))
         self.findings.setVisible(bool(lines))

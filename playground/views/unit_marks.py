@@ -123,10 +123,10 @@ def unit_lines(diag: Diagnostics | None, layer_sizes: tuple[int, ...], layer: in
     if hidden and stats.active is not None:
         on = round(float(stats.active[unit]) * diag.points)
         dead = "dead: " if stats.dead[unit] else ""
-        lines.append(f"{dead}active on {on} of {diag.points} training points")
+        lines.append(f"{dead}active on {on} of {diag.points_words}")
     if hidden and stats.saturated is not None:
         share = float(np.nan_to_num(stats.saturated[unit]))
-        lines.append(f"saturated on {100 * share:.0f} % of training points")
+        lines.append(f"saturated on {100 * share:.0f} % of {diag.points_words}")
     if hidden:
         for members in stats.symmetric_groups:
             if unit in members and len(members) > 1:
