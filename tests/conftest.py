@@ -27,3 +27,33 @@ def close_later():
     for window in windows:
         if isValid(window):
             window.close()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    """open_window(config): a shown MainWindow with its own settings file, whose
+    questions are answered (unsaved work: discard; sentences land in `win.told`),
+    once its first picture is in; closed after the test if still open."""
+    from PySide6.QtCore import QSettings
+    from shiboken6 import isValid
+
+    from playground.app.main_window import MainWindow
+
+    windows = []
+
+    def opened(config):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(config, settings=settings)
+        win.told = []
+        win.files.tell = win.told.append
+        win.files.ask_discard = lambda: "discard"
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
+        windows.append(win)
+        return win
+
+    yield opened
+    for win in windows:
+        if isValid(win):  # pytest-qt may have closed (and so deleted) it already
+            win.close()

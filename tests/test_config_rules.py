@@ -58,6 +58,9 @@ def test_a_new_scheme_or_schedule_starts_at_its_own_default():
         ("bias_value", {"bias_init": "constant"}, {"bias_init": "zeros"}),
         ("reg_rate", {"regularization": "l2"}, {"regularization": "none"}),
         ("reg_bias", {"regularization": "l1"}, {"regularization": "none"}),
+        ("formula", {"dataset": "custom", "formula": "r < 3"}, {"dataset": "circle"}),
+        ("shift", {"dataset": "xor"}, {"dataset": "custom", "formula": "r < 3"}),
+        ("noise", {"dataset": "xor"}, {"dataset": "own", "classes": 2}),
     ],
 )
 def test_each_setting_applies_only_where_it_has_an_effect(field, on, off):
@@ -71,6 +74,7 @@ def test_settings_without_a_rule_always_apply():
         if f.name not in {
             "momentum", "beta1", "beta2", "rmsprop_alpha", "eps", "lr_gamma", "lr_period",
             "lr_min", "classes", "init_scale", "init_gain", "bias_value", "reg_rate", "reg_bias",
+            "formula",
         }:  # fmt: skip
             assert cfg.applies(f.name), f.name
 
@@ -86,9 +90,11 @@ def test_every_range_is_the_one_validation_uses(field):
     lo, hi, integer = C.RANGES[field]
     cfg = Config()
     step = 1 if integer else (hi - lo) * 1e-3
-    assert getattr(cfg.replace(**{field: lo}), field) == lo
-    assert getattr(cfg.replace(**{field: hi}), field) == hi
+    # the shift is a pair, each of dx and dy in the range
+    value = (lambda v: (0.0, v)) if field == "shift" else (lambda v: v)
+    assert getattr(cfg.replace(**{field: value(lo)}), field) == value(lo)
+    assert getattr(cfg.replace(**{field: value(hi)}), field) == value(hi)
     for outside in (lo - step, hi + step):
         with pytest.raises(ConfigError) as refused:
-            cfg.replace(**{field: outside})
+            cfg.replace(**{field: value(outside)})
         assert refused.value.field == field

@@ -2,27 +2,15 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from shiboken6 import isValid
 
 from playground import Config
-from playground.app.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Config(hidden=(5, 3)), settings=settings)
-    win.told = []
-    win.files.tell = win.told.append
-    win.files.ask_discard = lambda: "discard"
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
-    yield win
-    if isValid(win):  # pytest-qt may have closed (and so deleted) it already
-        win.close()
+def window(open_window):
+    return open_window(Config(hidden=(5, 3)))
 
 
 def _shows(win, condition) -> bool:
@@ -107,7 +95,7 @@ def test_export_image(qtbot, window, tmp_path, suffix):
 
 def test_export_data_csv(qtbot, window, tmp_path):
     path = tmp_path / "points.csv"
-    assert window.files.export_data_to(path)
+    assert window.files.data.export_to(path)
     lines = path.read_text().splitlines()
     assert lines[0] == "x1,x2,label,split" and len(lines) == 501
 

@@ -4,28 +4,17 @@ import dataclasses
 import os
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QSlider, QWidget
-from shiboken6 import isValid
 
 from playground import Config
 from playground.app.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Config(), settings=settings)
-    win.told = []
-    win.files.tell = win.told.append
-    win.files.ask_discard = lambda: "discard"
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.experiment.snapshot is not None, timeout=8000)
-    yield win
-    if isValid(win):
-        win.close()
+def window(open_window):
+    return open_window(Config())
 
 
 def _shows(win, condition) -> bool:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..bridge.session import TrainingSession
 from ..core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, Config, ConfigError, next_seed
+from ..core.datasets import Dataset
 from ..core.diagnostics_types import Remedy
 from ..core.snapshot import Snapshot
 
@@ -196,6 +197,16 @@ class Experiment(QObject):
         if refused is not None:
             return refused
         self._start_over(config, SavedMark(), None)
+        return None
+
+    def use_data(self, config: Config, dataset: Dataset) -> str | None:
+        """Train on a person's own points from now on (a new start at epoch 0).
+        None, or why the trainer refused them (then nothing changed)."""
+        refused = self.session.restart(config, dataset)
+        if refused is not None:
+            return refused
+        self._start_over(config, self._saved, self._path)
+        self._mark_edited()
         return None
 
     def import_parameters(self, config: Config, layers: list) -> str | None:

@@ -17,19 +17,18 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..core.config import Config
-from ..io.csvdata import write_points_csv
 from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
-from ..io.formats import EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
 from ..io.parameters import ParameterFileError, export_parameters, import_parameters
 from ..views.picture import DEFAULT_SIZE, IMAGE_SUFFIXES, RenderError, render_snapshot
 from . import file_dialogs
+from .data_files import DataFiles
 from .experiment import Experiment
 from .folders import RememberedFolders
 
 EXPERIMENT_FILTER = f"Experiments (*{EXPERIMENT_SUFFIX})"
 PARAMETER_FILTER = "Parameters ({})".format(" ".join(f"*{s}" for s in PARAMETER_SUFFIXES))
 IMAGE_FILTER = "Pictures ({})".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
-DATA_FILTER = "Points (*.csv)"
 MAX_RECENT = 8
 SHOWN_MS = 5000  # how long a "written to" note stays in the status bar
 
@@ -53,6 +52,9 @@ class FileActions(QObject):
         self.ask_discard: Callable[[], str] = self._dialog_discard
         self.ask_image_size: Callable[[], tuple[int, int] | None] = self._dialog_image_size
         self.tell: Callable[[str], None] = self._dialog_tell
+        # own points in and out (File > Import Data, Export Data, a dropped .csv)
+        self.data = DataFiles(experiment, self.folders, self._tell, parent)
+        self.data.message.connect(self.message)
 
     def _dialog_open(self) -> str:
         folder = str(self.folders.folder("experiment"))
@@ -73,6 +75,9 @@ class FileActions(QObject):
 
     def _dialog_tell(self, text: str) -> None:
         file_dialogs.warn(self._parent, text)
+
+    def _tell(self, text: str) -> None:
+        self.tell(text)  # whatever answers now (tests replace `tell` after building)
 
     # --- unsaved work ------------------------------------------------------------------
 
@@ -112,10 +117,12 @@ class FileActions(QObject):
         return self.confirm_discard() and self.open_path(name)
 
     def open_path(self, name: str | Path) -> bool:
-        """Open any file the app knows: an experiment, or parameters to import."""
+        """Open any file the app knows: an experiment, parameters or data to import."""
         path = Path(name)
         if path.suffix.lower() in PARAMETER_SUFFIXES:
             return self.import_parameters_from(path)
+        if path.suffix.lower() == DATA_SUFFIX:
+            return self.data.import_from(path)
         try:
             state = load_experiment(path)
             Config.from_dict(state["config"])
@@ -219,23 +226,6 @@ class FileActions(QObject):
             return False
         self.folders.remember("image", path)
         self.message.emit(f"Picture written to {path}")
-        return True
-
-    def export_data_dialog(self) -> bool:
-        name = self.ask_save("Export data", DATA_FILTER, self._suggested("data", ".csv"))
-        return bool(name) and self.export_data_to(Path(name))
-
-    def export_data_to(self, path: Path) -> bool:
-        snap = self.experiment.snapshot
-        if snap is None or snap.dataset is None:
-            return False
-        try:
-            write_points_csv(path, snap.dataset)
-        except OSError as exc:
-            self.tell(f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        self.folders.remember("data", path)
-        self.message.emit(f"Points written to {path}")
         return True
 
     def _suggested(self, kind: str, suffix: str, current: Path | None = None) -> str:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from ..bridge.session import TrainingSession
 from ..core.config import Config
 from ..core.snapshot import Snapshot
-from ..io.formats import OPENABLE_SUFFIXES
+from ..io.formats import DROPPABLE_SUFFIXES
 from ..panels import (
     ActivationPanel,
     DataPanel,
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
             self.session.shutdown()
             raise
         self._show_title(None)
-        self.setAcceptDrops(True)  # drop an experiment or a parameter file to open it
+        self.setAcceptDrops(True)  # drop an experiment, a parameter file or data (.csv)
         # Closed, the window's C++ side is deleted at once, parents before children.
         # Left to Python's garbage collector, the wrappers' cycles go in any order,
         # and a graphics item deleted after its view crashes the process.
@@ -235,7 +235,7 @@ def _dropped_path(event) -> Path | None:
     if len(urls) != 1 or not urls[0].isLocalFile():
         return None
     path = Path(urls[0].toLocalFile())
-    return path if path.suffix.lower() in OPENABLE_SUFFIXES else None
+    return path if path.suffix.lower() in DROPPABLE_SUFFIXES else None
 
 
 def _dataset_icon(name: str, classes: int):

@@ -52,7 +52,8 @@ def build_menus(
     _add(file_menu, "&Import Parameters…", files.import_parameters_dialog)
     _add(file_menu, "&Export Parameters…", files.export_parameters_dialog, "Ctrl+E")
     _add(file_menu, "Export &Image…", files.export_image_dialog)
-    _add(file_menu, "Export &Data (CSV)…", files.export_data_dialog)
+    _add(file_menu, "Import Da&ta (CSV)…", files.data.import_dialog, "Ctrl+Shift+I")
+    _add(file_menu, "Export &Data (CSV)…", files.data.export_dialog)
     file_menu.addSeparator()
     _add(file_menu, "&Quit", window.close, "Ctrl+Q")
 

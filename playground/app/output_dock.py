@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+import html
 
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..core.datasets import Dataset
 from ..core.snapshot import Snapshot
+from ..views.colors import CLASS_COLORS
 from ..views.loss_view import LossView
 from ..views.output_view import OutputView
 
@@ -28,6 +32,11 @@ class OutputDock(QWidget):
         self.show_test.toggled.connect(self.output_view.set_show_test)
         self.discretize.toggled.connect(self.output_view.set_discretize)
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
+        # own data: its classes' names by their colours, and where the points came from
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.hide()
+        self._dataset: Dataset | None = None
 
         switches = QHBoxLayout()
         for box in (self.show_test, self.discretize, self.log_scale):
@@ -36,16 +45,34 @@ class OutputDock(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.loss_view)
         layout.addWidget(self.output_view, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(switches)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self.output_view.set_snapshot(snapshot)
         self.loss_view.set_snapshot(snapshot)
+        if snapshot.dataset is not None and snapshot.dataset is not self._dataset:
+            self._dataset = snapshot.dataset
+            text = legend_html(snapshot.dataset)
+            self.legend.setText(text)
+            self.legend.setVisible(bool(text))
 
     def switches(self) -> dict[str, QCheckBox]:
         """The switches by the settings key they are remembered under."""
         return {"show_test": self.show_test, "discretize": self.discretize,
                 "log_scale": self.log_scale}  # fmt: skip
+
+
+def legend_html(ds: Dataset) -> str:
+    """'■ upper moon  ■ lower moon · file moons.csv' for data with named classes
+    or an origin; "" for the built-ins (their colours say enough)."""
+    parts = [
+        f'<span style="color:{color}">■</span>&nbsp;{html.escape(name)}'
+        for name, color in zip(ds.class_names, CLASS_COLORS, strict=False)
+    ]
+    if ds.origin:
+        parts.append(f'<span style="color:#5f6368">{html.escape(ds.origin)}</span>')
+    return " &nbsp; ".join(parts)
 
 
 def _switch(text: str, tip: str) -> QCheckBox:

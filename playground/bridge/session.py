@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from playground.core import Config, Snapshot
+from playground.core.datasets import Dataset
 
 from .worker import TrainerWorker
 
@@ -38,7 +39,7 @@ class TrainingSession(QObject):
     # blocking: each answers into the list it is given
     _load_parameters = Signal(object, object)
     _load_state = Signal(object, object)
-    _restart = Signal(object, object)
+    _restart = Signal(object, object, object)
     _fill_state = Signal(object)
     _shutdown = Signal()
 
@@ -129,9 +130,10 @@ class TrainingSession(QObject):
         or why the state was refused (then nothing changed)."""
         return self._start_over(self._load_state, state)
 
-    def restart(self, config: Config) -> str | None:
-        """A fresh trainer for `config`, epoch 0, even if it is the current config."""
-        return self._start_over(self._restart, config)
+    def restart(self, config: Config, dataset: Dataset | None = None) -> str | None:
+        """A fresh trainer for `config`, epoch 0, even if it is the current config;
+        on `dataset`'s points if given (a person's own), else on the config's."""
+        return self._start_over(self._restart, config, dataset)
 
     def _start_over(self, signal, *args) -> str | None:
         """A blocking command that begins a new generation: from its answer on,

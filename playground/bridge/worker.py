@@ -21,6 +21,7 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from playground.core import Config, ConfigError, Trainer
 from playground.core.config import MAX_GRID_RESOLUTION, MIN_GRID_RESOLUTION
+from playground.core.datasets import Dataset
 
 from .mailbox import Mailbox, keep_fresh_grids
 from .pace import Pace
@@ -169,10 +170,12 @@ class TrainerWorker(QObject):
         """Go on from a saved state: the trainer is rebuilt from it, validated first."""
         self._answer(reply, lambda: Trainer.from_state(_mapping(state)))
 
-    @Slot(object, object)
-    def restart(self, config: object, reply: object) -> None:
-        """A fresh trainer for `config` (File > New), even if the config is the same."""
-        self._answer(reply, lambda: Trainer(_config(config)))
+    @Slot(object, object, object)
+    def restart(self, config: object, dataset: object, reply: object) -> None:
+        """A fresh trainer for `config` (File > New), even if the config is the same;
+        on `dataset` (own points) when it is one."""
+        data = dataset if isinstance(dataset, Dataset) else None
+        self._answer(reply, lambda: Trainer(_config(config), data))
 
     def _loaded_parameters(self, layers: object) -> Trainer:
         trainer = self.trainer

@@ -5,6 +5,7 @@ commands otherwise.  Qt is imported only to open the window or draw a picture.
     arguments.py      the parser, and the Config its flags describe
     train.py          train and render
     model_files.py    parameter and experiment files in and out (--init-from, --export)
+    own_data.py       --data FILE.csv: a person's own points
     file_commands.py  predict and inspect
     diagnose.py       diagnose, and train --diagnose: the doctor's findings
     entry.py          main(): the window or a command

@@ -63,6 +63,16 @@ def _hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _shift(text: str) -> tuple[float, float]:
+    try:
+        dx, dy = (float(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected two numbers DX,DY like 3,-2 (got {text!r})"
+        ) from None
+    return dx, dy
+
+
 def _size_text(size: tuple[int, int]) -> str:
     return f"{size[0]}x{size[1]}"
 
@@ -101,6 +111,20 @@ def _add_data_flags(p: argparse.ArgumentParser, saved: bool = False) -> None:
 
     data.add_argument("--problem", choices=C.PROBLEMS, default=S)
     data.add_argument("--dataset", choices=C.DATASETS, default=S, help=shown("default: circle"))
+    data.add_argument(
+        "--formula", metavar="EXPR", default=S,
+        help="a custom dataset labelled by a formula of x1, x2, r, theta, e.g. 'x1*x2 > 0' "
+        "(a comparison classifies, a number is a regression target)",
+    )  # fmt: skip
+    if not saved:
+        data.add_argument(
+            "--data", metavar="FILE.csv", default=S,
+            help="your own points: a CSV with columns x1,x2,label (x2 and split optional)",
+        )  # fmt: skip
+    data.add_argument(
+        "--shift", type=_shift, metavar="DX,DY", default=S,
+        help="move a built-in dataset off the origin, e.g. 3,-2",
+    )  # fmt: skip
     classes = "classes for blobs and spirals" + ("" if saved else " (3)")
     data.add_argument("--classes", type=int, default=S, help=classes)
     data.add_argument(
@@ -251,6 +275,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
     for f in Config.__dataclass_fields__:
         if f in flags:
             values[f] = flags[f]
+    if "formula" in flags and "dataset" not in flags:
+        values["dataset"] = C.CUSTOM_DATASET
     try:
         return Config.from_dict(values)
     except ConfigError as exc:

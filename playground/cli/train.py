@@ -22,6 +22,7 @@ from .arguments import config_from_args
 from .diagnose import diagnose, report_json, report_text
 from .errors import EXIT_DIVERGED, PROG, UsageError
 from .model_files import check_export_paths, export_all, start_from
+from .own_data import own_data
 
 RENDER_GRID_RESOLUTION = 100  # pixels per side of each neuron's picture in a render
 _PROGRESS_INTERVAL = 0.1  # seconds between progress lines on a terminal
@@ -87,10 +88,13 @@ def run_render(args: argparse.Namespace) -> int:
 
 def _make_trainer(args: argparse.Namespace) -> Trainer:
     cfg = config_from_args(args)
+    dataset = None
+    if getattr(args, "data", None):
+        cfg, dataset = own_data(args, cfg)
     layers = None
     if getattr(args, "init_from", None):
         cfg, layers = start_from(args.init_from, cfg)
-    trainer = Trainer(cfg)
+    trainer = Trainer(cfg, dataset)
     if layers is not None:
         trainer.load_parameters(layers)
     return trainer

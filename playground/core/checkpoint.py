@@ -35,7 +35,7 @@ from typing import Any, TypedDict
 import numpy as np
 
 from .config import MAX_HISTORY_ROWS, MAX_POINTS, MIN_POINTS, Config
-from .datasets import Dataset
+from .datasets import MAX_CLASS_NAME_CHARS, Dataset
 from .optimizers import OptimizerState, make_optimizer
 
 STATE_KEYS = frozenset(
@@ -196,9 +196,32 @@ def _floats(name: str, value, shape: tuple, finite: bool = False) -> np.ndarray:
     return array
 
 
+MAX_ORIGIN_CHARS = 200
+
+
+def _class_names(data: Mapping, k: int) -> tuple[str, ...]:
+    names = data.get("class_names", [])
+    if not isinstance(names, list) or (names and len(names) != k):
+        raise ValueError(f"dataset class_names must list {k} names, or none")
+    for name in names:
+        if not (isinstance(name, str) and 0 < len(name) <= MAX_CLASS_NAME_CHARS
+                and name.isprintable()):  # fmt: skip
+            raise ValueError(
+                f"dataset class_names must be printable text of 1 to {MAX_CLASS_NAME_CHARS} "
+                "characters"
+            )
+    if len(set(names)) != len(names):
+        raise ValueError("dataset class_names must not repeat a name")
+    return tuple(names)
+
+
 def _dataset(data, config: Config) -> Dataset:
-    if not isinstance(data, Mapping) or set(data) != set(DATASET_KEYS):
-        raise ValueError("dataset must hold exactly x_train, y_train, x_test, y_test, num_classes")
+    keys = set(DATASET_KEYS)
+    if not isinstance(data, Mapping) or not keys <= set(data) <= keys | {"class_names", "origin"}:
+        raise ValueError(
+            "dataset must hold exactly x_train, y_train, x_test, y_test, num_classes "
+            "(and class_names, if it has them)"
+        )
     k = config.num_classes
     if not _is_int(data["num_classes"]) or data["num_classes"] != k:
         raise ValueError(f"dataset num_classes must be {k}, as its configuration says")
@@ -220,7 +243,12 @@ def _dataset(data, config: Config) -> Dataset:
     total = len(arrays["x_train"]) + len(arrays["x_test"])
     if not MIN_POINTS <= total <= MAX_POINTS:
         raise ValueError(f"dataset must hold {MIN_POINTS} to {MAX_POINTS} points (got {total})")
-    return Dataset(num_classes=k, **arrays)
+    origin = data.get("origin", "")
+    if not (isinstance(origin, str) and len(origin) <= MAX_ORIGIN_CHARS and origin.isprintable()):
+        raise ValueError(
+            f"dataset origin must be printable text of at most {MAX_ORIGIN_CHARS} characters"
+        )
+    return Dataset(num_classes=k, class_names=_class_names(data, k), origin=origin, **arrays)
 
 
 def _optimizer(name: str, state, config: Config, size: int) -> OptimizerState:

@@ -26,8 +26,10 @@ from .config_rules import (
 # where most code has always looked for them.
 from .vocabulary import (  # noqa: F401  (re-exported)
     ACTIVATIONS,
+    ALL_DATASETS,
     BIAS_INITS,
     CLASSIFICATION_DATASETS,
+    CUSTOM_DATASET,
     DATASETS,
     DATASETS_OF,
     DEFAULT_INIT_SCALE,
@@ -50,6 +52,7 @@ from .vocabulary import (  # noqa: F401  (re-exported)
     MOMENTUM_OPTIMIZERS,
     MULTICLASS_DATASETS,
     OPTIMIZERS,
+    OWN_DATASET,
     PERIOD_SCHEDULES,
     PROBLEMS,
     RANGES,
@@ -91,6 +94,8 @@ class Config:
     noise: float = 0.0
     train_ratio: float = 0.5
     data_seed: int = 0
+    shift: tuple[float, float] = (0.0, 0.0)  # built-in data moved by (dx, dy) once made
+    formula: str = ""  # the custom dataset's label, e.g. "x1 * x2 > 0"
     # network
     features: tuple[str, ...] = ("x1", "x2")
     hidden: tuple[int, ...] = (4, 2)
@@ -135,7 +140,7 @@ class Config:
         """Classes in the data (0 for regression)."""
         if self.problem == "regression":
             return 0
-        return self.classes if self.dataset in MULTICLASS_DATASETS else 2
+        return self.classes if self.dataset in (*MULTICLASS_DATASETS, OWN_DATASET) else 2
 
     @property
     def num_outputs(self) -> int:
@@ -225,7 +230,7 @@ class Config:
         if unknown:
             raise ConfigError(f"unknown configuration option {unknown[0]!r}", unknown[0])
         values = dict(data)
-        for key in ("features", "hidden"):
+        for key in ("features", "hidden", "shift"):
             if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
         if values.get("batch_size") == "full":

@@ -6,13 +6,20 @@ functions see a Config only through its attributes.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .formula import FormulaError, formula_points, parse_formula
 from .vocabulary import (
     ACTIVATIONS,
+    ALL_DATASETS,
     BIAS_INITS,
     CLASSIFICATION_DATASETS,
+    CUSTOM_DATASET,
     DATASETS,
+    DOMAIN,
     FEATURES,
     GAIN_INITS,
     GAMMA_SCHEDULES,
@@ -22,6 +29,7 @@ from .vocabulary import (
     MOMENTUM_OPTIMIZERS,
     MULTICLASS_DATASETS,
     OPTIMIZERS,
+    OWN_DATASET,
     PERIOD_SCHEDULES,
     PROBLEMS,
     RANGES,
@@ -67,9 +75,12 @@ def normalize(cfg: Config) -> None:
         _set(cfg, "hidden", tuple(cfg.hidden))
     if isinstance(cfg.features, list):
         _set(cfg, "features", tuple(cfg.features))
-    if cfg.dataset in DATASETS and cfg.problem is None:
-        kind = "regression" if cfg.dataset in REGRESSION_DATASETS else "classification"
-        _set(cfg, "problem", kind)
+    if isinstance(cfg.shift, list):
+        _set(cfg, "shift", tuple(cfg.shift))
+    if cfg.problem is None:
+        kind = dataset_kind(cfg.dataset, cfg.formula)
+        if kind is not None:
+            _set(cfg, "problem", kind)
     if cfg.points is None:
         _set(cfg, "points", 1200 if cfg.problem == "regression" else 500)
     # features in one canonical order, so the same set is the same network
@@ -77,6 +88,31 @@ def normalize(cfg: Config) -> None:
     valid = all(isinstance(f, str) for f in names) and set(names) <= set(FEATURES)
     if valid and len(set(names)) == len(names):
         _set(cfg, "features", tuple(f for f in FEATURES if f in names))
+
+
+def dataset_kind(dataset: str, formula: str = "") -> str | None:
+    """The problem a dataset makes by itself: a built-in's own, a formula's
+    (a truth value classifies), own points' classification unless said; None
+    when that cannot be told (an unknown name, a formula that does not parse)."""
+    if dataset in REGRESSION_DATASETS:
+        return "regression"
+    if dataset in CLASSIFICATION_DATASETS or dataset == OWN_DATASET:
+        return "classification"
+    if dataset == CUSTOM_DATASET and isinstance(formula, str):
+        classifies, _ = _formula(formula)
+        if classifies is not None:
+            return "classification" if classifies else "regression"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _formula(text: str) -> tuple[bool | None, str]:
+    """(whether it classifies, "") or (None, why not): a Config is made often,
+    a formula parsed once."""
+    try:
+        return parse_formula(text).classification, ""
+    except FormulaError as exc:
+        return None, str(exc)
 
 
 def _is_int(value) -> bool:
@@ -89,7 +125,8 @@ def _is_number(value) -> bool:
 
 def _field_of(name: str) -> str:
     """'each hidden layer size' -> 'hidden': the option a message is about."""
-    return {"each feature": "features", "each hidden layer size": "hidden"}.get(name, name)
+    fields = {"each feature": "features", "each hidden layer size": "hidden"}
+    return fields.get(name, "shift" if name.startswith("shift ") else name)
 
 
 def _check_choice(name: str, value, choices) -> None:
@@ -110,11 +147,57 @@ def _check_range(name: str, value, lo=None, hi=None, integer=None) -> None:
         raise ConfigError(f"{name} must be {kind} from {lo} to {hi} (got {value!r})", field)
 
 
+@functools.lru_cache(maxsize=16)
+def _formula_data(text: str, points: int, noise: float, seed: int) -> str:
+    """Why a formula cannot label the points these settings draw, or "": known
+    before the data is made, so a formula that fails there is refused whole."""
+    try:
+        formula_points(text, points, noise, np.random.default_rng(seed), DOMAIN)
+    except FormulaError as exc:
+        return str(exc)
+    return ""
+
+
+def _check_formula(cfg: Config) -> None:
+    if not isinstance(cfg.formula, str):
+        raise ConfigError(f"formula must be text (got {cfg.formula!r})", "formula")
+    if cfg.dataset == CUSTOM_DATASET:
+        classifies, why = _formula(cfg.formula)
+        if classifies is None:
+            raise ConfigError(why.rstrip("."), "formula")
+
+
+def _check_formula_data(cfg: Config) -> None:
+    """After the point count, noise and seed are checked: the labels themselves."""
+    if cfg.dataset == CUSTOM_DATASET:
+        why = _formula_data(cfg.formula, cfg.points, float(cfg.noise), cfg.data_seed)
+        if why:
+            raise ConfigError(why.rstrip("."), "formula")
+
+
+def _check_shift(cfg: Config) -> None:
+    shift = cfg.shift
+    if not (isinstance(shift, tuple) and len(shift) == 2):
+        raise ConfigError(f"shift must be two numbers, dx and dy (got {shift!r})", "shift")
+    lo, hi, _ = RANGES["shift"]
+    for name, value in zip(("dx", "dy"), shift, strict=True):
+        _check_range(f"shift {name}", value, lo, hi, False)
+
+
 def validate(cfg: Config) -> None:
-    _check_choice("dataset", cfg.dataset, DATASETS)
+    _check_choice("dataset", cfg.dataset, ALL_DATASETS)
+    _check_formula(cfg)  # before the problem, which a formula that does not parse leaves unset
     _check_choice("problem", cfg.problem, PROBLEMS)
-    own_kind = "regression" if cfg.dataset in REGRESSION_DATASETS else "classification"
-    if cfg.problem != own_kind:
+    _check_shift(cfg)
+    own_kind = dataset_kind(cfg.dataset, cfg.formula)
+    if cfg.dataset == CUSTOM_DATASET and cfg.problem != own_kind:
+        raise ConfigError(
+            f"the formula {cfg.formula!r} makes {own_kind}, not {cfg.problem}: "
+            + ("a comparison such as x1 > 0 classifies" if own_kind == "regression"
+               else "a number such as sin(x1) is a regression target"),
+            "formula",
+        )  # fmt: skip
+    if cfg.dataset in DATASETS and cfg.problem != own_kind:
         wanted = REGRESSION_DATASETS if cfg.problem == "regression" else CLASSIFICATION_DATASETS
         raise ConfigError(
             f"dataset {cfg.dataset!r} is for {own_kind}; for {cfg.problem} "
@@ -126,6 +209,7 @@ def validate(cfg: Config) -> None:
     _check_range("noise", cfg.noise)
     _check_range("train_ratio", cfg.train_ratio)
     _check_range("data_seed", cfg.data_seed)
+    _check_formula_data(cfg)
     _check_range("init_seed", cfg.init_seed)
 
     if not isinstance(cfg.features, tuple) or not cfg.features:
@@ -186,6 +270,7 @@ def validate(cfg: Config) -> None:
 # (field, dependent, value): changing field resets dependent unless both are given
 LINKED = (
     ("dataset", "problem", None),  # a new dataset picks its own kind
+    ("formula", "problem", None),  # and so does a new formula
     ("init", "init_scale", None),  # a new scheme starts at its own default scale
     ("schedule", "lr_gamma", None),  # a new schedule starts at its own default decay
 )
@@ -198,13 +283,23 @@ def with_regression_loss(cfg: Config, changes: dict) -> dict:
         return changes
     problem = changes.get("problem", cfg.problem)
     dataset = changes.get("dataset", cfg.dataset)
-    if problem == "regression" or (problem is None and dataset in REGRESSION_DATASETS):
+    formula = changes.get("formula", cfg.formula)
+    if problem is None:
+        problem = dataset_kind(dataset, formula)
+    if problem == "regression":
         return {**changes, "loss": "mse"}
     return changes
 
 
 APPLIES = {
     "classes": lambda c: c.dataset in MULTICLASS_DATASETS,
+    # own points are what they are: nothing makes them again
+    "points": lambda c: c.dataset != OWN_DATASET,
+    "noise": lambda c: c.dataset != OWN_DATASET,
+    "train_ratio": lambda c: c.dataset != OWN_DATASET,
+    "data_seed": lambda c: c.dataset != OWN_DATASET,
+    "shift": lambda c: c.dataset in DATASETS,
+    "formula": lambda c: c.dataset == CUSTOM_DATASET,
     "init_scale": lambda c: c.init in SCALED_INITS,
     "init_gain": lambda c: c.init in GAIN_INITS,
     "bias_value": lambda c: c.bias_init == "constant",
@@ -221,7 +316,7 @@ APPLIES = {
 }
 
 CHOICES = {
-    "dataset": DATASETS,
+    "dataset": ALL_DATASETS,
     "problem": PROBLEMS,
     "features": FEATURES,
     "activation": ACTIVATIONS,

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.core.config import REGRESSION_DATASETS, Config
-from playground.core.features import DOMAIN  # points live in [-DOMAIN, DOMAIN]^2
+from playground.core.config import CUSTOM_DATASET, OWN_DATASET, REGRESSION_DATASETS, Config
+from playground.core.features import DOMAIN, Extent, extent_of  # built-ins: [-DOMAIN, DOMAIN]^2
+from playground.core.formula import formula_points
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +37,9 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     num_classes: int  # 0 for regression
+    # what a person calls the classes (own data: the labels of a file); () for 0, 1, ...
+    class_names: tuple[str, ...] = ()
+    origin: str = ""  # own data: where it came from ("file moons.csv", "painted")
 
     @property
     def x_all(self) -> np.ndarray:
@@ -225,6 +229,17 @@ def generate_points(
     return points, labels.astype(kind)
 
 
+def view_extent(cfg: Config, dataset: Dataset) -> Extent:
+    """The square of the input plane the pictures show: a built-in's usual square,
+    moved with its points; for own points one that covers them."""
+    if cfg.dataset == OWN_DATASET:
+        return extent_of(np.concatenate([dataset.x_train, dataset.x_test]))
+    if cfg.dataset == CUSTOM_DATASET:
+        return extent_of(np.empty((0, 2)))
+    dx, dy = cfg.shift
+    return Extent(float(dx), float(dy), DOMAIN)
+
+
 def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a)  # own the data, so nothing else can write to it
     a.flags.writeable = False
@@ -239,11 +254,23 @@ def train_size(cfg: Config) -> int:
 
 
 def make_dataset(cfg: Config) -> Dataset:
-    """Generate cfg's data from cfg.data_seed, shuffle it, and split it into train and test."""
+    """Generate cfg's data from cfg.data_seed, shuffle it, and split it into train and test.
+
+    Built-in data is made around the origin and then moved by cfg.shift; a
+    custom dataset labels uniform points by cfg.formula.  Own data (painted or
+    imported) cannot be made from settings: it comes with the Trainer.
+    """
+    if cfg.dataset == OWN_DATASET:
+        raise ValueError("own data comes with its points; no setting can make it again")
     rng = np.random.default_rng(cfg.data_seed)
     n = cfg.points
     assert n is not None  # Config fills in the default for its problem
-    points, labels = generate_points(cfg.dataset, n, cfg.noise, rng, cfg.classes)
+    if cfg.dataset == CUSTOM_DATASET:
+        points, labels = formula_points(cfg.formula, n, cfg.noise, rng, DOMAIN)
+    else:
+        points, labels = generate_points(cfg.dataset, n, cfg.noise, rng, cfg.classes)
+        if cfg.shift != (0.0, 0.0):
+            points = points + np.asarray(cfg.shift, dtype=np.float64)
     # The generators emit points class by class, so shuffle before the split.
     order = rng.permutation(n)
     n_train = train_size(cfg)
@@ -254,4 +281,51 @@ def make_dataset(cfg: Config) -> Dataset:
         x_test=_frozen(points[test]),
         y_test=_frozen(labels[test]),
         num_classes=cfg.num_classes,
+    )
+
+
+MAX_CLASS_NAME_CHARS = 40
+
+
+def own_dataset(
+    x: np.ndarray,
+    labels: np.ndarray,
+    *,
+    num_classes: int,
+    class_names: tuple[str, ...] = (),
+    train: np.ndarray | None = None,
+    train_ratio: float = 0.5,
+    seed: int = 0,
+    origin: str = "",
+) -> Dataset:
+    """A Dataset of points a person brings (painted or read from a file): `train`
+    marks the training points, or they are drawn (seeded) by train_ratio, and at
+    least one point is kept on each side."""
+    x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+    kind = np.int64 if num_classes else np.float64
+    labels = np.asarray(labels).astype(kind)
+    n = len(x)
+    if n < 2 or len(labels) != n:
+        raise ValueError("own data needs at least 2 points, each with its label")
+    if train is None:
+        order = np.random.default_rng(seed).permutation(n)
+        train = np.zeros(n, dtype=bool)
+        train[order[: min(max(round(n * train_ratio), 1), n - 1)]] = True
+    for name in class_names:  # they travel in experiment files, which check the same
+        if not (0 < len(name) <= MAX_CLASS_NAME_CHARS and name.isprintable()):
+            raise ValueError(
+                f"a class name must be printable text of 1 to {MAX_CLASS_NAME_CHARS} "
+                f"characters (got {name[:MAX_CLASS_NAME_CHARS]!r}…)"
+            )
+    train = np.asarray(train, dtype=bool)
+    if train.all() or not train.any():
+        raise ValueError("own data needs at least one training point and one test point")
+    return Dataset(
+        x_train=_frozen(x[train]),
+        y_train=_frozen(labels[train]),
+        x_test=_frozen(x[~train]),
+        y_test=_frozen(labels[~train]),
+        num_classes=num_classes,
+        class_names=tuple(class_names),
+        origin=origin,
     )

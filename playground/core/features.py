@@ -7,11 +7,12 @@ bias (see network.py: every layer's bias is the last column of its matrix).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .config import FEATURES
-
-DOMAIN = 6.0  # points live in [-DOMAIN, DOMAIN]^2, as in TensorFlow Playground
+from .vocabulary import DOMAIN
 
 LABELS = {
     "x1": "x₁", "x2": "x₂", "x1sq": "x₁²", "x2sq": "x₂²", "x1x2": "x₁x₂",
@@ -42,18 +43,49 @@ def feature_matrix(points: np.ndarray, features: tuple[str, ...], ones: bool = F
     return out
 
 
-def grid_points(resolution: int) -> np.ndarray:
-    """The centres of an R x R grid of cells over the input square, shape (R*R, 2).
+@dataclass(frozen=True)
+class Extent:
+    """The square of the input plane the pictures show: centre (cx, cy), half a side."""
+
+    cx: float = 0.0
+    cy: float = 0.0
+    half: float = DOMAIN
+
+    @property
+    def x_range(self) -> tuple[float, float]:
+        return self.cx - self.half, self.cx + self.half
+
+    @property
+    def y_range(self) -> tuple[float, float]:
+        return self.cy - self.half, self.cy + self.half
+
+
+SQUARE = Extent()  # TensorFlow Playground's [-6, 6]^2, where every built-in dataset lies
+
+
+def extent_of(points: np.ndarray) -> Extent:
+    """The usual square when the points lie in it; else a square that covers them
+    (5 % to spare, sides a whole number of units, never smaller than the usual)."""
+    if len(points) == 0 or np.abs(points).max() <= DOMAIN:
+        return SQUARE
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    cx, cy = (float(v) for v in np.round((lo + hi) / 2 * 2) / 2)  # to half units
+    reach = max(float(np.max(np.maximum(hi - (cx, cy), (cx, cy) - lo))) * 1.05, DOMAIN)
+    return Extent(cx, cy, float(np.ceil(reach)))
+
+
+def grid_points(resolution: int, extent: Extent = SQUARE) -> np.ndarray:
+    """The centres of an R x R grid of cells over the extent, shape (R*R, 2).
 
     Row-major with x2 rising from row to row and x1 within a row, so
     values.reshape(R, R)[i, j] is the cell at x1 = c[j], x2 = c[i] (row 0 at the
     bottom: flip it to draw it the right side up).
     """
-    centres = grid_axis(resolution)
-    x1, x2 = np.meshgrid(centres, centres)
+    x1, x2 = np.meshgrid(grid_axis(resolution, extent.cx, extent.half),
+                         grid_axis(resolution, extent.cy, extent.half))  # fmt: skip
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
-def grid_axis(resolution: int) -> np.ndarray:
-    step = 2 * DOMAIN / resolution
-    return -DOMAIN + step * (np.arange(resolution) + 0.5)
+def grid_axis(resolution: int, centre: float = 0.0, half: float = DOMAIN) -> np.ndarray:
+    step = 2 * half / resolution
+    return (centre - half) + step * (np.arange(resolution) + 0.5)

@@ -13,6 +13,7 @@ import numpy as np
 from .config import Config
 from .datasets import Dataset
 from .diagnostics_types import Diagnostics, DiagnosticsLog, Finding
+from .features import SQUARE, Extent
 
 
 def frozen(array, dtype=np.float64) -> np.ndarray:
@@ -67,6 +68,7 @@ class Grids:
 
     resolution: int
     layers: tuple[np.ndarray, ...]
+    extent: Extent = SQUARE  # the square of the input plane they cover
 
     @property
     def output(self) -> np.ndarray:

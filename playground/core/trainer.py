@@ -25,7 +25,7 @@ from .config import (
     Config,
     ConfigError,
 )
-from .datasets import Dataset, make_dataset
+from .datasets import Dataset, make_dataset, view_extent
 from .diagnostics import measure
 from .diagnostics_types import Diagnostics
 from .divergence import loss_limit, parameter_problem, runaway
@@ -37,7 +37,10 @@ from .optimizers import learning_rate, make_optimizer
 from .regularizers import Regularizer
 from .snapshot import Grids, History, Metrics, Snapshot, frozen
 
-DATA_FIELDS = ("dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed")
+DATA_FIELDS = (
+    "dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed", "shift",
+    "formula",
+)  # fmt: skip
 _INIT_STREAM, _SHUFFLE_STREAM = 1, 2
 
 
@@ -63,6 +66,7 @@ class Trainer:
         t_test = encode_targets(head, ds.y_test, cfg.num_outputs)
         limit = loss_limit(head, t_train)  # a training loss beyond it is a divergence
         self.dataset, self.head, self.network = ds, head, network
+        self.extent = view_extent(cfg, ds)  # where the pictures look
         self._loss_limit = limit
         self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
         self._grid_inputs.clear()
@@ -334,7 +338,7 @@ class Trainer:
         r = resolution
         features = self._grid_inputs.get(r)
         if features is None:
-            x = feature_matrix(grid_points(r), self.config.features)
+            x = feature_matrix(grid_points(r, self.extent), self.config.features)
             # the inputs' own layer never changes: every Grids shares one read-only copy
             features = frozen(x, np.float32)
             self._grid_inputs = {r: features}  # keep one: resolutions rarely change
@@ -349,7 +353,7 @@ class Trainer:
         layers = [a.reshape(r, r, -1) for a in layers]
         for a in layers:  # new arrays nobody else holds: read-only, no copy needed
             a.flags.writeable = False
-        return Grids(r, (features.reshape(r, r, -1), *layers))
+        return Grids(r, (features.reshape(r, r, -1), *layers), self.extent)
 
     def snapshot(
         self, grid_resolution: int | None = None, history_limit: int | None = None
@@ -393,7 +397,11 @@ class Trainer:
             checkpoint = {"params": params.copy(), "optimizer": opt_state, "steps": steps}
         return {
             "config": self.config.to_dict(),
-            "dataset": {k: getattr(ds, k) for k in DATASET_KEYS},
+            "dataset": {
+                **{k: getattr(ds, k) for k in DATASET_KEYS},
+                **({"class_names": list(ds.class_names)} if ds.class_names else {}),
+                **({"origin": ds.origin} if ds.origin else {}),
+            },
             "params": self.network.params.copy(),
             "optimizer": self.optimizer.state_dict(),
             "shuffle_rng": self._shuffle_rng.bit_generator.state,  # a fresh dict of ints

@@ -17,7 +17,14 @@ CLASSIFICATION_DATASETS = (
     "circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs", "spirals",
 )  # fmt: skip
 REGRESSION_DATASETS = ("plane", "multi-gauss", "line")
-DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS
+DATASETS = CLASSIFICATION_DATASETS + REGRESSION_DATASETS  # the built-in ones
+# Data a person brings: "custom" labels random points by a typed formula (its
+# kind follows the formula), "own" points come with the experiment (painted or
+# imported), so no setting can make them again.
+CUSTOM_DATASET, OWN_DATASET = "custom", "own"
+ALL_DATASETS = (*DATASETS, CUSTOM_DATASET, OWN_DATASET)
+DOMAIN = 6.0  # built-in points lie in [-DOMAIN, DOMAIN]^2, as in TensorFlow Playground
+MAX_SHIFT = 100.0  # how far a dataset may move off the origin, each way
 DATASETS_OF = {"classification": CLASSIFICATION_DATASETS, "regression": REGRESSION_DATASETS}
 MULTICLASS_DATASETS = ("blobs", "spirals")  # the ones whose class count is --classes
 WEIGHT_INITS = (
@@ -62,6 +69,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "noise": (0.0, 1.0, False),
     "train_ratio": (0.1, 0.9, False),
     "data_seed": (0, MAX_SEED, True),
+    "shift": (-MAX_SHIFT, MAX_SHIFT, False),  # each of dx, dy
     "init_seed": (0, MAX_SEED, True),
     "init_scale": (-1e6, 1e6, False),
     "init_gain": (0.0, 1e6, False),

@@ -12,3 +12,5 @@ EXPERIMENT_SUFFIX = ".playground"  # a trainer's whole state (io/experiment.py)
 PARAMETER_SUFFIXES = (".safetensors", ".onnx", ".npz", ".json")
 # what `neural-playground FILE` and File > Open take
 OPENABLE_SUFFIXES = (EXPERIMENT_SUFFIX, *PARAMETER_SUFFIXES)
+DATA_SUFFIX = ".csv"  # points: x1, x2, label[, split] (io/data_csv.py)
+DROPPABLE_SUFFIXES = (*OPENABLE_SUFFIXES, DATA_SUFFIX)  # what the window takes by drag and drop

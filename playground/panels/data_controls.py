@@ -6,28 +6,46 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
+    QLabel,
+    QLineEdit,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from playground.core.config import DATASETS, DATASETS_OF, MULTICLASS_DATASETS, PROBLEMS, RANGES
+from playground.core.config import (
+    CUSTOM_DATASET,
+    DATASETS,
+    DATASETS_OF,
+    MULTICLASS_DATASETS,
+    OWN_DATASET,
+    PROBLEMS,
+    RANGES,
+    ConfigError,
+)
 from playground.core.datasets import train_size
+from playground.core.formula import MAX_FORMULA_CHARS
 
 from .fields import Choice, Control, Info
-from .widgets import hbox
+from .glyphs import glyph_icon
+from .widgets import NumberSpin, hbox
 
 if TYPE_CHECKING:
     from playground.core.config import Config
 
 IconFor = Callable[[str, int], QIcon]  # (dataset, class count) -> thumbnail
+# what the Custom thumbnail starts with on each page (a formula decides the kind)
+GLYPHS = {CUSTOM_DATASET: "f(x)", OWN_DATASET: "✎"}
+STARTER_FORMULAS = {"classification": "sin(x1) > x2 / 2", "regression": "sin(x1) * cos(x2)"}
 GRID_COLUMNS = 4
 ICON_SIZE = 40
 # The chosen thumbnail gets the palette's highlight colour as a frame (light and dark themes).
@@ -50,7 +68,8 @@ class ProblemChoice(Choice):
 
     def _show(self, cfg: Config) -> None:
         assert cfg.problem is not None  # a Config fills in its dataset's kind
-        self._last_of[cfg.problem] = cfg.dataset
+        if cfg.dataset in DATASETS:  # a formula or own points may not suit the other kind
+            self._last_of[cfg.problem] = cfg.dataset
         super()._show(cfg)
 
     def propose(self, value: object) -> None:
@@ -77,8 +96,11 @@ class DatasetGrid(Control):
             grid = QGridLayout(page)
             grid.setContentsMargins(0, 0, 0, 0)
             grid.setSpacing(4)
-            for i, name in enumerate(DATASETS_OF[problem]):
-                grid.addWidget(self._button(name, *info[name]), i // GRID_COLUMNS, i % GRID_COLUMNS)
+            names = (*DATASETS_OF[problem], CUSTOM_DATASET, OWN_DATASET)
+            for i, name in enumerate(names):
+                key = name if name in DATASETS else f"{name}:{problem}"
+                button = self._button(key, *info[name])
+                grid.addWidget(button, i // GRID_COLUMNS, i % GRID_COLUMNS)
             grid.setColumnStretch(GRID_COLUMNS, 1)
             grid.setRowStretch(grid.rowCount(), 1)
             self.pages.addWidget(page)
@@ -100,16 +122,36 @@ class DatasetGrid(Control):
         else:
             button.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            glyph = GLYPHS.get(name.partition(":")[0])
+            if glyph:  # a formula or own points: no picture of them to show in advance
+                text = QApplication.palette().color(QPalette.ColorRole.Text)
+                button.setIcon(glyph_icon(f"text:{glyph}", text, ICON_SIZE))
         button.setMinimumWidth(ICON_SIZE + 16)
         self._group.addButton(button)
-        button.clicked.connect(lambda _=False, n=name: self.propose(n))
+        button.clicked.connect(lambda _=False, n=name: self._clicked(n))
         self.buttons[name] = button
         return button
 
+    def _clicked(self, key: str) -> None:
+        name, _, problem = key.partition(":")
+        cfg = self.shown
+        if name == OWN_DATASET or cfg is None:
+            self.show(cfg) if cfg is not None else None  # own points come from a file or a brush
+            return
+        if name != CUSTOM_DATASET:
+            self.propose(name)
+            return
+        keep = cfg.dataset == CUSTOM_DATASET and cfg.problem == problem
+        formula = cfg.formula if keep else STARTER_FORMULAS[problem]
+        self.proposed.emit({"dataset": CUSTOM_DATASET, "formula": formula, "problem": problem})
+
     def _show(self, cfg: Config) -> None:
         self.pages.setCurrentIndex(PROBLEMS.index(cfg.problem))
-        for name, button in self.buttons.items():
-            button.setChecked(name == cfg.dataset)
+        for key, button in self.buttons.items():
+            name, _, problem = key.partition(":")
+            button.setChecked(name == cfg.dataset and problem in ("", cfg.problem))
+            if name == OWN_DATASET:  # shown only while own points are in use
+                button.setVisible(cfg.dataset == OWN_DATASET)
         if self._icon_for is not None and cfg.classes != self._classes:
             names = DATASETS if self._classes is None else MULTICLASS_DATASETS
             for name in names:
@@ -144,3 +186,75 @@ class BatchSize(Control):
         self.spin.setValue(self._last)
         self.spin.setEnabled(not full)
         self.full.setChecked(full)
+
+
+class FormulaField(Control):
+    """The custom dataset's formula: typed, proposed on Enter or on leaving the
+    field, and checked first, so a formula that cannot label the points is said
+    under the field in one sentence and changes nothing."""
+
+    def __init__(self, placeholder: str) -> None:
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaxLength(MAX_FORMULA_CHARS)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.edit)
+        column.addWidget(self.error)
+        box.setFocusProxy(self.edit)
+        super().__init__("formula", box)
+        self.tip_target = self.edit
+        self.edit.editingFinished.connect(self._typed)
+
+    def _show(self, cfg: Config) -> None:
+        if self.edit.text() != cfg.formula:
+            self.edit.setText(cfg.formula)
+        self.error.hide()
+
+    def _typed(self) -> None:
+        text = self.edit.text().strip()
+        cfg = self.shown
+        if cfg is None or text == cfg.formula:
+            return
+        try:
+            cfg.replace(formula=text)  # the same checks as the trainer's, before it
+        except ConfigError as exc:
+            self.error.setText(f"{exc}.")
+            self.error.show()
+            return
+        self.error.hide()
+        self.propose(text)
+
+
+class Shift(Control):
+    """Move a built-in dataset off the origin by (dx, dy)."""
+
+    def __init__(self) -> None:
+        lo, hi, _ = RANGES["shift"]
+        self.dx, self.dy = (NumberSpin(lo, hi, 1, 0.5, fit=99.5) for _ in range(2))
+        for spin, axis in ((self.dx, "x₁"), (self.dy, "x₂")):
+            spin.setPrefix(f"{axis} ")
+        box = QWidget()
+        hbox(self.dx, self.dy, parent=box)
+        box.setFocusProxy(self.dx)
+        super().__init__("shift", box)
+        self.tip_target = None  # the row's tip goes to both
+        for spin in (self.dx, self.dy):
+            self.settle(spin)
+
+    def give_tip(self, tip: str) -> None:
+        for spin in (self.dx, self.dy):
+            spin.setToolTip(tip)
+
+    def _show(self, cfg: Config) -> None:
+        self.dx.show_value(cfg.shift[0])
+        self.dy.show_value(cfg.shift[1])
+
+    def propose(self, value: object) -> None:
+        super().propose((float(self.dx.value()), float(self.dy.value())))

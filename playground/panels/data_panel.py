@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from playground.core.config import RANGES
 
-from .data_controls import BatchSize, DatasetGrid, IconFor, ProblemChoice
+from .data_controls import BatchSize, DatasetGrid, FormulaField, IconFor, ProblemChoice, Shift
 from .fields import Check, Integer, Row, Seed, Slider, Table
 from .form import ConfigPanel
 
@@ -27,7 +27,15 @@ DATASET_INFO = {
     "plane": ("Plane", "Regression: the target rises evenly along x1 + x2."),
     "multi-gauss": ("Bumps", "Regression: six bumps of alternating sign (TF's multi-Gaussian)."),
     "line": ("Line", "Regression: a straight line, target = 2.5·x1 − 10 (one input matters)."),
+    "custom": ("Formula", "Your own rule: points labelled by a formula you type, e.g. r < 3."),
+    "own": ("Yours", "Your own points (File ▸ Import Data, or a .csv dropped on the window)."),
 }
+FORMULA_TIP = (
+    "The label of each point, as a formula of x1, x2, r (distance from the centre) and "
+    "theta (angle): a comparison such as x1*x2 > 0 or r < 3 makes two classes, a number "
+    "such as sin(x1)*cos(x2) a regression target.  + - * / ** %, and/or/not, abs, min, max, "
+    "sin, cos, tan, exp, log, sqrt, tanh, where(condition, a, b), pi, e."
+)
 MIN_CLASSES, MAX_CLASSES, _ = RANGES["classes"]
 
 
@@ -40,6 +48,12 @@ def data_table(icon_for: IconFor | None) -> Table:
             ProblemChoice(PROBLEM_INFO),
         ),
         Row(None, "", DatasetGrid(DATASET_INFO, icon_for)),
+        Row(
+            "Formula",
+            FORMULA_TIP,
+            FormulaField("e.g. r < 3"),
+            shown=lambda cfg: cfg.dataset == "custom",
+        ),
         Row(
             "Classes",
             f"How many classes blobs and spirals have ({MIN_CLASSES} to {MAX_CLASSES}); "
@@ -57,6 +71,12 @@ def data_table(icon_for: IconFor | None) -> Table:
             "How much the points stray from the clean pattern, 0 to 1 "
             "(TF Playground's slider goes to 0.5, the tick).",
             Slider("noise", 100, lambda v: f"{v / 100:.2f}", page=5, ticks=50),
+        ),
+        Row(
+            "Shift",
+            "Move the dataset off the origin, by x₁ and x₂ (the view follows): "
+            "a network needs its biases to fit data that is not centred.",
+            Shift(),
         ),
         Row(
             "Training",

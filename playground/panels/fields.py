@@ -268,11 +268,16 @@ class Row:
     controls span the row), one tooltip for the label, and its controls."""
 
     def __init__(
-        self, label: str | Callable[[Config], str] | None, tip: str, *controls: Control
+        self,
+        label: str | Callable[[Config], str] | None,
+        tip: str,
+        *controls: Control,
+        shown: Callable[[Config], bool] | None = None,
     ) -> None:
         self.label = label
         self.tip = tip
         self.controls = controls
+        self.shown = shown  # None: always; else the row shows only where this says
 
 
 class Disclosure:

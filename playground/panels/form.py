@@ -92,7 +92,7 @@ class ConfigPanel(QGroupBox):
             if isinstance(item, Disclosure):
                 self._add_disclosure(item)
             else:
-                self._add_row(item)
+                self._add_row(item, item.shown or (lambda cfg: True))
         self._filler = QWidget()  # the room of hidden rows, at the foot
         self.form.addRow(self._filler)
         keys_to_window(self.body, revert=self._show_again)  # Space stays play/pause

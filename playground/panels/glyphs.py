@@ -1,11 +1,12 @@
-"""Icons drawn for the transport bar: play, pause, one step, reset."""
+"""Icons drawn for the transport bar (play, pause, one step, reset), and a few
+letters as an icon (the Formula and Yours dataset thumbnails)."""
 
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 ICON_SIZE = 20
 
@@ -42,6 +43,13 @@ def glyph_icon(kind: str, color: QColor, size: int = ICON_SIZE) -> QIcon:
             path.closeSubpath()
             p.drawPath(path)
             p.drawRect(QRectF(0.68 * s, 0.22 * s, 0.12 * s, 0.56 * s))
+        elif kind.startswith("text:"):  # a few letters, in italics
+            font = QFont()
+            font.setItalic(True)
+            font.setPixelSize(size * 2 // 5)
+            p.setFont(font)
+            p.setPen(color)
+            p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, kind[5:])
         elif kind == "reset":
             pen = QPen(color, 0.11 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
             p.setPen(pen)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from playground.core.config import FEATURES
-from playground.core.features import DOMAIN, feature_matrix
+from playground.core.features import SQUARE, Extent, feature_matrix, grid_axis
 from playground.core.snapshot import Grids
 
 from .colors import class_ramps
@@ -151,12 +151,13 @@ class TileColumn(QGraphicsPixmapItem):
         col = self.column
         self._show(values_to_rgba(np.zeros((col.height, col.size), np.float32), _LUT32_SCREEN))
 
-    def show_features(self, enabled: tuple[bool, ...]) -> None:
-        """The nine feature tiles: each feature over the input square, scaled by
+    def show_features(self, enabled: tuple[bool, ...], extent: Extent = SQUARE) -> None:
+        """The nine feature tiles: each feature over the extent shown, scaled by
         its largest |value| there; disabled ones faded and greyed."""
         col, n = self.column, self.column.size
-        centres = -DOMAIN + 2 * DOMAIN * (np.arange(n) + 0.5) / n
-        x1, x2 = np.meshgrid(centres, centres[::-1])  # top row is x2 = +6
+        across = grid_axis(n, extent.cx, extent.half)
+        up = grid_axis(n, extent.cy, extent.half)
+        x1, x2 = np.meshgrid(across, up[::-1])  # the top row is the extent's top edge
         values = feature_matrix(np.column_stack([x1.ravel(), x2.ravel()]), FEATURES)
         values = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
         tiles = values_to_rgba(values.T.reshape(len(FEATURES), n, n)).astype(np.float64)

@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.core.config import FEATURES, Config
+from playground.core.features import SQUARE
 from playground.core.snapshot import Grids, Snapshot
 
 from . import colors
@@ -97,6 +98,7 @@ class NetworkView(QWidget):
 
         self._config = Config()  # the architecture laid out (before any snapshot: the default)
         self._snap: Snapshot | None = None  # the snapshot shown
+        self._extent = SQUARE  # of the input plane the pictures cover
         self._hover: Hit | None = None
         self._hover_pos: QPointF | None = None
         self._hovered_neuron = (-1, -1)
@@ -120,6 +122,8 @@ class NetworkView(QWidget):
         shown = self._snap.grids if self._snap is not None else None
         new_grids = snap.fresh_grids or snap.grids is not shown
         self._snap, self._config = snap, new
+        extent = snap.grids.extent if snap.grids is not None else self._extent
+        moved, self._extent = extent != self._extent, extent  # data elsewhere: other features
         words = self._marks.words
         marked = self._marks.take(snap)  # marks come a few times a second, not with each snapshot
         legend = self._legend() if self._marks.words != words else None
@@ -128,6 +132,8 @@ class NetworkView(QWidget):
                 self._close_editor()
             self._relayout()  # (a legend of other height leaves the graph other room)
         else:
+            if moved:
+                self._tiles[0].show_features(self._layout.enabled, extent)
             if legend is not None:
                 self._chrome.place(self._layout, legend)
             if marked:
@@ -291,7 +297,7 @@ class NetworkView(QWidget):
                 scene.addItem(self._tiles[-1])
         while len(self._tiles) > len(lay.columns):
             scene.removeItem(self._tiles.pop())
-        self._tiles[0].show_features(lay.enabled)
+        self._tiles[0].show_features(lay.enabled, self._extent)
         self._show_parameters()
         self._show_grids()
         self._chrome.place(lay, legend)

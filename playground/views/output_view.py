@@ -18,6 +18,8 @@ are built with the rows reversed: +x2 points up.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -32,7 +34,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsPixmapItem, QSizePolicy, QWidget
 
-from playground.core.datasets import DOMAIN, Dataset
+from playground.core.datasets import Dataset
+from playground.core.features import SQUARE
 from playground.core.snapshot import Snapshot
 
 from .canvas import PixelCanvas
@@ -84,13 +87,10 @@ class OutputView(QWidget):
         self._border = scene.addRect(QRectF(), _pen(BORDER_COLOR))  # over points on the edge
         self._ticks = scene.addPath(QPainterPath(), _pen(BORDER_COLOR))
         self._minor_ticks = scene.addPath(QPainterPath(), _pen("#d0d3d6"))
-        font = QFont()
-        font.setPointSizeF(8.5)
-        self._labels = {
-            axis: [scene.addSimpleText(f"{v:d}", font) for v in range(-6, 7, 2)] for axis in "xy"
-        }
-        for label in self._labels["x"] + self._labels["y"]:
-            label.setBrush(QColor(LABEL_COLOR))
+        self._font = QFont()
+        self._font.setPointSizeF(8.5)
+        self._extent = SQUARE  # of the input plane: the usual square, or where the data lies
+        self._labels: dict[str, list] = {"x": [], "y": []}  # tick labels, made as needed
         self.canvas.resized.connect(self._layout)
         self._show_scalar(_BLANK, -1.0, 1.0)
 
@@ -101,6 +101,10 @@ class OutputView(QWidget):
         fresh or another object than the shown snapshot's; none: a blank one."""
         shown = self._snap.grids if self._snap is not None else None
         self._snap = snap
+        extent = snap.grids.extent if snap.grids is not None else self._extent
+        if extent != self._extent:  # data elsewhere: other axes, points placed anew
+            self._extent = extent
+            self._layout()
         if snap.dataset is not None and snap.dataset is not self._dataset:
             self._set_dataset(snap.dataset)
         else:
@@ -210,8 +214,8 @@ class OutputView(QWidget):
 
     def _to_pixels(self, xy: np.ndarray) -> np.ndarray:
         """(n, 2) input-space points (x1, x2) as widget pixels (x right, y down)."""
-        s, xy = self._square, np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        t = (xy * [1, -1] + DOMAIN) / (2 * DOMAIN)  # 0..1 from the left, from the top
+        s, xy, e = self._square, np.asarray(xy, dtype=np.float64).reshape(-1, 2), self._extent
+        t = ((xy - [e.cx, e.cy]) * [1, -1] + e.half) / (2 * e.half)  # 0..1 from the left, top
         return np.array([s.left(), s.top()]) + t * s.width()
 
     # --- axes and a square layout ----------------------------------------------
@@ -229,26 +233,46 @@ class OutputView(QWidget):
         self._border.setRect(s.adjusted(0.5, 0.5, -0.5, -0.5))
         ticks, minor = QPainterPath(), QPainterPath()
         left, bottom = s.left() + 0.5, s.bottom() - 0.5  # the border's lines
-        for v in range(-6, 7):
-            t = (v + DOMAIN) / (2 * DOMAIN)
-            x = min(s.left() + int(t * side), s.right() - 1) + 0.5
-            y = max(s.bottom() - int(t * side), s.top() + 1) - 0.5
-            path, length = (ticks, _TICK) if v % 2 == 0 else (minor, _MINOR_TICK)
-            path.moveTo(x, bottom)
-            path.lineTo(x, bottom + length)
-            path.moveTo(left, y)
-            path.lineTo(left - length, y)
-            if v % 2 == 0:  # labelled
-                x_label, y_label = (self._labels[axis][(v + 6) // 2] for axis in "xy")
-                r = x_label.boundingRect()
-                x_label.setPos(s.left() + t * side - r.width() / 2, s.bottom() + _TICK + 2)
-                r = y_label.boundingRect()
-                y_label.setPos(
-                    left - _TICK - 2.5 - r.width(), s.bottom() - t * side - r.height() / 2
-                )
+        e = self._extent
+        for axis, (lo, hi) in (("x", e.x_range), ("y", e.y_range)):
+            labelled, between = axis_ticks(lo, hi)
+            self._set_labels(axis, labelled)
+            for values, path, length in ((labelled, ticks, _TICK), (between, minor, _MINOR_TICK)):
+                for i, v in enumerate(values):
+                    t = (v - lo) / (hi - lo)
+                    if axis == "x":
+                        x = min(s.left() + int(t * side), s.right() - 1) + 0.5
+                        path.moveTo(x, bottom)
+                        path.lineTo(x, bottom + length)
+                    else:
+                        y = max(s.bottom() - int(t * side), s.top() + 1) - 0.5
+                        path.moveTo(left, y)
+                        path.lineTo(left - length, y)
+                    if path is not ticks:
+                        continue
+                    label = self._labels[axis][i]
+                    r = label.boundingRect()
+                    if axis == "x":
+                        label.setPos(s.left() + t * side - r.width() / 2, s.bottom() + _TICK + 2)
+                    else:
+                        label.setPos(
+                            left - _TICK - 2.5 - r.width(), s.bottom() - t * side - r.height() / 2
+                        )
         self._ticks.setPath(ticks)
         self._minor_ticks.setPath(minor)
         self._draw_points()
+
+    def _set_labels(self, axis: str, values: list[float]) -> None:
+        """One text item per labelled tick, made when first needed, spares hidden."""
+        pool = self._labels[axis]
+        while len(pool) < len(values):
+            label = self.canvas.scene().addSimpleText("", self._font)
+            label.setBrush(QColor(LABEL_COLOR))
+            pool.append(label)
+        for label, v in zip(pool, values, strict=False):
+            label.setText(f"{v:g}")
+        for i, label in enumerate(pool):
+            label.setVisible(i < len(values))
 
     def sizeHint(self) -> QSize:
         return QSize(340, 340)
@@ -275,6 +299,19 @@ class OutputView(QWidget):
         # no layout: a layout's height-for-width would stand in for ours
         self.canvas.setGeometry(self.rect())  # the canvas lays the square out (_layout)
         super().resizeEvent(event)
+
+
+def axis_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
+    """Labelled ticks (about six, at 1, 2 or 5 times a power of ten) and the
+    unlabelled ones halfway between, within [lo, hi]: -6, -4, ... 6 and the odd
+    numbers between for the usual square."""
+    raw = (hi - lo) / 6
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+    # whole multiples of the step (of half of it between), rounded clean of 0.1 + 0.2
+    k_lo, k_hi = math.ceil(2 * lo / step - 1e-9), math.floor(2 * hi / step + 1e-9)
+    at = [(k, round(float(k * step / 2), 10) + 0.0) for k in range(k_lo, k_hi + 1)]
+    return [v for k, v in at if k % 2 == 0], [v for k, v in at if k % 2]
 
 
 def _pen(color: str) -> QPen:
