@@ -144,3 +144,23 @@ def test_exported_own_data_reads_back_the_same(tmp_path):
     np.testing.assert_array_equal(ds2.x_train, ds.x_train)
     np.testing.assert_array_equal(ds2.y_test, ds.y_test)
     assert ds2.class_names == ds.class_names and cfg2 == cfg
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".onnx", ".safetensors", ".json"])
+def test_parameter_files_of_own_and_formula_data_read_back(tmp_path, capsys, suffix):
+    csv = tmp_path / "moons.csv"
+    _moons_csv(csv)
+    own = tmp_path / f"own{suffix}"
+    assert main(["train", "--data", str(csv), "--epochs", "3", "--quiet",
+                 "--export", str(own)]) == 0  # fmt: skip
+    assert main(["inspect", str(own)]) == 0
+    assert main(["train", "--init-from", str(own), "--epochs", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["diagnose", str(own)]) == 2  # the points are not in the file: one sentence
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "own points" in err
+    formula = tmp_path / f"formula{suffix}"
+    assert main(["train", "--formula", "r < 3", "--epochs", "3", "--quiet",
+                 "--export", str(formula)]) == 0  # fmt: skip
+    assert main(["diagnose", str(formula)]) == 0  # made again from the recorded formula
+    assert "(custom)" in capsys.readouterr().out

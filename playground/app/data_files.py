@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..core.config import ConfigError
-from ..io.data_csv import DataFileError, write_data_csv
-from ..io.own_data import read_own_data
+from ..io.data_csv import DataFileError
+from ..io.own_data import read_own_data, write_dataset_csv
 from ..io.reading import printable_path
 from . import file_dialogs
 from .experiment import Experiment
@@ -90,13 +89,8 @@ class DataFiles(QObject):
         snap = self.experiment.snapshot
         if snap is None or snap.dataset is None:
             return False
-        ds = snap.dataset
-        x = np.concatenate([ds.x_train, ds.x_test])
-        labels = np.concatenate([ds.y_train, ds.y_test])
-        names = ds.class_names or tuple(str(c) for c in range(ds.num_classes))
-        split = np.r_[np.ones(len(ds.x_train), bool), np.zeros(len(ds.x_test), bool)]
         try:
-            write_data_csv(path, x, labels, names, split)
+            write_dataset_csv(path, snap.dataset)
         except OSError as exc:
             self.tell(f"Could not write {printable_path(path)}: {exc.strerror or exc}")
             return False

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.config import MAX_SEED, Config, ConfigError
+from ..core.config import MAX_SEED, OWN_DATASET, Config, ConfigError
 from ..core.diagnostics_types import Diagnostics, Finding, LayerDiagnostics
 from ..core.doctor import examine_trainer
 from ..core.trainer import DATA_FIELDS, Trainer
@@ -67,6 +67,11 @@ def _trainer_for(path: str, changes: dict[str, Any]) -> Trainer:
     else:
         model = load_model(path)
         config, layers = _recorded_data(model.config, model.metadata), list(model.layers)
+        if config.dataset == OWN_DATASET and "dataset" not in changes:
+            raise UsageError(
+                f"{printable_path(path)} was trained on its own points, which a parameter file "
+                "does not hold: diagnose its .playground experiment, or give --dataset"
+            )
     new = _with_data(path, config, changes)
     trainer = Trainer(new)
     trainer.load_parameters(layers)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.trainer import Trainer
-from ..io.csvdata import write_points_csv
 from ..io.npz import save_npz
+from ..io.own_data import write_dataset_csv
 from ..io.reading import printable_path
 from ..views.picture import IMAGE_SUFFIXES, RenderError, render_snapshot  # Qt only when drawing
 from .arguments import config_from_args
@@ -163,7 +163,7 @@ def _save(path: str, trainer: Trainer) -> None:
 
 def _export_data(path: str, trainer: Trainer) -> None:
     try:
-        write_points_csv(path, trainer.dataset)
+        write_dataset_csv(path, trainer.dataset)
     except OSError as exc:
         why = exc.strerror or exc
         raise UsageError(f"--export-data: cannot write {printable_path(path)}: {why}") from None

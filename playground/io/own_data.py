@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..core.checkpoint import MAX_ORIGIN_CHARS
 from ..core.config import OWN_DATASET, Config
 from ..core.datasets import Dataset, own_dataset
-from .data_csv import TableData, read_data_csv
+from .data_csv import TableData, read_data_csv, write_data_csv
 
 
 def own_data_changes(dataset: Dataset) -> dict[str, Any]:
@@ -44,3 +46,13 @@ def read_own_data(path, config: Config, problem: str | None = None) -> tuple[Con
     table = read_data_csv(path, problem=problem)
     dataset = dataset_from_table(table, config, f"file {Path(path).name}"[:MAX_ORIGIN_CHARS])
     return config.replace(**own_data_changes(dataset)), dataset
+
+
+def write_dataset_csv(path, dataset: Dataset) -> None:
+    """A dataset's points as CSV (x1, x2, label, split), its classes by name (or
+    0, 1, ...): Import Data or --data reads them back the same."""
+    x = np.concatenate([dataset.x_train, dataset.x_test])
+    labels = np.concatenate([dataset.y_train, dataset.y_test])
+    names = dataset.class_names or tuple(str(c) for c in range(dataset.num_classes))
+    split = np.r_[np.ones(len(dataset.x_train), bool), np.zeros(len(dataset.x_test), bool)]
+    write_data_csv(path, x, labels, names, split)

@@ -11,7 +11,14 @@ from typing import TypeGuard
 
 import numpy as np
 
-from ..core.config import MAX_HIDDEN_LAYERS, MULTICLASS_DATASETS, Config, ConfigError
+from ..core.config import (
+    CUSTOM_DATASET,
+    MAX_HIDDEN_LAYERS,
+    MULTICLASS_DATASETS,
+    OWN_DATASET,
+    Config,
+    ConfigError,
+)
 from .parameter_file import (
     ARCHITECTURE_KEYS,
     FORMAT_NAME,
@@ -107,8 +114,10 @@ def _config_for(meta: dict, sizes: list, features: list) -> Config:
         if not isinstance(dataset, str):
             raise ConfigError(f"dataset must be a name (got {shown(dataset)})")
         values["dataset"] = dataset
-        if dataset in MULTICLASS_DATASETS:  # their class count is the output count
-            values["classes"] = meta.get("classes", outputs)
+        if dataset in (*MULTICLASS_DATASETS, OWN_DATASET):  # their class count says the outputs
+            values["classes"] = meta.get("classes", max(outputs, 2))
+        elif dataset == CUSTOM_DATASET:  # its formula is in the full config; a stand-in of its kind
+            values["dataset"] = "plane" if problem == "regression" else "circle"
     elif problem == "regression":
         values["dataset"] = "plane"
     elif outputs > 1:

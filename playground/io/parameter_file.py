@@ -99,7 +99,8 @@ def data_description(config: Config) -> dict:
     c = config
     return {"dataset": c.dataset, "problem": c.problem, "classes": c.num_classes,
             "points": c.points, "noise": c.noise, "train_ratio": c.train_ratio,
-            "seed": c.data_seed, "domain": [-DOMAIN, DOMAIN]}  # fmt: skip
+            "seed": c.data_seed, "domain": [-DOMAIN, DOMAIN], "shift": list(c.shift),
+            **({"formula": c.formula} if c.formula else {})}  # fmt: skip
 
 
 def file_metadata(config: Config, metadata: dict | None = None) -> dict:
