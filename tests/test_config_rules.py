@@ -59,7 +59,7 @@ def test_a_new_scheme_or_schedule_starts_at_its_own_default():
         ("reg_rate", {"regularization": "l2"}, {"regularization": "none"}),
         ("reg_bias", {"regularization": "l1"}, {"regularization": "none"}),
         ("formula", {"dataset": "custom", "formula": "r < 3"}, {"dataset": "circle"}),
-        ("shift", {"dataset": "xor"}, {"dataset": "custom", "formula": "r < 3"}),
+        ("shift", {"dataset": "custom", "formula": "r < 3"}, {"dataset": "own", "classes": 2}),
         ("noise", {"dataset": "xor"}, {"dataset": "own", "classes": 2}),
     ],
 )

@@ -164,3 +164,36 @@ def test_parameter_files_of_own_and_formula_data_read_back(tmp_path, capsys, suf
                  "--export", str(formula)]) == 0  # fmt: skip
     assert main(["diagnose", str(formula)]) == 0  # made again from the recorded formula
     assert "(custom)" in capsys.readouterr().out
+
+
+def test_review_findings_are_one_sentence_not_a_traceback(tmp_path, capsys):
+    csv = tmp_path / "moons.csv"
+    _moons_csv(csv)
+    model, points = tmp_path / "own.npz", tmp_path / "points.csv"
+    points.write_text("x1,x2\n1,2\n3,4\n")
+    assert main(["train", "--data", str(csv), "--epochs", "2", "--quiet",
+                 "--export", str(model)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["predict", str(model), str(points)]) == 0  # the network is all it needs
+    assert len(capsys.readouterr().out.splitlines()) == 3  # a header and two outputs
+    # targets beyond float32 diverge in one sentence (the limit no longer overflows)
+    assert main(["train", "--formula", "exp(x1*100)", "--epochs", "3", "--quiet"]) == 1
+    huge = tmp_path / "huge.csv"
+    huge.write_text("x1,x2,label\n1.7e308,0,a\n-1.7e308,1,b\n1,1,a\n2,2,b\n3,3,a\n")
+    assert main(["train", "--data", str(huge), "--epochs", "1"]) == 2
+    assert main(["train", "--formula", "x1 > 0", "--dataset", "xor", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "within ±1e+06" in err and "--dataset xor cannot apply" in err
+
+
+def test_a_formula_is_read_where_its_shifted_points_lie():
+    cfg = Config(dataset="custom", formula="x1 > 3", shift=(3.0, 0.0), points=300)
+    ds = make_dataset(cfg)
+    np.testing.assert_array_equal(ds.y_all, (ds.x_all[:, 0] > 3).astype(np.int64))
+    assert 0 < ds.x_all[:, 0].min() - -3.0 < 0.5 and view_extent(cfg, ds) == Extent(3.0, 0.0, 6.0)
+
+
+def test_leaving_own_points_brings_back_generated_counts():
+    own = Config(dataset="own", classes=3, points=6)
+    circle = own.replace(dataset="circle")
+    assert (circle.points, circle.classes) == (500, 3)

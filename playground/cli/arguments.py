@@ -275,7 +275,11 @@ def config_from_args(args: argparse.Namespace) -> Config:
     for f in Config.__dataclass_fields__:
         if f in flags:
             values[f] = flags[f]
-    if "formula" in flags and "dataset" not in flags:
+    if "formula" in flags:
+        if flags.get("dataset", C.CUSTOM_DATASET) != C.CUSTOM_DATASET:
+            raise UsageError(
+                f"--formula makes its own dataset, so --dataset {flags['dataset']} cannot apply"
+            )
         values["dataset"] = C.CUSTOM_DATASET
     try:
         return Config.from_dict(values)

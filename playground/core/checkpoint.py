@@ -35,7 +35,7 @@ from typing import Any, TypedDict
 import numpy as np
 
 from .config import MAX_HISTORY_ROWS, MAX_POINTS, MIN_POINTS, Config
-from .datasets import MAX_CLASS_NAME_CHARS, Dataset
+from .datasets import MAX_CLASS_NAME_CHARS, Dataset, check_coordinates
 from .optimizers import OptimizerState, make_optimizer
 
 STATE_KEYS = frozenset(
@@ -240,6 +240,8 @@ def _dataset(data, config: Config) -> Dataset:
         for a in (x, y):
             a.flags.writeable = False  # a Dataset's arrays are read-only
         arrays[f"x_{split}"], arrays[f"y_{split}"] = x, y
+    for split in ("train", "test"):
+        check_coordinates(arrays[f"x_{split}"])
     total = len(arrays["x_train"]) + len(arrays["x_test"])
     if not MIN_POINTS <= total <= MAX_POINTS:
         raise ValueError(f"dataset must hold {MIN_POINTS} to {MAX_POINTS} points (got {total})")

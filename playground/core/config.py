@@ -182,6 +182,12 @@ class Config:
         schedule its own default decay.  So any single change a person makes
         is either accepted whole or refused, never half-applied.
         """
+        leaving_own = (
+            self.dataset == OWN_DATASET and changes.get("dataset", OWN_DATASET) != OWN_DATASET
+        )
+        if leaving_own:  # own points' count and classes mean nothing to generated data
+            changes.setdefault("points", None)
+            changes.setdefault("classes", 3)
         for field, dependent, value in LINKED:
             changed = field in changes and changes[field] != getattr(self, field)
             if changed and dependent not in changes:

@@ -148,11 +148,13 @@ def _check_range(name: str, value, lo=None, hi=None, integer=None) -> None:
 
 
 @functools.lru_cache(maxsize=16)
-def _formula_data(text: str, points: int, noise: float, seed: int) -> str:
+def _formula_data(
+    text: str, points: int, noise: float, seed: int, shift: tuple[float, float]
+) -> str:
     """Why a formula cannot label the points these settings draw, or "": known
     before the data is made, so a formula that fails there is refused whole."""
     try:
-        formula_points(text, points, noise, np.random.default_rng(seed), DOMAIN)
+        formula_points(text, points, noise, np.random.default_rng(seed), DOMAIN, shift)
     except FormulaError as exc:
         return str(exc)
     return ""
@@ -170,7 +172,8 @@ def _check_formula(cfg: Config) -> None:
 def _check_formula_data(cfg: Config) -> None:
     """After the point count, noise and seed are checked: the labels themselves."""
     if cfg.dataset == CUSTOM_DATASET:
-        why = _formula_data(cfg.formula, cfg.points, float(cfg.noise), cfg.data_seed)
+        shift = (float(cfg.shift[0]), float(cfg.shift[1]))
+        why = _formula_data(cfg.formula, cfg.points, float(cfg.noise), cfg.data_seed, shift)
         if why:
             raise ConfigError(why.rstrip("."), "formula")
 
@@ -298,7 +301,7 @@ APPLIES = {
     "noise": lambda c: c.dataset != OWN_DATASET,
     "train_ratio": lambda c: c.dataset != OWN_DATASET,
     "data_seed": lambda c: c.dataset != OWN_DATASET,
-    "shift": lambda c: c.dataset in DATASETS,
+    "shift": lambda c: c.dataset != OWN_DATASET,
     "formula": lambda c: c.dataset == CUSTOM_DATASET,
     "init_scale": lambda c: c.init in SCALED_INITS,
     "init_gain": lambda c: c.init in GAIN_INITS,

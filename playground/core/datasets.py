@@ -234,8 +234,6 @@ def view_extent(cfg: Config, dataset: Dataset) -> Extent:
     moved with its points; for own points one that covers them."""
     if cfg.dataset == OWN_DATASET:
         return extent_of(np.concatenate([dataset.x_train, dataset.x_test]))
-    if cfg.dataset == CUSTOM_DATASET:
-        return extent_of(np.empty((0, 2)))
     dx, dy = cfg.shift
     return Extent(float(dx), float(dy), DOMAIN)
 
@@ -265,8 +263,8 @@ def make_dataset(cfg: Config) -> Dataset:
     rng = np.random.default_rng(cfg.data_seed)
     n = cfg.points
     assert n is not None  # Config fills in the default for its problem
-    if cfg.dataset == CUSTOM_DATASET:
-        points, labels = formula_points(cfg.formula, n, cfg.noise, rng, DOMAIN)
+    if cfg.dataset == CUSTOM_DATASET:  # the formula reads the points where they lie
+        points, labels = formula_points(cfg.formula, n, cfg.noise, rng, DOMAIN, cfg.shift)
     else:
         points, labels = generate_points(cfg.dataset, n, cfg.noise, rng, cfg.classes)
         if cfg.shift != (0.0, 0.0):
@@ -285,6 +283,17 @@ def make_dataset(cfg: Config) -> Dataset:
 
 
 MAX_CLASS_NAME_CHARS = 40
+MAX_COORDINATE = 1e6  # own points beyond this overflow the squared features
+
+
+def check_coordinates(x: np.ndarray) -> None:
+    """Own points must be finite and within MAX_COORDINATE (ValueError, one sentence)."""
+    if len(x) and not np.abs(x).max() <= MAX_COORDINATE:
+        worst = x[np.argmax(np.max(np.nan_to_num(np.abs(x), nan=np.inf), axis=1))]
+        raise ValueError(
+            f"a point lies at ({worst[0]:.3g}, {worst[1]:.3g}); x1 and x2 must be finite "
+            f"and within ±{MAX_COORDINATE:.0e}"
+        )
 
 
 def own_dataset(
@@ -305,6 +314,7 @@ def own_dataset(
     kind = np.int64 if num_classes else np.float64
     labels = np.asarray(labels).astype(kind)
     n = len(x)
+    check_coordinates(x)
     if n < 2 or len(labels) != n:
         raise ValueError("own data needs at least 2 points, each with its label")
     if train is None:

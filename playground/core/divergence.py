@@ -42,7 +42,9 @@ def loss_limit(head: Head, targets: np.ndarray) -> float:
         return FLOAT32_MAX + math.log(2.0)
     if isinstance(head, SoftmaxCrossEntropy):
         return 2.0 * FLOAT32_MAX + math.log(k)
-    t = float(np.abs(targets).max()) if targets.size else 0.0
+    # targets beyond float32 (a formula such as exp(100 * x1)) count as its largest:
+    # the square must stay a float64, and such a run diverges in one sentence anyway
+    t = min(float(np.abs(targets).max()), FLOAT32_MAX) if targets.size else 0.0
     return 0.5 * k * (FLOAT32_MAX + t) ** 2  # squared error, linear or tanh output
 
 

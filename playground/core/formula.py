@@ -327,16 +327,22 @@ def formula_labels(formula: Formula, points: np.ndarray) -> tuple[np.ndarray, in
 
 
 def formula_points(
-    text: str, n: int, noise: float, rng: np.random.Generator, half: float
+    text: str,
+    n: int,
+    noise: float,
+    rng: np.random.Generator,
+    half: float,
+    shift: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """n uniform points of the square [-half, half]^2 labelled by the formula.
+    """n uniform points of the square [-half, half]^2, moved by `shift`, labelled
+    by the formula where they lie.
 
     As for the built-ins, noise moves where a label is read (by up to noise x half
     each way), not the point, so one seed gives the same points at any
     noise.  Raises FormulaError (one sentence) for a formula that gives no
     number somewhere or puts every point in one class.
     """
-    points = rng.uniform(-half, half, (n, 2))
+    points = rng.uniform(-half, half, (n, 2)) + np.asarray(shift, dtype=np.float64)
     read_at = points + rng.uniform(-half, half, (n, 2)) * noise
     labels, _ = formula_labels(parse_formula(text), read_at)
     return points, labels

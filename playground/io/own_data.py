@@ -17,7 +17,9 @@ from .data_csv import TableData, read_data_csv, write_data_csv
 def own_data_changes(dataset: Dataset) -> dict[str, Any]:
     """The Config changes that say "these points": their kind, classes and count."""
     n = len(dataset.x_train) + len(dataset.x_test)
-    changes: dict[str, Any] = {"dataset": OWN_DATASET, "points": n, "formula": ""}
+    changes: dict[str, Any] = {
+        "dataset": OWN_DATASET, "points": n, "formula": "", "shift": (0.0, 0.0),
+    }  # fmt: skip
     if dataset.num_classes:
         changes |= {"problem": "classification", "classes": dataset.num_classes}
     else:
