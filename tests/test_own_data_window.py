@@ -109,3 +109,24 @@ def test_the_shift_control_moves_the_data_and_the_view_follows(qtbot, window):
         lambda: _shows(window, lambda s: s.grids is not None and s.grids.extent.cx == 3.0),
         timeout=8000,
     )
+
+
+def test_a_network_trained_on_own_points_imports_onto_made_data(qtbot, window, tmp_path):
+    from playground.cli import main
+
+    rng = np.random.default_rng(2)
+    csv = tmp_path / "three.csv"
+    rows = [
+        f"{float(a)!r},{float(b)!r},{'abc'[i % 3]}"
+        for i, (a, b) in enumerate(rng.uniform(-5, 5, (60, 2)))
+    ]
+    csv.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
+    model = tmp_path / "three.npz"
+    assert main(["train", "--data", str(csv), "--epochs", "2", "--quiet",
+                 "--export", str(model)]) == 0  # fmt: skip
+    assert window.files.import_parameters_from(model)  # 3 outputs: circle cannot fit them
+    qtbot.waitUntil(
+        lambda: _shows(window, lambda s: (s.config.dataset, s.config.classes) == ("blobs", 3)),
+        timeout=8000,
+    )
+    assert not window.told

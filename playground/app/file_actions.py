@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..core.config import Config
+from ..core.datasets import with_made_data
 from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
 from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
 from ..io.parameters import ParameterFileError, export_parameters, import_parameters
@@ -251,11 +252,11 @@ def _with_architecture(current: Config, arch: Config) -> Config:
     """The current settings with the file's network; its data too if ours cannot fit."""
     fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss")}
     if (arch.problem, arch.num_outputs) != (current.problem, current.num_outputs):
-        return arch  # e.g. a 4-class network: only data with 4 classes fits it
+        return with_made_data(arch)  # e.g. a 4-class network: only data with 4 classes fits it
     try:
         return current.replace(**fields)
     except ValueError:
-        return arch
+        return with_made_data(arch)
 
 
 def _shown(path: Path) -> str:

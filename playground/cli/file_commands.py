@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from ..core.config import OWN_DATASET, Config
+from ..core.datasets import with_made_data
 from ..core.trainer import Trainer
 from ..io.csvdata import PointsFileError, outputs_csv, read_input_points, write_outputs_csv
 from ..io.reading import printable_path
@@ -22,7 +22,7 @@ def run_predict(args: argparse.Namespace) -> int:
     except PointsFileError as exc:
         raise UsageError(str(exc)) from None
     if len(points):
-        trainer = Trainer(_with_made_data(model.config))
+        trainer = Trainer(with_made_data(model.config))
         trainer.load_parameters(list(model.layers))
         outputs = trainer.predict(points)
     else:
@@ -56,15 +56,3 @@ def run_inspect(args: argparse.Namespace) -> int:
         print(f"  {2 * i:<6}{shape:>10}  {w.mean():>12.4g}{w.std():>10.4g}{w.min():>10.4g}"
               f"{w.max():>10.4g}  {b.mean():>10.4g}{b.std():>10.4g}")  # fmt: skip
     return 0
-
-
-def _with_made_data(config: Config) -> Config:
-    """The config, or for own points (which a parameter file does not hold) one of
-    generated data with the same outputs: predicting needs the network only."""
-    if config.dataset != OWN_DATASET:
-        return config
-    if config.problem == "regression":
-        return config.replace(dataset="plane", points=None)
-    if config.num_classes > 2:
-        return config.replace(dataset="blobs", classes=config.num_classes, points=None)
-    return config.replace(dataset="circle", points=None)

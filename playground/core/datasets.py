@@ -339,3 +339,16 @@ def own_dataset(
         class_names=tuple(class_names),
         origin=origin,
     )
+
+
+def with_made_data(config: Config) -> Config:
+    """The config, or for own points (which only an experiment holds) one of
+    generated data with the same outputs, for where the network is all that counts
+    (predicting, a parameter file's network on other data)."""
+    if config.dataset != OWN_DATASET:
+        return config
+    if config.problem == "regression":
+        return config.replace(dataset="plane")
+    if config.num_classes > 2:
+        return config.replace(dataset="blobs", classes=config.num_classes)
+    return config.replace(dataset="circle")
