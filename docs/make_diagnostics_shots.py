@@ -49,6 +49,19 @@ def pump(ms: int) -> None:
     loop.exec()
 
 
+def train_until(window: MainWindow, epochs: int, seconds: float = 120) -> None:
+    """Play until the window shows `epochs` and training has stopped there."""
+    window.session.set_stop_at(epochs)
+    window.session.play()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pump(100)
+        snap = window.experiment.snapshot
+        if snap is not None and snap.epoch >= epochs and not window.session.is_running:
+            break
+    pump(800)  # the last pictures drawn
+
+
 def shoot(window: MainWindow, path: Path) -> None:
     """The window as the screen shows it (frame and all), or as drawn offscreen."""
     screen = window.screen()

@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from make_diagnostics_shots import pump, shoot  # same folder: the X11-or-offscreen helpers
+from make_diagnostics_shots import (  # same folder: the X11-or-offscreen helpers
+    pump,
+    shoot,
+    train_until,
+)
 from PySide6.QtCore import QSettings
 
 from playground.app import make_application
@@ -54,15 +57,7 @@ def main() -> int:
         window.show()
         pump(500)
         assert window.files.data.import_from(csv)
-        window.session.set_stop_at(EPOCHS)
-        window.session.play()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            pump(100)
-            snap = window.experiment.snapshot
-            if snap is not None and snap.epoch >= EPOCHS and not window.session.is_running:
-                break
-        pump(800)
+        train_until(window, EPOCHS)
         shoot(window, out / "own-data.png")
         snap = window.experiment.snapshot
         print(f"epoch {snap.epoch}, test accuracy {snap.metrics.test_accuracy:.3f}")

@@ -209,6 +209,12 @@ class Experiment(QObject):
         self._mark_edited()
         return None
 
+    def use_points(self, config: Config, dataset: Dataset) -> None:
+        """Painted points: the trainer goes on with its network on them."""
+        self.session.use_points(config, dataset)
+        self._adopt(config, send=False)
+        self._mark_edited()
+
     def import_parameters(self, config: Config, layers: list) -> str | None:
         """Start over from imported parameters, with the architecture they need.
         Returns None, or why the trainer refused them."""

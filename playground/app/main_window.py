@@ -36,6 +36,8 @@ from .file_actions import FileActions
 from .frame_clock import FrameClock
 from .menus import build_menus
 from .output_dock import OutputDock
+from .paint_bar import PaintBar
+from .painting import Painter
 from .settings import load_config, open_settings, restore_window, save_window
 from .status_line import StatusLine
 
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(column_of(self.banner, self.network_view))
 
         self.output = OutputDock()
+        self.painter = Painter(self.experiment, self)  # points painted on the output
+        self.paint_bar = PaintBar(self.painter, self.output.output_view)
+        self.output.add_paint_bar(self.paint_bar, self.paint_bar.toggle)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         # not scrolled: the heatmap shrinks with the dock rather than scroll out of sight
         self.output_dock = add_dock(self, "Output", self.output, right, scroll=False)
@@ -112,6 +117,7 @@ class MainWindow(QMainWindow):
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
         QShortcut(QKeySequence("R"), self).activated.connect(self.experiment.reset)
+        self.paint_bar.attach_shortcuts(self)
 
     # --- which signal goes where ------------------------------------------------------
 
@@ -120,6 +126,9 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.changed.connect(self._propose)
         ex.config_changed.connect(self._show_config)
+        ex.config_changed.connect(self.paint_bar.follow)
+        self.painter.preview.connect(self.output.output_view.show_dataset)
+        self.painter.said.connect(self.status.say)
         ex.snapshot_changed.connect(self.banner.follow)
         ex.refused.connect(self._refused)
         ex.snapshot_changed.connect(nv.set_snapshot)

@@ -22,27 +22,28 @@ class OutputDock(QWidget):
         self.loss_view = LossView()
         self.loss_view.epoch.hide()  # the run bar shows the epoch already
         self.output_view = OutputView()
+        # short words: the row also holds Paint, within the dock's width
         self.show_test = _switch(
-            "Show test data", "Draw the test points (dark outline) beside the training points"
+            "Test data", "Show the test points (dark outline) beside the training points"
         )
         self.discretize = _switch(
-            "Discretize output", "Show only the predicted class instead of the network's output"
+            "Discretize", "Show only the predicted class instead of the network's output"
         )
-        self.log_scale = _switch("Log scale", "Plot the losses on a logarithmic axis")
+        self.log_scale = _switch("Log loss", "Plot the losses on a logarithmic axis")
         self.show_test.toggled.connect(self.output_view.set_show_test)
         self.discretize.toggled.connect(self.output_view.set_discretize)
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
         # own data: its classes' names by their colours, and where the points came from
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        self.legend.hide()
+        self.legend.hide()  # until data with named classes or an origin comes
         self._dataset: Dataset | None = None
 
-        switches = QHBoxLayout()
+        switches = self._switch_row = QHBoxLayout()
         for box in (self.show_test, self.discretize, self.log_scale):
             switches.addWidget(box)
         switches.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         layout.addWidget(self.loss_view)
         layout.addWidget(self.output_view, 1)
         layout.addWidget(self.legend)
@@ -56,6 +57,11 @@ class OutputDock(QWidget):
             text = legend_html(snapshot.dataset)
             self.legend.setText(text)
             self.legend.setVisible(bool(text))
+
+    def add_paint_bar(self, bar: QWidget, toggle: QWidget) -> None:
+        """The paint tools above the switches, their on/off button before the legend."""
+        self._column.insertWidget(self._column.count() - 1, bar)
+        self._switch_row.insertWidget(self._switch_row.count() - 1, toggle)
 
     def switches(self) -> dict[str, QCheckBox]:
         """The switches by the settings key they are remembered under."""

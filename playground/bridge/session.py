@@ -33,6 +33,7 @@ class TrainingSession(QObject):
     _set_config = Signal(object)
     _set_weight = Signal(int, int, int, float)
     _set_bias = Signal(int, int, float)
+    _use_points = Signal(object, object)
     _set_speed = Signal(int)
     _set_stop_at = Signal(int)
     _set_grid_resolution = Signal(int)
@@ -56,7 +57,7 @@ class TrainingSession(QObject):
         # direct (same thread): the trainer is built in the worker thread, before its event loop
         self._thread.started.connect(worker.start)
         for name in (
-            "play", "pause", "step", "set_config", "set_weight", "set_bias",
+            "play", "pause", "step", "set_config", "set_weight", "set_bias", "use_points",
             "set_speed", "set_stop_at", "set_grid_resolution",
         ):  # fmt: skip
             getattr(self, "_" + name).connect(getattr(worker, name), QUEUED)
@@ -93,6 +94,10 @@ class TrainingSession(QObject):
 
     def set_bias(self, layer: int, row: int, value: float) -> None:
         self._send(self._set_bias, layer, row, value)
+
+    def use_points(self, config: Config, dataset: Dataset) -> None:
+        """Painted points: train on them from here on, network and epoch kept."""
+        self._send(self._use_points, config, dataset)
 
     def load_parameters(self, layers) -> str | None:
         """Start over from [(weight (out, in), bias (out,)), ...] (copied here), paused.

@@ -153,6 +153,19 @@ class TrainerWorker(QObject):
     def set_bias(self, layer: int, row: int, value: float) -> None:
         self._edit(self.trainer.set_bias, layer, row, value)
 
+    @Slot(object, object)
+    def use_points(self, config: object, dataset: object) -> None:
+        """Painted points in place of the old, the network kept (Trainer.use_points)."""
+        if not isinstance(dataset, Dataset):
+            self.error.emit(f"expected a Dataset, got {type(dataset).__name__}")
+            return
+        try:
+            config = _config(config)
+        except (ConfigError, TypeError) as exc:
+            self.error.emit(str(exc))
+            return
+        self._edit(self.trainer.use_points, config, dataset)
+
     @Slot(object)
     def fill_state(self, holder: object) -> None:
         """Append the trainer's whole state (copies) to `holder`, a list: called

@@ -22,6 +22,7 @@ from .config import (
     MAX_GRID_RESOLUTION,
     MAX_HISTORY_ROWS,
     MIN_GRID_RESOLUTION,
+    OWN_DATASET,
     Config,
     ConfigError,
 )
@@ -71,6 +72,34 @@ class Trainer:
         self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
         self._grid_inputs.clear()
         self.reinitialize()
+
+    def use_points(self, config: Config, dataset: Dataset) -> None:
+        """Train on other own points (painted ones) from here on, the network and
+        the optimizer as they are: the epoch in progress starts again on them and
+        the last history row is measured on them.  `config` must be `self.config`
+        but for its point count (own data, the same network): ValueError else."""
+        n = len(dataset.x_train) + len(dataset.x_test)
+        data = {f: getattr(config, f) for f in DATA_FIELDS}
+        same = config.layer_sizes == self.config.layer_sizes and config.loss == self.config.loss
+        if config.dataset != OWN_DATASET or not same or self.config.replace(**data) != config:
+            raise ValueError("painted points keep the network and its settings")
+        if config.points != n or dataset.num_classes != config.num_classes:
+            raise ValueError(
+                "the points must be as many, and of as many classes, as the config says"
+            )
+        x_train = feature_matrix(dataset.x_train, config.features, ones=True)
+        x_test = feature_matrix(dataset.x_test, config.features, ones=True)
+        t_train = encode_targets(self.head, dataset.y_train, config.num_outputs)
+        t_test = encode_targets(self.head, dataset.y_test, config.num_outputs)
+        self.config, self.dataset = config, dataset
+        self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
+        self._loss_limit = loss_limit(self.head, t_train)
+        extent = view_extent(config, dataset)
+        if extent != self.extent:
+            self.extent = extent
+            self._grid_inputs.clear()
+        self._cursor = 0  # an epoch in progress ordered the old points: begin it again
+        self._refresh_last_record()
 
     def reinitialize(self, init_seed: int | None = None) -> None:
         """Fresh parameters (from a new seed if given), epoch 0, empty history."""

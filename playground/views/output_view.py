@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -35,7 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsPixmapItem, QSizePolicy, QWidget
 
 from playground.core.datasets import Dataset
-from playground.core.features import SQUARE
+from playground.core.features import SQUARE, Extent
 from playground.core.snapshot import Snapshot
 
 from .canvas import PixelCanvas
@@ -48,6 +48,8 @@ LABEL_COLOR = "#5f6368"
 # layout of the plot inside the widget (px): axes and room for the end labels
 _LEFT_AXIS, _BOTTOM_AXIS, _TOP_MARGIN, _RIGHT_MARGIN = 26, 22, 8, 10
 _TICK, _MINOR_TICK = 4, 3  # tick lengths (px), outward from the square
+TRAIL = 0.06  # a drag paints a point each time it has moved this share of half a side
+ERASER_SHARE = 0.12  # the eraser's radius, as a share of half a side
 _BLANK = np.zeros((100, 100), dtype=np.float32)  # the heatmap without grids: all grey
 _BLANK.flags.writeable = False
 
@@ -55,10 +57,14 @@ _BLANK.flags.writeable = False
 class OutputView(QWidget):
     """Decision heatmap (or one neuron's map) with the training and test points."""
 
+    painted = Signal(float, float)  # paint mode: a point wanted at (x1, x2)
+    erased = Signal(float, float, float)  # paint mode: points within a radius of (x1, x2) to go
+    stroke_ended = Signal()  # the button was let go: one stroke, one undo step
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(120, 120)  # a 1280 x 720 window with the paint tools open
         self._snap: Snapshot | None = None  # the snapshot shown
         self._dataset: Dataset | None = None  # the one whose points are drawn
         self._neuron = (-1, -1)
@@ -92,6 +98,9 @@ class OutputView(QWidget):
         self._extent = SQUARE  # of the input plane: the usual square, or where the data lies
         self._labels: dict[str, list] = {"x": [], "y": []}  # tick labels, made as needed
         self.canvas.resized.connect(self._layout)
+        self._painting = False  # paint mode: the pointer adds or erases points
+        self._last_paint: np.ndarray | None = None  # where the stroke last put a point
+        self.canvas.viewport().installEventFilter(self)
         self._show_scalar(_BLANK, -1.0, 1.0)
 
     # --- public API ------------------------------------------------------------
@@ -116,6 +125,59 @@ class OutputView(QWidget):
         """Show neuron `unit` of grids layer `layer`; (-1, -1) shows the output again."""
         self._neuron = (layer, unit) if layer >= 0 and unit >= 0 else (-1, -1)
         self._redraw()
+
+    def set_painting(self, on: bool) -> None:
+        """Paint mode: a left press or drag asks for points (`painted`), a right
+        one for erasing (`erased`); `stroke_ended` when the button is let go."""
+        self._painting = on
+        shape = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
+        self.canvas.viewport().setCursor(shape)
+
+    @property
+    def extent(self) -> Extent:
+        """The square of the input plane shown."""
+        return self._extent
+
+    def to_pixel(self, x1: float, x2: float) -> tuple[float, float]:
+        """Input-plane coordinates as widget pixels (the inverse of to_data)."""
+        x, y = self._to_pixels(np.array([x1, x2]))[0]
+        return float(x), float(y)
+
+    def to_data(self, x: float, y: float) -> tuple[float, float]:
+        """Widget pixels (x right, y down) as input-plane coordinates (x1, x2)."""
+        s, e = self._square, self._extent
+        tx, ty = (x - s.left()) / s.width(), (y - s.top()) / s.height()
+        return e.cx - e.half + tx * 2 * e.half, e.cy + e.half - ty * 2 * e.half
+
+    def eventFilter(self, watched, event) -> bool:
+        if not self._painting or watched is not self.canvas.viewport():
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self._last_paint = None
+            self._stroke(event, event.button() == Qt.MouseButton.RightButton)
+            return True
+        if kind == QEvent.Type.MouseMove and event.buttons():
+            self._stroke(event, bool(event.buttons() & Qt.MouseButton.RightButton))
+            return True
+        if kind == QEvent.Type.MouseButtonRelease:
+            self._last_paint = None
+            self.stroke_ended.emit()
+            return True
+        return False
+
+    def _stroke(self, event, erase: bool) -> None:
+        at = np.array(self.to_data(event.position().x(), event.position().y()))
+        e = self._extent
+        if not (abs(at[0] - e.cx) <= e.half and abs(at[1] - e.cy) <= e.half):
+            return  # outside the square: nothing there to paint
+        if erase:
+            self.erased.emit(float(at[0]), float(at[1]), ERASER_SHARE * e.half)
+            return
+        # a drag leaves a trail of points a little apart, not one per mouse event
+        if self._last_paint is None or np.hypot(*(at - self._last_paint)) >= TRAIL * e.half:
+            self._last_paint = at
+            self.painted.emit(float(at[0]), float(at[1]))
 
     def set_show_test(self, show: bool) -> None:
         self._point_items[True].setVisible(bool(show))
@@ -192,6 +254,10 @@ class OutputView(QWidget):
         )
 
     # --- the points ---------------------------------------------------------------
+
+    def show_dataset(self, ds: Dataset) -> None:
+        """Points to show before a snapshot brings them (painted, too few to train)."""
+        self._set_dataset(ds)
 
     def _set_dataset(self, ds: Dataset) -> None:
         self._dataset = ds

@@ -1,0 +1,126 @@
+"""Painting points on the output (issue 12): add with the left button, erase with
+the right or the eraser, undo and redo, Clear; counts, labels and the split."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit
+from test_file_menu import _shows
+
+from playground import Config
+
+
+@pytest.fixture
+def window(open_window):
+    win = open_window(Config(dataset="gauss", points=40, hidden=(3,)))
+    win.paint_bar.toggle.setChecked(True)
+    return win
+
+
+def _pixel(win, x1, x2):
+    """The output view's widget pixel of input point (x1, x2)."""
+    x, y = win.output.output_view.to_pixel(x1, x2)
+    return QPoint(round(x), round(y))
+
+
+def _count(win):
+    ds = win.experiment.snapshot.dataset
+    return len(ds.x_train) + len(ds.x_test)
+
+
+def _settled(qtbot, win, n):
+    qtbot.waitUntil(lambda: _shows(win, lambda s: s.dataset is not None and _count(win) == n),
+                    timeout=8000)  # fmt: skip
+    return win.experiment.snapshot.dataset
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_and_undo_takes_it_back(qtbot, window):
+    viewport = window.output.output_view.canvas.viewport()
+    epoch = window.experiment.snapshot.epoch
+    window.paint_bar.swatches[0].click()  # class 1 (index 0)
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 2.0, 3.0))
+    ds = _settled(qtbot, window, 41)
+    x, y = np.r_[ds.x_train, ds.x_test], np.r_[ds.y_train, ds.y_test]
+    (new,) = np.flatnonzero(np.hypot(x[:, 0] - 2.0, x[:, 1] - 3.0) < 0.2)
+    assert y[new] == 0 and ds.origin == "painted"
+    assert window.experiment.config.dataset == "own" and window.experiment.config.points == 41
+    assert window.experiment.snapshot.epoch == epoch  # the network goes on: no restart
+    qtbot.keyClick(window, Qt.Key.Key_2)  # the second swatch by key
+    assert window.painter.brush == 1.0
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, -4.0, -4.0))
+    ds = _settled(qtbot, window, 42)
+    x, y = np.r_[ds.x_train, ds.x_test], np.r_[ds.y_train, ds.y_test]
+    assert y[np.argmin(np.hypot(x[:, 0] + 4, x[:, 1] + 4))] == 1
+    window.painter.undo()
+    _settled(qtbot, window, 41)
+    window.painter.redo()
+    _settled(qtbot, window, 42)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _settled(qtbot, window, 41)
+
+
+def test_a_drag_is_a_trail_of_points_and_one_undo_step(qtbot, window):
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, -5.0, 0.0))
+    for x1 in np.linspace(-5, 5, 30):
+        qtbot.mouseMove(viewport, _pixel(window, x1, 0.0))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 5.0, 0.0))
+    ds = _settled(qtbot, window, _count_after(qtbot, window))
+    added = len(ds.x_train) + len(ds.x_test) - 40
+    assert 10 <= added <= 30  # a point every 0.36 units over 10, not one per mouse event
+    window.painter.undo()
+    _settled(qtbot, window, 40)
+
+
+def _count_after(qtbot, win):
+    qtbot.waitUntil(lambda: _shows(win, lambda s: s.dataset is not None and _count(win) > 41),
+                    timeout=8000)  # fmt: skip
+    qtbot.wait(200)
+    return _count(win)
+
+
+def test_the_eraser_removes_the_points_under_it(qtbot, window):
+    ds = window.experiment.snapshot.dataset
+    x = np.r_[ds.x_train, ds.x_test]
+    target = x[0]
+    radius = 0.12 * window.output.output_view.extent.half
+    under = int((np.hypot(*(x - target).T) <= radius).sum())
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=_pixel(window, *target))
+    after = _settled(qtbot, window, 40 - under)
+    left = np.r_[after.x_train, after.x_test]
+    assert not (np.hypot(*(left - target).T) < radius * 0.9).any()
+
+
+def test_clear_waits_for_four_points_then_trains_on_them(qtbot, window):
+    viewport = window.output.output_view.canvas.viewport()
+    window.paint_bar.clear.click()
+    assert not window.session.is_running
+    for i, (a, b) in enumerate([(-3, -3), (3, 3), (-3, 3), (3, -3), (0, 4)]):
+        window.paint_bar.swatches[i % 2].click()
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, a, b))
+    ds = _settled(qtbot, window, 5)
+    assert len(ds.x_test) >= 1 and set(np.r_[ds.y_train, ds.y_test]) == {0, 1}
+
+
+def test_keys_in_a_text_field_stay_the_field_s(qtbot, window):
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 1.0, 1.0))
+    _settled(qtbot, window, 41)
+    window.paint_bar.swatches[1].click()
+    edit = window.optimizer_panel.widget("lr").findChild(QLineEdit)
+    edit.setFocus()
+    qtbot.keyClicks(edit, "1")  # a digit typed, not the first swatch chosen
+    assert window.painter.brush == 1.0 and "1" in edit.text()
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the field's undo
+    qtbot.wait(200)
+    assert _count(window) == 41 and window.painter.can_undo
+
+
+def test_the_paint_tools_and_a_legend_fit_a_1280_by_720_window(qtbot, window):
+    window.paint_bar.swatches[0].click()
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 1.0, 1.0))
+    _settled(qtbot, window, 41)
+    qtbot.waitUntil(window.output.legend.isVisible, timeout=8000)  # "painted"
+    assert window.minimumSizeHint().height() <= 720 and window.minimumSizeHint().width() <= 1280
