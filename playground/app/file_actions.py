@@ -17,9 +17,10 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..core.config import Config
-from ..core.datasets import with_made_data
+from ..core.datasets import input_scaling, with_made_data
 from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
 from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.parameter_file import SCALING_KEY
 from ..io.parameters import ParameterFileError, export_parameters, import_parameters
 from ..views.picture import DEFAULT_SIZE, IMAGE_SUFFIXES, RenderError, render_snapshot
 from . import file_dialogs
@@ -198,7 +199,11 @@ class FileActions(QObject):
             return False
         try:
             layers = list(zip(snap.weights, snap.biases, strict=True))
-            export_parameters(path, layers, snap.config, metadata={"epoch": snap.epoch})
+            metadata: dict[str, object] = {"epoch": snap.epoch}
+            scaling = input_scaling(snap.config, snap.dataset) if snap.dataset else None
+            if scaling is not None:  # exported models take the data's own units
+                metadata[SCALING_KEY] = scaling.as_dict()
+            export_parameters(path, layers, snap.config, metadata=metadata)
         except (ParameterFileError, OSError, ValueError) as exc:
             self.tell(str(exc))
             return False

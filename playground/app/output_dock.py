@@ -6,7 +6,8 @@ import html
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..core.datasets import Dataset
+from ..core.datasets import Dataset, input_scaling
+from ..core.features import InputScaling
 from ..core.snapshot import Snapshot
 from ..views.colors import CLASS_COLORS
 from ..views.loss_view import LossView
@@ -37,7 +38,7 @@ class OutputDock(QWidget):
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.hide()  # until data with named classes or an origin comes
-        self._dataset: Dataset | None = None
+        self._shown: tuple = (None, False)  # the dataset and rescale the legend tells of
 
         switches = self._switch_row = QHBoxLayout()
         for box in (self.show_test, self.discretize, self.log_scale):
@@ -52,9 +53,10 @@ class OutputDock(QWidget):
     def set_snapshot(self, snapshot: Snapshot) -> None:
         self.output_view.set_snapshot(snapshot)
         self.loss_view.set_snapshot(snapshot)
-        if snapshot.dataset is not None and snapshot.dataset is not self._dataset:
-            self._dataset = snapshot.dataset
-            text = legend_html(snapshot.dataset)
+        shown = (snapshot.dataset, snapshot.config.rescale)
+        if snapshot.dataset is not None and shown != self._shown:
+            self._shown = shown
+            text = legend_html(snapshot.dataset, input_scaling(snapshot.config, snapshot.dataset))
             self.legend.setText(text)
             self.legend.setVisible(bool(text))
 
@@ -69,15 +71,22 @@ class OutputDock(QWidget):
                 "log_scale": self.log_scale}  # fmt: skip
 
 
-def legend_html(ds: Dataset) -> str:
+def legend_html(ds: Dataset, scaling: InputScaling | None = None) -> str:
     """'■ upper moon  ■ lower moon · file moons.csv' for data with named classes
-    or an origin; "" for the built-ins (their colours say enough)."""
+    or an origin, and the map the network sees the inputs through (rescaled);
+    "" for the built-ins as they are (their colours say enough)."""
     parts = [
         f'<span style="color:{color}">■</span>&nbsp;{html.escape(name)}'
         for name, color in zip(ds.class_names, CLASS_COLORS, strict=False)
     ]
     if ds.origin:
         parts.append(f'<span style="color:#5f6368">{html.escape(ds.origin)}</span>')
+    if scaling is not None:
+        (o1, o2), (s1, s2) = scaling.offset, scaling.scale
+        parts.append(
+            f'<span style="color:#5f6368">the network sees (x₁ − {o1:.4g})·{s1:.3g}, '
+            f"(x₂ − {o2:.4g})·{s2:.3g}</span>"
+        )
     return " &nbsp; ".join(parts)
 
 

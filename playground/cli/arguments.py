@@ -122,6 +122,10 @@ def _add_data_flags(p: argparse.ArgumentParser, saved: bool = False) -> None:
             help="your own points: a CSV with columns x1,x2,label (x2 and split optional)",
         )  # fmt: skip
     data.add_argument(
+        "--rescale", action="store_true", default=S,
+        help="the network sees the data mapped onto the usual square; files keep its units",
+    )  # fmt: skip
+    data.add_argument(
         "--shift", type=_shift, metavar="DX,DY", default=S,
         help="move a built-in dataset off the origin, e.g. 3,-2",
     )  # fmt: skip

@@ -24,7 +24,7 @@ def run_predict(args: argparse.Namespace) -> int:
     if len(points):
         trainer = Trainer(with_made_data(model.config))
         trainer.load_parameters(list(model.layers))
-        outputs = trainer.predict(points)
+        outputs = trainer.predict(points, model.scaling)  # in the units it was trained in
     else:
         outputs = np.zeros((0, model.config.num_outputs))
     if args.output:

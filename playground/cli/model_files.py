@@ -16,6 +16,7 @@ from ..core.config import Config
 from ..core.trainer import Trainer
 from ..io.experiment import ExperimentFileError, load_experiment
 from ..io.formats import EXPERIMENT_SUFFIX, OPENABLE_SUFFIXES, PARAMETER_SUFFIXES
+from ..io.parameter_file import SCALING_KEY
 from ..io.parameters import (
     ParameterFile,
     ParameterFileError,
@@ -38,7 +39,9 @@ def load_model(path: str) -> ParameterFile:
             trainer = Trainer.from_state(load_experiment(path))
         except (ExperimentFileError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        meta = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+        meta: dict[str, object] = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+        if trainer.scaling is not None:
+            meta[SCALING_KEY] = trainer.scaling.as_dict()
         return ParameterFile(tuple(trainer.parameters()), trainer.config, meta)
     try:
         return import_parameters(path)
@@ -74,7 +77,9 @@ def check_export_paths(paths: Sequence[str]) -> None:
 
 def export_all(paths: Sequence[str], trainer: Trainer) -> None:
     """Write every --export file (names checked before training: check_export_paths)."""
-    metadata = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+    metadata: dict[str, object] = {"epoch": trainer.epoch, **trainer.metrics.as_dict()}
+    if trainer.scaling is not None:  # exported models take the data's own units
+        metadata[SCALING_KEY] = trainer.scaling.as_dict()
     for path in paths:
         try:
             export_parameters(path, trainer.parameters(), trainer.config, metadata=metadata)

@@ -96,6 +96,7 @@ class Config:
     data_seed: int = 0
     shift: tuple[float, float] = (0.0, 0.0)  # built-in data moved by (dx, dy) once made
     formula: str = ""  # the custom dataset's label, e.g. "x1 * x2 > 0"
+    rescale: bool = False  # the network sees the data mapped onto the usual square
     # network
     features: tuple[str, ...] = ("x1", "x2")
     hidden: tuple[int, ...] = (4, 2)

@@ -263,6 +263,8 @@ def validate(cfg: Config) -> None:
 
     if cfg.batch_size is not None:
         _check_range("batch_size", cfg.batch_size)
+    if not isinstance(cfg.rescale, bool):
+        raise ConfigError(f"rescale must be true or false (got {cfg.rescale!r})", "rescale")
     if not isinstance(cfg.shuffle, bool):
         raise ConfigError(f"shuffle must be true or false (got {cfg.shuffle!r})", "shuffle")
     _check_range("epochs", cfg.epochs)

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.config import CUSTOM_DATASET, OWN_DATASET, REGRESSION_DATASETS, Config
-from playground.core.features import DOMAIN, Extent, extent_of  # built-ins: [-DOMAIN, DOMAIN]^2
+from playground.core.features import (  # built-ins: [-DOMAIN, DOMAIN]^2
+    DOMAIN,
+    Extent,
+    InputScaling,
+    extent_of,
+)
 from playground.core.formula import formula_points
 
 
@@ -227,6 +232,12 @@ def generate_points(
     points = np.clip(points, -DOMAIN, DOMAIN).astype(np.float64)
     kind = np.float64 if name in REGRESSION_DATASETS else np.int64
     return points, labels.astype(kind)
+
+
+def input_scaling(cfg: Config, dataset: Dataset) -> InputScaling | None:
+    """How the network sees the points: mapped onto the usual square when the
+    config says rescale (the map follows from the points), else as they are."""
+    return InputScaling.covering(dataset.x_all) if cfg.rescale else None
 
 
 def view_extent(cfg: Config, dataset: Dataset) -> Extent:

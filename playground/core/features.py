@@ -63,6 +63,40 @@ class Extent:
 SQUARE = Extent()  # TensorFlow Playground's [-6, 6]^2, where every built-in dataset lies
 
 
+@dataclass(frozen=True)
+class InputScaling:
+    """The affine map from a person's units into the usual square, per input:
+    x' = (x - offset) * scale.  The network sees x'; people, files and pictures
+    keep the original units (exported models take them too)."""
+
+    offset: tuple[float, float]
+    scale: tuple[float, float]
+
+    @classmethod
+    def covering(cls, points: np.ndarray) -> InputScaling:
+        """The map that puts the points' bounding box onto [-DOMAIN, DOMAIN]^2."""
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        half = (hi - lo) / 2
+        half = np.where(half > 0, half, 1.0)  # one value on an axis: no stretching
+        centre = (lo + hi) / 2
+        return cls(
+            (float(centre[0]), float(centre[1])),
+            (float(DOMAIN / half[0]), float(DOMAIN / half[1])),
+        )
+
+    def apply(self, points: np.ndarray) -> np.ndarray:
+        return (np.asarray(points, dtype=np.float64) - self.offset) * self.scale
+
+    def map_extent(self, extent: Extent) -> Extent:
+        """About where an extent of original units lies for the network (its
+        pictures of the input features): an axis scaled more stretches the square."""
+        cx, cy = self.apply(np.array([[extent.cx, extent.cy]]))[0]
+        return Extent(float(cx), float(cy), extent.half * max(self.scale))
+
+    def as_dict(self) -> dict[str, list[float]]:
+        return {"offset": list(self.offset), "scale": list(self.scale)}
+
+
 def extent_of(points: np.ndarray) -> Extent:
     """The usual square when the points lie in it; else a square that covers them
     (5 % to spare, sides a whole number of units, never smaller than the usual)."""
@@ -72,6 +106,13 @@ def extent_of(points: np.ndarray) -> Extent:
     cx, cy = (float(v) for v in np.round((lo + hi) / 2 * 2) / 2)  # to half units
     reach = max(float(np.max(np.maximum(hi - (cx, cy), (cx, cy) - lo))) * 1.05, DOMAIN)
     return Extent(cx, cy, float(np.ceil(reach)))
+
+
+def scaled_features(
+    points: np.ndarray, features: tuple[str, ...], scaling: InputScaling | None, ones: bool = False
+) -> np.ndarray:
+    """feature_matrix of the points as the network sees them (mapped by `scaling`)."""
+    return feature_matrix(points if scaling is None else scaling.apply(points), features, ones)
 
 
 def grid_points(resolution: int, extent: Extent = SQUARE) -> np.ndarray:

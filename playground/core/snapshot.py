@@ -69,6 +69,7 @@ class Grids:
     resolution: int
     layers: tuple[np.ndarray, ...]
     extent: Extent = SQUARE  # the square of the input plane they cover
+    feature_extent: Extent = SQUARE  # the same, in the network's units (rescaled data)
 
     @property
     def output(self) -> np.ndarray:

@@ -26,11 +26,11 @@ from .config import (
     Config,
     ConfigError,
 )
-from .datasets import Dataset, make_dataset, view_extent
+from .datasets import Dataset, input_scaling, make_dataset, view_extent
 from .diagnostics import measure
 from .diagnostics_types import Diagnostics
 from .divergence import loss_limit, parameter_problem, runaway
-from .features import feature_matrix, grid_points
+from .features import InputScaling, grid_points, scaled_features
 from .initializers import initialize_parameters
 from .losses import encode_targets, make_head, predicted_classes
 from .network import Network
@@ -61,12 +61,14 @@ class Trainer:
         assert cfg.problem is not None  # Config fills in the dataset's own kind
         head = make_head(cfg.problem, cfg.loss, cfg.num_outputs)
         network = Network(cfg.layer_sizes, cfg.activation, head)
-        x_train = feature_matrix(ds.x_train, cfg.features, ones=True)
-        x_test = feature_matrix(ds.x_test, cfg.features, ones=True)
+        scaling = input_scaling(cfg, ds)
+        x_train = scaled_features(ds.x_train, cfg.features, scaling, ones=True)
+        x_test = scaled_features(ds.x_test, cfg.features, scaling, ones=True)
         t_train = encode_targets(head, ds.y_train, cfg.num_outputs)
         t_test = encode_targets(head, ds.y_test, cfg.num_outputs)
         limit = loss_limit(head, t_train)  # a training loss beyond it is a divergence
         self.dataset, self.head, self.network = ds, head, network
+        self.scaling = scaling  # where the network sees the points (None: as they are)
         self.extent = view_extent(cfg, ds)  # where the pictures look
         self._loss_limit = limit
         self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
@@ -87,17 +89,16 @@ class Trainer:
             raise ValueError(
                 "the points must be as many, and of as many classes, as the config says"
             )
-        x_train = feature_matrix(dataset.x_train, config.features, ones=True)
-        x_test = feature_matrix(dataset.x_test, config.features, ones=True)
+        scaling = input_scaling(config, dataset)
+        x_train = scaled_features(dataset.x_train, config.features, scaling, ones=True)
+        x_test = scaled_features(dataset.x_test, config.features, scaling, ones=True)
         t_train = encode_targets(self.head, dataset.y_train, config.num_outputs)
         t_test = encode_targets(self.head, dataset.y_test, config.num_outputs)
-        self.config, self.dataset = config, dataset
+        self.config, self.dataset, self.scaling = config, dataset, scaling
         self._x_train, self._x_test, self._t_train, self._t_test = x_train, x_test, t_train, t_test
         self._loss_limit = loss_limit(self.head, t_train)
-        extent = view_extent(config, dataset)
-        if extent != self.extent:
-            self.extent = extent
-            self._grid_inputs.clear()
+        self.extent = view_extent(config, dataset)
+        self._grid_inputs.clear()  # the extent or the scaling may have moved
         self._cursor = 0  # an epoch in progress ordered the old points: begin it again
         self._refresh_last_record()
 
@@ -343,11 +344,12 @@ class Trainer:
         """The rate the next mini-batch steps with (the schedule's, for its epoch)."""
         return self._lr if self._cursor else learning_rate(self.config, self.epoch)
 
-    def predict(self, points: np.ndarray) -> np.ndarray:
-        """The network's outputs (after the output activation) for raw points (n, 2)."""
-        x = feature_matrix(
-            np.asarray(points, dtype=np.float64).reshape(-1, 2), self.config.features, True
-        )
+    def predict(self, points: np.ndarray, scaling: InputScaling | None = None) -> np.ndarray:
+        """The network's outputs (after the output activation) for raw points (n, 2),
+        in the data's units (mapped as the network sees them: by `scaling` if
+        given, a file's record, else by the trainer's own)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        x = scaled_features(points, self.config.features, scaling or self.scaling, True)
         with np.errstate(all="ignore"):
             return self.network.forward(x).copy()
 
@@ -367,7 +369,7 @@ class Trainer:
         r = resolution
         features = self._grid_inputs.get(r)
         if features is None:
-            x = feature_matrix(grid_points(r, self.extent), self.config.features)
+            x = scaled_features(grid_points(r, self.extent), self.config.features, self.scaling)
             # the inputs' own layer never changes: every Grids shares one read-only copy
             features = frozen(x, np.float32)
             self._grid_inputs = {r: features}  # keep one: resolutions rarely change
@@ -382,7 +384,8 @@ class Trainer:
         layers = [a.reshape(r, r, -1) for a in layers]
         for a in layers:  # new arrays nobody else holds: read-only, no copy needed
             a.flags.writeable = False
-        return Grids(r, (features.reshape(r, r, -1), *layers), self.extent)
+        seen = self.extent if self.scaling is None else self.scaling.map_extent(self.extent)
+        return Grids(r, (features.reshape(r, r, -1), *layers), self.extent, seen)
 
     def snapshot(
         self, grid_resolution: int | None = None, history_limit: int | None = None

@@ -20,6 +20,7 @@ this module alone, and the importer accepts it without a change.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 
@@ -27,7 +28,8 @@ import numpy as np
 
 from ..core.activations import ELU_ALPHA, LEAKY_SLOPE
 from ..core.config import Config
-from .parameter_file import METADATA_KEY, expected_shapes, layer_names, sizes_text
+from ..core.features import InputScaling
+from .parameter_file import METADATA_KEY, SCALING_KEY, expected_shapes, layer_names, sizes_text
 
 IR_VERSION = 8
 OPSET = 17
@@ -79,9 +81,16 @@ def _activation(name: str, x: str, y: str) -> list:
     raise ValueError(f"no ONNX form for activation {name!r}")
 
 
-def graph_nodes(config: Config) -> list:
-    """The computation for an architecture; the same config always gives the same nodes."""
-    nodes = [_node("Split", ["input"], ["x1", "x2"], axis=1)]
+def graph_nodes(config: Config, scaled: bool = False) -> list:
+    """The computation for an architecture; the same config always gives the same nodes.
+    `scaled`: the input is first mapped as the network saw its data (x - offset) * scale."""
+    nodes = []
+    if scaled:
+        nodes += [
+            _node("Sub", ["input", "input.offset"], ["input.centred"]),
+            _node("Mul", ["input.centred", "input.scale"], ["input.scaled"]),
+        ]
+    nodes.append(_node("Split", ["input.scaled" if scaled else "input"], ["x1", "x2"], axis=1))
     for name in config.features:
         if name in _FEATURE_OPS:
             op, inputs = _FEATURE_OPS[name]
@@ -99,6 +108,14 @@ def graph_nodes(config: Config) -> list:
     return nodes
 
 
+def metadata_scaling(metadata: str) -> InputScaling | None:
+    """The input scaling a file's metadata JSON records (checked when it was read)."""
+    record = json.loads(metadata).get(SCALING_KEY)
+    if not isinstance(record, dict):
+        return None
+    return InputScaling(tuple(record["offset"]), tuple(record["scale"]))
+
+
 def parameter_names(config: Config) -> list[str]:
     """The initializers that hold parameters: the only part of a model that varies."""
     return list(expected_shapes(config))
@@ -111,11 +128,15 @@ def build_model(arrays: Mapping[str, np.ndarray], config: Config, metadata: str,
 
     names = parameter_names(config)
     inits = [numpy_helper.from_array(np.asarray(arrays[n], np.float32), n) for n in names]
+    scaling = metadata_scaling(metadata)
+    if scaling is not None:
+        for name, values in (("input.offset", scaling.offset), ("input.scale", scaling.scale)):
+            inits.append(numpy_helper.from_array(np.array(values, np.float32), name))
     if config.activation == "gelu" and config.hidden:  # unused initializers make runtimes warn
         inits += [numpy_helper.from_array(np.array(v, np.float32), k) for k, v in _GELU.items()]
     k = config.layer_sizes[-1]
     graph = helper.make_graph(
-        graph_nodes(config),
+        graph_nodes(config, scaled=scaling is not None),
         "neural_playground",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 2])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", k])],
@@ -128,7 +149,7 @@ def build_model(arrays: Mapping[str, np.ndarray], config: Config, metadata: str,
         producer_name=PRODUCER,
         producer_version=app_version,
         doc_string=f"A {sizes_text(config)} {config.activation} network from Neural Playground; "
-        "input: raw points (x1, x2).",
+        "input: raw points (x1, x2)" + (", in the data's own units." if scaling else "."),
     )
     helper.set_model_props(model, {METADATA_KEY: metadata})
     return model

@@ -28,6 +28,7 @@ from .onnx_graph import build_model, graph_nodes, parameter_names
 from .parameter_checks import check_entries, make_parameter_file, parse_json, read_architecture
 from .parameter_file import (
     METADATA_KEY,
+    SCALING_KEY,
     ParameterFile,
     check_float32_range,
     expected_shapes,
@@ -65,7 +66,7 @@ def decode(path, data: bytes) -> ParameterFile:
     if not isinstance(version, str):  # the exporter writes it as the model's producer_version
         raise fail(path, f"has app_version {shown(version)} in its metadata, not a version name")
     arch = f"{sizes_text(config)} {config.activation} network"
-    _check_nodes(path, model.graph, config, arch)
+    _check_nodes(path, model.graph, config, arch, SCALING_KEY in meta)
     _check_stored_inside(path, model.graph)
     arrays = _parameters(path, model.graph, config)
     expected = build_model(arrays, config, text, version)
@@ -88,8 +89,8 @@ def _metadata_text(path, model) -> str:
     return props[METADATA_KEY]
 
 
-def _check_nodes(path, graph, config: Config, arch: str) -> None:
-    expected = graph_nodes(config)
+def _check_nodes(path, graph, config: Config, arch: str, scaled: bool) -> None:
+    expected = graph_nodes(config, scaled)
     for i, (got, want) in enumerate(zip(graph.node, expected, strict=False)):  # lengths below
         if got.op_type != want.op_type:
             raise fail(

@@ -24,6 +24,7 @@ from .parameter_file import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MAX_METADATA_CHARS,
+    SCALING_KEY,
     ParameterFile,
     expected_shapes,
     fail,
@@ -65,8 +66,36 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+MAX_OFFSET, MAX_SCALE = 1e6, 1e12  # own points lie within ±1e6
+
+
+def check_scaling(path, meta: dict) -> None:
+    """A recorded input scaling: {"offset": [2 numbers], "scale": [2 positive numbers]}."""
+    if SCALING_KEY not in meta:
+        return
+    record = meta[SCALING_KEY]
+    if not isinstance(record, dict) or set(record) != {"offset", "scale"}:
+        raise fail(path, f"has {SCALING_KEY} {shown(record)}, not an offset and a scale")
+    bounds = {
+        "offset": (-MAX_OFFSET, MAX_OFFSET, f"from {-MAX_OFFSET:g} to {MAX_OFFSET:g}"),
+        "scale": (0.0, MAX_SCALE, f"above 0 and up to {MAX_SCALE:g}"),
+    }
+    for key, (lo, hi, words) in bounds.items():
+        values = record[key]
+        ok = isinstance(values, list) and len(values) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and lo <= v <= hi
+            and not (key == "scale" and v == 0)
+            for v in values
+        )  # fmt: skip
+        if not ok:
+            raise fail(
+                path, f"has an {SCALING_KEY} {key} of {shown(values)}, not two numbers {words}"
+            )
+
+
 def read_architecture(path, meta: dict) -> Config:
     """The Config a file's metadata describes, checked for consistency."""
+    check_scaling(path, meta)
     if meta.get("format") != FORMAT_NAME:
         got = "no format" if "format" not in meta else f"format {shown(meta['format'])}"
         raise fail(path, f"has {got} where a {FORMAT_NAME} architecture belongs")

@@ -18,12 +18,14 @@ import numpy as np
 from .. import __version__
 from ..core.config import Config
 from ..core.divergence import FLOAT32_MAX, beyond_float32
-from ..core.features import DOMAIN
+from ..core.features import DOMAIN, InputScaling
 from .reading import printable_path
 
 FORMAT_NAME = "neural-playground-parameters"
 FORMAT_VERSION = 1
 METADATA_KEY = "neural_playground"  # the metadata entry in .safetensors and .onnx
+# {"offset": [o1, o2], "scale": [s1, s2]}: the network saw (x - offset) * scale
+SCALING_KEY = "input_scaling"
 # The largest network the app allows (9 features, 16 x 64 hidden, 8 classes) is
 # 63,560 parameters: under 0.6 MB in float64, under 2 MB as JSON text.
 MAX_FILE_BYTES = 4 * 2**20
@@ -43,6 +45,14 @@ class ParameterFile:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # float64 (W (out, in), b (out,))
     config: Config  # the file's architecture applied onto Config() defaults
     metadata: dict = field(default_factory=dict)  # everything else the file says
+
+    @property
+    def scaling(self) -> InputScaling | None:
+        """How inputs are mapped before the network (checked when the file was read)."""
+        record = self.metadata.get(SCALING_KEY)
+        if not isinstance(record, dict):
+            return None
+        return InputScaling(tuple(record["offset"]), tuple(record["scale"]))
 
 
 def fail(path, problem: str) -> ParameterFileError:

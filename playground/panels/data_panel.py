@@ -79,6 +79,17 @@ def data_table(icon_for: IconFor | None) -> Table:
             Shift(),
         ),
         Row(
+            "",
+            "",
+            Check(
+                "rescale",
+                "Rescale inputs",
+                "The network sees the points mapped onto the usual square (−6 to 6); the "
+                "pictures, files and predictions keep your units.  For data far from the "
+                "centre or in large units, where tanh and sigmoid units saturate.",
+            ),
+        ),
+        Row(
             "Training",
             "Share of the points used for training (10 to 90 %); "
             "the rest are test points the network never learns from.",

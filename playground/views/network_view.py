@@ -122,7 +122,7 @@ class NetworkView(QWidget):
         shown = self._snap.grids if self._snap is not None else None
         new_grids = snap.fresh_grids or snap.grids is not shown
         self._snap, self._config = snap, new
-        extent = snap.grids.extent if snap.grids is not None else self._extent
+        extent = snap.grids.feature_extent if snap.grids is not None else self._extent
         moved, self._extent = extent != self._extent, extent  # data elsewhere: other features
         words = self._marks.words
         marked = self._marks.take(snap)  # marks come a few times a second, not with each snapshot
