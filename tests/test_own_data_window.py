@@ -4,7 +4,7 @@ inline sentence and the shift control."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from test_file_menu import _shows
 from test_own_data import _moons_csv
@@ -130,3 +130,19 @@ def test_a_network_trained_on_own_points_imports_onto_made_data(qtbot, window, t
         timeout=8000,
     )
     assert not window.told
+
+
+def test_hovering_the_output_names_the_predicted_class(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QToolTip
+
+    path = tmp_path / "moons.csv"
+    _moons_csv(path)
+    _imported(qtbot, window, path)
+    ready = lambda s: s.grids is not None and bool(s.dataset.origin)  # noqa: E731
+    qtbot.waitUntil(lambda: _shows(window, ready), timeout=8000)
+    view = window.output.output_view
+    x, y = view.to_pixel(*view.extent.x_range[:1], view.extent.cy)  # the left edge, mid-height
+    qtbot.mouseMove(view.canvas.viewport(), QPoint(round(x) + 3, round(y)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=4000)
+    text = QToolTip.text()
+    assert text.startswith("x₁ ") and ("upper moon" in text or "lower moon" in text)

@@ -124,3 +124,33 @@ def test_the_paint_tools_and_a_legend_fit_a_1280_by_720_window(qtbot, window):
     _settled(qtbot, window, 41)
     qtbot.waitUntil(window.output.legend.isVisible, timeout=8000)  # "painted"
     assert window.minimumSizeHint().height() <= 720 and window.minimumSizeHint().width() <= 1280
+
+
+def test_painted_points_and_a_formula_are_saved_and_reopen_exactly(qtbot, window, tmp_path):
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 2.0, -2.0))
+    painted = _settled(qtbot, window, 41)
+    path = tmp_path / "painted.playground"
+    assert window.files.save_to(path)
+    window.experiment.propose({"dataset": "custom", "formula": "r < 3"})
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.dataset == "custom"), timeout=8000)
+    formula = window.experiment.snapshot.dataset
+    path2 = tmp_path / "formula.playground"
+    assert window.files.save_to(path2)
+    for saved, data, dataset in ((path, painted, "own"), (path2, formula, "custom")):
+        assert window.files.open_path(saved)
+        qtbot.waitUntil(lambda d=dataset: _shows(window, lambda s: s.config.dataset == d),
+                        timeout=8000)  # fmt: skip
+        again = window.experiment.snapshot.dataset
+        np.testing.assert_array_equal(again.x_train, data.x_train)
+        np.testing.assert_array_equal(again.y_test, data.y_test)
+        assert again.origin == data.origin
+
+
+def test_the_data_panel_says_where_own_points_came_from(qtbot, window):
+    viewport = window.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(window, 1.0, 1.0))
+    _settled(qtbot, window, 41)
+    button = window.data_panel.control("dataset").buttons["own:classification"]
+    qtbot.waitUntil(lambda: button.text() == "Painted", timeout=8000)
+    assert button.isChecked() and "painted" in button.toolTip()

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..bridge.session import TrainingSession
-from ..core.config import Config
+from ..core.config import OWN_DATASET, Config
 from ..core.snapshot import Snapshot
 from ..io.formats import DROPPABLE_SUFFIXES
 from ..panels import (
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         ex.snapshot_changed.connect(self.output.set_snapshot)
         ex.snapshot_changed.connect(self.diagnostics_view.set_snapshot)
         ex.snapshot_changed.connect(self._show_epoch)
+        ex.snapshot_changed.connect(self._show_origin)
         ex.snapshot_changed.connect(self.status.follow)
         ex.dirty_changed.connect(self.setWindowModified)
         ex.path_changed.connect(self._show_title)
@@ -162,6 +163,11 @@ class MainWindow(QMainWindow):
         self.banner.more_wanted.connect(self.show_diagnostics)
         self.files.message.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
+
+    def _show_origin(self, snap: Snapshot) -> None:
+        """Own points: the Data panel says whether they were painted or read from a file."""
+        if snap.dataset is not None and snap.config.dataset == OWN_DATASET:
+            self.data_panel.show_origin(snap.dataset.origin)
 
     # --- commands ------------------------------------------------------------------------
 

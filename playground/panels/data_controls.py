@@ -145,6 +145,16 @@ class DatasetGrid(Control):
         formula = cfg.formula if keep else STARTER_FORMULAS[problem]
         self.proposed.emit({"dataset": CUSTOM_DATASET, "formula": formula, "problem": problem})
 
+    def show_origin(self, origin: str) -> None:
+        """Where own points came from, on their thumbnail: "Painted" or "File" (its name)."""
+        text = (
+            "Painted" if origin == "painted" else "File" if origin.startswith("file ") else "Yours"
+        )
+        for problem in PROBLEMS:
+            button = self.buttons[f"{OWN_DATASET}:{problem}"]
+            button.setText(text)
+            button.setToolTip(f"Your own points: {origin}." if origin else button.toolTip())
+
     def _show(self, cfg: Config) -> None:
         self.pages.setCurrentIndex(PROBLEMS.index(cfg.problem))
         for key, button in self.buttons.items():

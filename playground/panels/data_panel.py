@@ -135,3 +135,9 @@ class DataPanel(ConfigPanel):
 
     def __init__(self, icon_for: IconFor | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Data", data_table(icon_for), parent)
+
+    def show_origin(self, origin: str) -> None:
+        """Where own points came from (painted, a file), on their thumbnail."""
+        grid = self.control("dataset")
+        assert isinstance(grid, DatasetGrid)
+        grid.show_origin(origin)

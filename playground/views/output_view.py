@@ -32,7 +32,7 @@ from PySide6.QtGui import (
     QTransform,
     QWindow,
 )
-from PySide6.QtWidgets import QGraphicsPixmapItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsPixmapItem, QSizePolicy, QToolTip, QWidget
 
 from playground.core.datasets import Dataset
 from playground.core.features import SQUARE, Extent
@@ -101,6 +101,7 @@ class OutputView(QWidget):
         self._painting = False  # paint mode: the pointer adds or erases points
         self._last_paint: np.ndarray | None = None  # where the stroke last put a point
         self.canvas.viewport().installEventFilter(self)
+        self.canvas.viewport().setMouseTracking(True)  # the tooltip follows the pointer
         self._show_scalar(_BLANK, -1.0, 1.0)
 
     # --- public API ------------------------------------------------------------
@@ -150,7 +151,11 @@ class OutputView(QWidget):
         return e.cx - e.half + tx * 2 * e.half, e.cy + e.half - ty * 2 * e.half
 
     def eventFilter(self, watched, event) -> bool:
-        if not self._painting or watched is not self.canvas.viewport():
+        if watched is not self.canvas.viewport():
+            return False
+        if not self._painting:
+            if event.type() == QEvent.Type.MouseMove:
+                self._tell_at(event)
             return False
         kind = event.type()
         if kind == QEvent.Type.MouseButtonPress:
@@ -165,6 +170,22 @@ class OutputView(QWidget):
             self.stroke_ended.emit()
             return True
         return False
+
+    def _tell_at(self, event) -> None:
+        """A tooltip: where the pointer is, in the data's units, and what the
+        network says there (a class by its name, or the number)."""
+        snap = self._snap
+        x1, x2 = self.to_data(event.position().x(), event.position().y())
+        e = self._extent
+        if snap is None or snap.grids is None or abs(x1 - e.cx) > e.half or abs(x2 - e.cy) > e.half:
+            QToolTip.hideText()
+            return
+        out = snap.grids.output
+        r = out.shape[0]
+        col = min(r - 1, int((x1 - e.cx + e.half) / (2 * e.half) * r))
+        row = min(r - 1, int((x2 - e.cy + e.half) / (2 * e.half) * r))  # row 0 at the bottom
+        said = f"x₁ {x1:.3g}, x₂ {x2:.3g}\n{predicted_words(snap, out[row, col])}"
+        QToolTip.showText(event.globalPosition().toPoint(), said, self.canvas.viewport())
 
     def _stroke(self, event, erase: bool) -> None:
         at = np.array(self.to_data(event.position().x(), event.position().y()))
@@ -365,6 +386,26 @@ class OutputView(QWidget):
         # no layout: a layout's height-for-width would stand in for ours
         self.canvas.setGeometry(self.rect())  # the canvas lays the square out (_layout)
         super().resizeEvent(event)
+
+
+def predicted_words(snap: Snapshot, values: np.ndarray) -> str:
+    """What the network outputs at one place: a class by name (with how sure),
+    or the regression value."""
+    cfg = snap.config
+    if cfg.num_classes == 0:
+        return f"output {float(values[0]):.3g}"
+    names = snap.dataset.class_names if snap.dataset is not None else ()
+    if cfg.output_activation == "softmax":
+        k = int(np.argmax(values))
+        how = f"p = {float(values[k]):.2f}"
+    elif cfg.output_activation == "sigmoid":
+        k = int(values[0] > 0.5)
+        how = f"p = {float(values[0] if k else 1 - values[0]):.2f}"
+    else:  # tanh: -1 is class 0, +1 class 1
+        k = int(values[0] > 0)
+        how = f"output {float(values[0]):+.2f}"
+    name = names[k] if k < len(names) else f"class {k + 1}"
+    return f"{name} ({how})"
 
 
 def axis_ticks(lo: float, hi: float) -> tuple[list[float], list[float]]:
