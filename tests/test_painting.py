@@ -154,3 +154,16 @@ def test_the_data_panel_says_where_own_points_came_from(qtbot, window):
     button = window.data_panel.control("dataset").buttons["own:classification"]
     qtbot.waitUntil(lambda: button.text() == "Painted", timeout=8000)
     assert button.isChecked() and "painted" in button.toolTip()
+
+
+def test_regression_points_take_the_chosen_target(qtbot, open_window):
+    win = open_window(Config(dataset="plane", points=40, hidden=(3,)))
+    win.paint_bar.toggle.setChecked(True)
+    assert win.paint_bar.target.isVisibleTo(win) and not win.paint_bar.swatches[0].isVisibleTo(win)
+    win.paint_bar.target.setValue(0.75)
+    viewport = win.output.output_view.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_pixel(win, -1.0, 2.0))
+    ds = _settled(qtbot, win, 41)
+    x, y = np.r_[ds.x_train, ds.x_test], np.r_[ds.y_train, ds.y_test]
+    assert y[np.argmin(np.hypot(x[:, 0] + 1, x[:, 1] - 2))] == 0.75
+    assert win.experiment.config.problem == "regression"

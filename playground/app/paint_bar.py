@@ -33,6 +33,7 @@ class PaintBar(QWidget):
             "✎ Paint", "Add points with the mouse: left-drag paints, right-drag erases"
         )
         self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)  # as low as the check boxes beside it
         self.tools = QWidget()  # shown while painting
         self.swatches: list[QToolButton] = []
         group = QButtonGroup(self)
@@ -114,6 +115,7 @@ class PaintBar(QWidget):
     def _painting(self, on: bool) -> None:
         self.view.set_painting(on)
         self.tools.setVisible(on)
+        self.setVisible(on)  # hidden whole: an empty bar would still take the layout's spacing
         for shortcut in self.shortcuts:
             shortcut.setEnabled(on)
         if on:

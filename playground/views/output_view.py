@@ -48,6 +48,8 @@ LABEL_COLOR = "#5f6368"
 # layout of the plot inside the widget (px): axes and room for the end labels
 _LEFT_AXIS, _BOTTOM_AXIS, _TOP_MARGIN, _RIGHT_MARGIN = 26, 22, 8, 10
 _TICK, _MINOR_TICK = 4, 3  # tick lengths (px), outward from the square
+# smallest side: a little smaller while painting, so the paint tools fit a 1280 x 720 window
+MIN_SIDE, MIN_SIDE_PAINTING = 160, 120
 TRAIL = 0.06  # a drag paints a point each time it has moved this share of half a side
 ERASER_SHARE = 0.12  # the eraser's radius, as a share of half a side
 _BLANK = np.zeros((100, 100), dtype=np.float32)  # the heatmap without grids: all grey
@@ -64,7 +66,7 @@ class OutputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(120, 120)  # a 1280 x 720 window with the paint tools open
+        self.setMinimumSize(MIN_SIDE, MIN_SIDE)
         self._snap: Snapshot | None = None  # the snapshot shown
         self._dataset: Dataset | None = None  # the one whose points are drawn
         self._neuron = (-1, -1)
@@ -131,6 +133,8 @@ class OutputView(QWidget):
         """Paint mode: a left press or drag asks for points (`painted`), a right
         one for erasing (`erased`); `stroke_ended` when the button is let go."""
         self._painting = on
+        side = MIN_SIDE_PAINTING if on else MIN_SIDE
+        self.setMinimumSize(side, side)
         shape = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
         self.canvas.viewport().setCursor(shape)
 
