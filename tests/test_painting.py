@@ -167,3 +167,48 @@ def test_regression_points_take_the_chosen_target(qtbot, open_window):
     x, y = np.r_[ds.x_train, ds.x_test], np.r_[ds.y_train, ds.y_test]
     assert y[np.argmin(np.hypot(x[:, 0] + 1, x[:, 1] - 2))] == 0.75
     assert win.experiment.config.problem == "regression"
+
+
+def test_too_few_points_pause_and_play_waits_for_more(qtbot, window):
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: window.session.is_running, timeout=4000)
+    window.painter.erase(0.0, 0.0, 100.0)  # every point gone
+    assert window.painter.pending
+    qtbot.waitUntil(lambda: not window.session.is_running, timeout=4000)  # paused
+    qtbot.wait(300)  # the last picture of the run in
+    epoch = window.experiment.snapshot.epoch
+    window.set_playing(True)  # refused: the trainer's points are not the ones shown
+    window.step()
+    qtbot.wait(300)
+    assert not window.session.is_running and window.experiment.snapshot.epoch == epoch
+    view = window.output.output_view
+    assert len(view._dataset.x_train) + len(view._dataset.x_test) == 0  # the empty preview
+    for i, (a, b) in enumerate([(-3, -3), (3, 3), (-3, 3), (3, -3), (0, 4)]):
+        window.paint_bar.swatches[i % 2].click()
+        window.painter.add(float(a), float(b))
+        window.painter.end_stroke()
+    assert not window.painter.pending
+    _settled(qtbot, window, 5)
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: window.session.is_running, timeout=4000)
+
+
+def test_an_eraser_over_nothing_keeps_redo(qtbot, window):
+    window.painter.add(1.0, 1.0)
+    window.painter.end_stroke()
+    window.painter.undo()
+    assert window.painter.can_redo
+    window.painter.erase(5.9, 5.9, 0.01)  # an empty corner
+    window.painter.end_stroke()
+    assert window.painter.can_redo
+
+
+def test_a_stroke_before_the_new_data_is_pictured_does_not_paint_on_the_old(qtbot, window):
+    window.experiment.propose({"dataset": "xor", "points": 60})
+    window.painter.add(1.0, 1.0)  # within a frame of the switch: not on gauss's points
+    window.painter.end_stroke()
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.dataset == "xor"), timeout=8000)
+    window.painter.add(1.0, 1.0)
+    window.painter.end_stroke()
+    ds = _settled(qtbot, window, 61)
+    assert window.experiment.config.dataset == "own" and ds.origin == "painted"

@@ -168,3 +168,32 @@ def test_the_documented_numpy_forward_applies_the_map(tmp_path, monkeypatch):
     exec(blocks[index], namespace)
     points = np.asarray(namespace["points"], dtype=np.float64)
     np.testing.assert_allclose(namespace["outputs"], trainer.predict(points), rtol=1e-9)
+
+
+def test_a_spread_too_small_to_tell_is_moved_not_stretched(tmp_path, capsys):
+    points = np.c_[1 + np.arange(6) * 1e-13, np.arange(6.0)]
+    s = InputScaling.covering(points)
+    assert s.scale[0] == 1.0 and s.offset[0] == pytest.approx(1.0)
+    csv = tmp_path / "tiny.csv"
+    rows = [f"{a!r},{b!r},{'ab'[i % 2]}\n" for i, (a, b) in enumerate(points.tolist())]
+    csv.write_text("x1,x2,label\n" + "".join(rows))
+    model = tmp_path / "tiny.npz"
+    assert main(["train", "--data", str(csv), "--rescale", "--epochs", "2", "--quiet",
+                 "--export", str(model)]) == 0  # fmt: skip
+    assert main(["inspect", str(model)]) == 0  # what it wrote, it reads
+
+
+def test_starting_from_a_rescaled_file_rescales_too(tmp_path, capsys):
+    trainer = _far_trainer(epochs=100)
+    csv = tmp_path / "far.csv"
+    x, y = trainer.dataset.x_all, trainer.dataset.y_all
+    csv.write_text("x1,x2,label\n" + "".join(f"{a!r},{b!r},{c}\n" for (a, b), c in
+                                             zip(x.tolist(), y.tolist(), strict=True)))  # fmt: skip
+    model = tmp_path / "far.npz"
+    export_parameters(model, trainer.parameters(), trainer.config,
+                      metadata={"input_scaling": trainer.scaling.as_dict()})  # fmt: skip
+    argv = ["train", "--data", str(csv), "--init-from", str(model), "--epochs", "0", "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    # the same network on the same points, seen through the same map (without it: ~0.5)
+    assert result["train_accuracy"] >= 0.9 and trainer.metrics.train_accuracy >= 0.9

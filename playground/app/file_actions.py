@@ -181,6 +181,8 @@ class FileActions(QObject):
             self.tell(str(exc))
             return False
         config = _with_architecture(self.experiment.config, loaded.config)
+        if loaded.scaling is not None:  # it saw its data rescaled: so it sees this data
+            config = config.replace(rescale=True)
         refused = self.experiment.import_parameters(config, [(w, b) for w, b in loaded.layers])
         if refused is not None:
             self.tell(f"{_shown(path)}: {refused}")

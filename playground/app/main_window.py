@@ -175,13 +175,18 @@ class MainWindow(QMainWindow):
         self.set_playing(not self.session.is_running)
 
     def set_playing(self, play: bool) -> None:
+        if play and self.painter.pending:  # the trainer's points are not the ones shown
+            self.status.say("Paint at least 4 points, one of them for testing, to train.")
+            self.run_controls.set_running(False)
+            return
         if play:
             self.session.play()
         else:
             self.session.pause()
 
     def step(self) -> None:
-        self.session.step(1)
+        if not self.painter.pending:
+            self.session.step(1)
 
     def show_diagnostics(self) -> None:
         """The Diagnostics dock in front, opened again if it was closed."""

@@ -63,11 +63,16 @@ class Painter(QObject):
         self._undo: list[PointSet] = []
         self._redo: list[PointSet] = []
         self._in_stroke = False
+        # too few points to train (after Clear or erasing): shown, but not sent
+        self.pending = False
         experiment.started_over.connect(self.forget)  # New, Open, a file's data
 
     def forget(self) -> None:
         """Data from elsewhere: the next stroke starts from what the window shows."""
         self._points = self._config = None
+        if self.pending:
+            self.pending = False
+            self.preview.emit(None)
         self._undo.clear()
         self._redo.clear()
         self.history_changed.emit()
@@ -110,12 +115,13 @@ class Painter(QObject):
         )
 
     def erase(self, x1: float, x2: float, radius: float) -> None:
-        points = self._begin()
+        points = self._current()
         if points is None:
             return
         keep = np.hypot(points.x[:, 0] - x1, points.x[:, 1] - x2) > radius
         if keep.all():
-            return
+            return  # nothing under the eraser: no undo step, redo kept
+        self._begin()
         self._change(PointSet(points.x[keep], points.labels[keep], points.train[keep]))
 
     def end_stroke(self) -> None:
@@ -126,7 +132,6 @@ class Painter(QObject):
         if points is None or not len(points):
             return
         self._in_stroke = False  # Clear is a step of its own
-        self.experiment.session.pause()
         empty = PointSet(points.x[:0], points.labels[:0], points.train[:0])
         self._change(empty)
 
@@ -143,8 +148,12 @@ class Painter(QObject):
         if self._points is not None and _data(self.experiment.config) == _data(self._config):
             return self._points  # (other settings may change while painting)
         snap = self.experiment.snapshot
-        if snap is None or snap.dataset is None:
-            return None
+        if (
+            snap is None
+            or snap.dataset is None
+            or _data(snap.config) != _data(self.experiment.config)
+        ):
+            return None  # the picture is of other data than the settings: wait for it
         self._points, self._config = PointSet.of(snap.dataset), self.experiment.config
         self._class_names = snap.dataset.class_names
         self._undo.clear()
@@ -192,6 +201,8 @@ class Painter(QObject):
         )
         if not points.trainable():
             self._config = cfg
+            self.pending = True
+            self.experiment.session.pause()  # the trainer's points are not these
             self.preview.emit(dataset)
             self.said.emit(
                 f"Paint at least {MIN_POINTS} points, one of them for testing, to train."
@@ -201,7 +212,9 @@ class Painter(QObject):
             points.x, points.labels, num_classes=k, class_names=self._class_names,
             train=points.train, origin="painted",
         )  # fmt: skip
-        if len(self._undo) and not self._undo[-1].trainable():
+        if self.pending:
+            self.pending = False
+            self.preview.emit(None)
             self.said.emit("Enough points to train on: press Play (Space).")
         changes: dict[str, object] = {
             "dataset": OWN_DATASET, "points": len(points), "formula": "", "shift": (0.0, 0.0),

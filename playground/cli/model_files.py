@@ -60,7 +60,10 @@ def start_from(path: str, config: Config) -> tuple[Config, list[tuple[np.ndarray
             f"{arch.num_outputs} output(s); the data here needs {config.problem} with "
             f"{config.num_outputs}"
         )
-    return config.replace(**fields), list(model.layers)
+    # a network that saw its data rescaled sees this data rescaled too (the same
+    # map when it is the same data: the map follows from the points)
+    rescale = {"rescale": True} if model.scaling is not None else {}
+    return config.replace(**fields, **rescale), list(model.layers)
 
 
 def check_export_paths(paths: Sequence[str]) -> None:

@@ -77,8 +77,11 @@ class InputScaling:
         """The map that puts the points' bounding box onto [-DOMAIN, DOMAIN]^2."""
         lo, hi = points.min(axis=0), points.max(axis=0)
         half = (hi - lo) / 2
-        half = np.where(half > 0, half, 1.0)  # one value on an axis: no stretching
         centre = (lo + hi) / 2
+        # a spread float64 cannot tell from one value (or none): that axis is only
+        # moved to 0, not stretched (a scale of 1e13 would make noise of rounding)
+        flat = half <= 1e-9 * np.maximum(1.0, np.abs(centre))
+        half = np.where(flat, DOMAIN, half)
         return cls(
             (float(centre[0]), float(centre[1])),
             (float(DOMAIN / half[0]), float(DOMAIN / half[1])),

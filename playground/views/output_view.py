@@ -101,6 +101,7 @@ class OutputView(QWidget):
         self._labels: dict[str, list] = {"x": [], "y": []}  # tick labels, made as needed
         self.canvas.resized.connect(self._layout)
         self._painting = False  # paint mode: the pointer adds or erases points
+        self._preview: Dataset | None = None  # painted points shown instead of the snapshots'
         self._last_paint: np.ndarray | None = None  # where the stroke last put a point
         self.canvas.viewport().installEventFilter(self)
         self.canvas.viewport().setMouseTracking(True)  # the tooltip follows the pointer
@@ -117,7 +118,7 @@ class OutputView(QWidget):
         if extent != self._extent:  # data elsewhere: other axes, points placed anew
             self._extent = extent
             self._layout()
-        if snap.dataset is not None and snap.dataset is not self._dataset:
+        if self._preview is None and snap.dataset is not None and snap.dataset is not self._dataset:
             self._set_dataset(snap.dataset)
         else:
             self._sharpen_points()
@@ -280,9 +281,14 @@ class OutputView(QWidget):
 
     # --- the points ---------------------------------------------------------------
 
-    def show_dataset(self, ds: Dataset) -> None:
-        """Points to show before a snapshot brings them (painted, too few to train)."""
-        self._set_dataset(ds)
+    def show_dataset(self, ds: Dataset | None) -> None:
+        """Points to show instead of the snapshots' (painted, too few to train);
+        None: the snapshots' again."""
+        self._preview = ds
+        if ds is not None:
+            self._set_dataset(ds)
+        elif self._snap is not None and self._snap.dataset is not None:
+            self._set_dataset(self._snap.dataset)
 
     def _set_dataset(self, ds: Dataset) -> None:
         self._dataset = ds
