@@ -29,6 +29,14 @@ def _far_trainer(rescale=True, epochs=200):
     return trainer
 
 
+def _points_csv(trainer, path):
+    """The trainer's points as a CSV (x1, x2, label), for --data."""
+    x, y = trainer.dataset.x_all.tolist(), trainer.dataset.y_all.tolist()
+    rows = [f"{a!r},{b!r},{c}\n" for (a, b), c in zip(x, y, strict=True)]
+    path.write_text("x1,x2,label\n" + "".join(rows))
+    return path
+
+
 def test_the_network_sees_the_bounding_box_on_the_square():
     trainer = _far_trainer(epochs=0)
     s = trainer.scaling
@@ -128,10 +136,7 @@ def test_a_hostile_map_is_one_sentence(tmp_path, record):
 
 def test_train_rescale_flag_and_its_export(tmp_path, capsys):
     trainer = _far_trainer(epochs=0)
-    csv = tmp_path / "far.csv"
-    x, y = trainer.dataset.x_all, trainer.dataset.y_all
-    csv.write_text("x1,x2,label\n" + "".join(f"{a!r},{b!r},{c}\n" for (a, b), c in
-                                             zip(x.tolist(), y.tolist(), strict=True)))  # fmt: skip
+    csv = _points_csv(trainer, tmp_path / "far.csv")
     model = tmp_path / "far.npz"
     argv = ["train", "--data", str(csv), "--rescale", "--epochs", "2", "--quiet"]
     assert main([*argv, "--export", str(model)]) == 0
@@ -185,10 +190,7 @@ def test_a_spread_too_small_to_tell_is_moved_not_stretched(tmp_path, capsys):
 
 def test_starting_from_a_rescaled_file_rescales_too(tmp_path, capsys):
     trainer = _far_trainer(epochs=100)
-    csv = tmp_path / "far.csv"
-    x, y = trainer.dataset.x_all, trainer.dataset.y_all
-    csv.write_text("x1,x2,label\n" + "".join(f"{a!r},{b!r},{c}\n" for (a, b), c in
-                                             zip(x.tolist(), y.tolist(), strict=True)))  # fmt: skip
+    csv = _points_csv(trainer, tmp_path / "far.csv")
     model = tmp_path / "far.npz"
     export_parameters(model, trainer.parameters(), trainer.config,
                       metadata={"input_scaling": trainer.scaling.as_dict()})  # fmt: skip
