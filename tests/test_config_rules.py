@@ -59,6 +59,8 @@ def test_a_new_scheme_or_schedule_starts_at_its_own_default():
         ("reg_rate", {"regularization": "l2"}, {"regularization": "none"}),
         ("reg_bias", {"regularization": "l1"}, {"regularization": "none"}),
         ("formula", {"dataset": "custom", "formula": "r < 3"}, {"dataset": "circle"}),
+        ("bias_init", {"use_bias": True}, {"use_bias": False}),
+        ("bias_value", {"use_bias": True}, {"use_bias": False}),
         ("shift", {"dataset": "custom", "formula": "r < 3"}, {"dataset": "own", "classes": 2}),
         ("noise", {"dataset": "xor"}, {"dataset": "own", "classes": 2}),
     ],
@@ -74,7 +76,7 @@ def test_settings_without_a_rule_always_apply():
         if f.name not in {
             "momentum", "beta1", "beta2", "rmsprop_alpha", "eps", "lr_gamma", "lr_period",
             "lr_min", "classes", "init_scale", "init_gain", "bias_value", "reg_rate", "reg_bias",
-            "formula",
+            "formula", "bias_init",
         }:  # fmt: skip
             assert cfg.applies(f.name), f.name
 

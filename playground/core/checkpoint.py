@@ -135,10 +135,13 @@ def _check(state) -> CheckedState:
     mid = [state[k] for k in MID_EPOCH_KEYS]
     if cursor == 0 and any(v is not None for v in mid):
         raise ValueError("order, epoch_lr and checkpoint must be empty at an epoch boundary")
+    params = _floats("params", state["params"], (size,), finite=True)
+    if not config.use_bias and np.any(params[bias_positions(config)] != 0):
+        raise ValueError("params hold biases, but the configuration has none (use_bias)")
     return CheckedState(
         config=config,
         dataset=dataset,
-        params=_floats("params", state["params"], (size,), finite=True),
+        params=params,
         optimizer=_optimizer("optimizer", state["optimizer"], config, size),
         shuffle_rng=_rng("shuffle_rng", state["shuffle_rng"]),
         epoch=epoch,
@@ -213,6 +216,15 @@ def _class_names(data: Mapping, k: int) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise ValueError("dataset class_names must not repeat a name")
     return tuple(names)
+
+
+def bias_positions(config: Config) -> np.ndarray:
+    """Where the biases sit in the flat parameters ([W | b] blocks, row by row)."""
+    positions, start = [], 0
+    for n_in, n_out in itertools.pairwise(config.layer_sizes):
+        positions.append(start + (n_in + 1) * np.arange(1, n_out + 1) - 1)
+        start += n_out * (n_in + 1)
+    return np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
 
 
 def _dataset(data, config: Config) -> Dataset:

@@ -106,6 +106,7 @@ class Config:
     init: str = "tf_playground"
     init_scale: float | None = None  # c / a / sigma for constant / uniform / normal
     init_gain: float | None = None  # None: the activation's gain, as torch's calculate_gain
+    use_bias: bool = True  # False: no biases at all (PyTorch's Linear(..., bias=False))
     bias_init: str = "constant"
     bias_value: float = 0.1
     init_seed: int = 0  # also seeds the mini-batch order

@@ -240,6 +240,8 @@ def validate(cfg: Config) -> None:
             )
     if cfg.init_gain is not None:
         _check_range("init_gain", cfg.init_gain)
+    if not isinstance(cfg.use_bias, bool):
+        raise ConfigError(f"use_bias must be true or false (got {cfg.use_bias!r})", "use_bias")
     _check_choice("bias_init", cfg.bias_init, BIAS_INITS)
     _check_range("bias_value", cfg.bias_value)
 
@@ -307,7 +309,9 @@ APPLIES = {
     "formula": lambda c: c.dataset == CUSTOM_DATASET,
     "init_scale": lambda c: c.init in SCALED_INITS,
     "init_gain": lambda c: c.init in GAIN_INITS,
-    "bias_value": lambda c: c.bias_init == "constant",
+    "bias_init": lambda c: c.use_bias,
+    "bias_value": lambda c: c.use_bias and c.bias_init == "constant",
+    "reg_bias": lambda c: c.use_bias and c.regularization != "none",
     "momentum": lambda c: c.optimizer in MOMENTUM_OPTIMIZERS,
     "beta1": lambda c: c.optimizer == "adam",
     "beta2": lambda c: c.optimizer == "adam",
@@ -317,7 +321,6 @@ APPLIES = {
     "lr_period": lambda c: c.schedule in PERIOD_SCHEDULES,
     "lr_min": lambda c: c.schedule == "cosine",
     "reg_rate": lambda c: c.regularization != "none",
-    "reg_bias": lambda c: c.regularization != "none",
 }
 
 CHOICES = {

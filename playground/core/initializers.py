@@ -136,5 +136,7 @@ def initialize_parameters(
     for fan_in, fan_out in itertools.pairwise(cfg.layer_sizes):
         weight = init_weight(cfg.init, fan_out, fan_in, rng, scale=scale, gain=gain)
         bias = init_bias(cfg.bias_init, fan_out, fan_in, rng, value=cfg.bias_value)
+        if not cfg.use_bias:  # drawn all the same, so the weights match the biased network's
+            bias = np.zeros_like(bias)
         layers.append((weight, bias))
     return layers

@@ -68,6 +68,7 @@ class Trainer:
         t_test = encode_targets(head, ds.y_test, cfg.num_outputs)
         limit = loss_limit(head, t_train)  # a training loss beyond it is a divergence
         self.dataset, self.head, self.network = ds, head, network
+        self._frozen_biases = None if cfg.use_bias else np.flatnonzero(network.bias_mask)
         self.scaling = scaling  # where the network sees the points (None: as they are)
         self.extent = view_extent(cfg, ds)  # where the pictures look
         self._loss_limit = limit
@@ -212,6 +213,8 @@ class Trainer:
         net = self.network
         net.forward(xb)
         net.backward(xb, tb)
+        if self._frozen_biases is not None:  # no biases: theirs stay 0
+            net.grads[self._frozen_biases] = 0.0
         self.regularizer.add_gradient(net.params, net.grads)
         self.optimizer.step(net.params, net.grads, self._lr)
         self.steps += 1
@@ -485,7 +488,11 @@ class Trainer:
         return self.network.get_parameters()
 
     def load_parameters(self, layers) -> None:
-        """Start over from the given parameters (shapes must fit this network)."""
+        """Start over from the given parameters (shapes must fit this network;
+        without biases, every bias must be 0)."""
+        layers = list(layers)
+        if not self.config.use_bias and any(np.any(np.asarray(b) != 0) for _, b in layers):
+            raise ValueError("these parameters have biases, but this network has none (use_bias)")
         self.network.set_parameters(layers)
         self._start_fresh()
 
@@ -495,6 +502,8 @@ class Trainer:
         self._refresh_last_record()
 
     def set_bias(self, layer: int, row: int, value: float) -> None:
+        if not self.config.use_bias:
+            raise ValueError("this network has no biases (use_bias is off)")
         self._check_edit(layer, row, 0, value)
         self.network.bias(layer)[row] = value
         self._refresh_last_record()
