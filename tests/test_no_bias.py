@@ -46,3 +46,28 @@ def test_edits_and_loads_keep_the_biases_out():
     state["params"][state["params"] == 0] = 0.25  # biases (and any zero weight) now 0.25
     with pytest.raises(ValueError, match="use_bias"):
         Trainer.from_state(state)
+
+
+def test_the_window_hides_bias_squares_and_offers_no_bias_edit(qtbot, open_window):
+    from view_probes import hover_at, hover_text, node_rect
+
+    win = open_window(Config(use_bias=False, hidden=(3,)))
+    view = win.network_view
+    assert all(not item.isVisible() for item in view._nodes._bias_items)
+    hover_at(view, node_rect(view, 1, 0).center())
+    assert "no bias" in hover_text(view) and "click to edit" not in hover_text(view)
+    box = win.activation_panel.widget("use_bias")
+    assert not box.isChecked()
+    box.click()  # biases back on: the squares come back with the rebuilt network
+    qtbot.waitUntil(lambda: win.experiment.snapshot.config.use_bias, timeout=8000)
+    qtbot.waitUntil(lambda: all(i.isVisible() for i in view._nodes._bias_items), timeout=8000)
+
+
+def test_no_bias_on_the_command_line(capsys):
+    from playground.cli import main
+
+    assert main(["train", "--no-bias", "--hidden", "", "--dataset", "gauss", "--shift", "4,4",
+                 "--epochs", "100", "--json"]) == 0  # fmt: skip
+    import json
+
+    assert json.loads(capsys.readouterr().out)["test_accuracy"] <= 0.65

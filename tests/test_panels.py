@@ -391,11 +391,11 @@ def test_activation_panel_names_and_no_emit(qtbot):
 @pytest.mark.parametrize(
     "cfg, text",
     [
-        (Config(), "tanh + MSE"),
+        (Config(), "tanh + ½ squared error"),
         (Config(loss="cross-entropy"), "sigmoid + cross-entropy"),
         (Config(dataset="blobs", classes=3, loss="cross-entropy"), "softmax + cross-entropy"),
         (Config(dataset="blobs", classes=2, loss="cross-entropy"), "sigmoid + cross-entropy"),
-        (Config(dataset="plane"), "linear + MSE"),
+        (Config(dataset="plane"), "linear + ½ squared error"),
     ],
 )
 def test_output_line_follows_loss_and_problem(qtbot, cfg, text):

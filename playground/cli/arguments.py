@@ -164,6 +164,10 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
         "--init-scale", type=float, default=S, help="c, a or sigma for constant, uniform, normal"
     )
     init.add_argument("--init-gain", type=float, default=S, help="default: the activation's gain")
+    init.add_argument(
+        "--no-bias", dest="use_bias", action="store_false", default=S,
+        help="no biases at all (PyTorch's bias=False)",
+    )  # fmt: skip
     init.add_argument("--bias-init", choices=C.BIAS_INITS, default=S, help="default: constant")
     init.add_argument("--bias-value", type=float, default=S, help="default: 0.1")
     opt = p.add_argument_group("optimizer")

@@ -98,8 +98,12 @@ def for_dead(config: Config) -> tuple[Remedy, ...]:
         why="An inactive leaky unit still passes a small gradient, so it can come back.",
     )
     bias = Remedy(
-        "Bias init 0.1",
-        {"bias_init": "constant", "bias_value": 0.1},
+        "Bias init 0.1" if config.use_bias else "Biases, 0.1",
+        {
+            "bias_init": "constant",
+            "bias_value": 0.1,
+            **({} if config.use_bias else {"use_bias": True}),
+        },
         why="A small positive bias starts every unit active on more of the points.",
     )
     return offered(

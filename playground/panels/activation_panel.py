@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from .fields import Choice, Readout, Row, Table
+from .fields import Check, Choice, Readout, Row, Table
 from .form import ConfigPanel
 
 if TYPE_CHECKING:
@@ -26,17 +26,21 @@ ACTIVATION_INFO = {
     "sine": ("Sine", "sin(z): periodic, so units can draw waves and rings."),
 }
 LOSS_INFO = {
-    "mse": ("MSE", "Squared error ½(output − target)², TF Playground's loss, for both kinds."),
+    "mse": (
+        "½ squared error",
+        "½·(output − target)² averaged over the points (TF Playground's loss, often called "
+        "MSE, though it is half of it: an error of 10 counts as 50).",
+    ),
     "cross-entropy": (
         "Cross-entropy",
         "Log loss on class probabilities: punishes confident mistakes hard; classification only.",
     ),
 }
 OUTPUT_TEXT = {
-    ("tanh", "mse"): "tanh + MSE",
+    ("tanh", "mse"): "tanh + ½ squared error",
     ("sigmoid", "cross-entropy"): "sigmoid + cross-entropy",
     ("softmax", "cross-entropy"): "softmax + cross-entropy",
-    ("linear", "mse"): "linear + MSE",
+    ("linear", "mse"): "linear + ½ squared error",
 }
 OUTPUT_TIPS = {
     "tanh": "One output in −1..1, its sign is the class; trained with squared error.",
@@ -74,6 +78,17 @@ def activation_table(output: Readout) -> Table:
             "Output",
             "The output layer's activation, fixed by the loss and problem.",
             output,
+        ),
+        Row(
+            "",
+            "",
+            Check(
+                "use_bias",
+                "Biases: f(w·x + b)",
+                "Each neuron adds its own bias b to its weighted sum w·x before f.  Off: no "
+                "biases at all (PyTorch's bias=False), so every boundary the first layer draws "
+                "passes through the origin.",
+            ),
         ),
     ]
 

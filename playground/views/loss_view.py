@@ -126,6 +126,16 @@ class LossView(QWidget):
 
     # --- public API ------------------------------------------------------------
 
+    def _explain(self, loss: str) -> None:
+        """What the losses are, on their read-outs (half the squared error: say so)."""
+        what = (
+            "½·(output − target)² averaged over the {} points (half the mean squared error)"
+            if loss == "mse"
+            else "−log of the probability given to the right class, averaged over the {} points"
+        )
+        self.test_loss.setToolTip(what.format("test"))
+        self.train_loss.setToolTip(what.format("training"))
+
     def set_snapshot(self, snap: Snapshot) -> None:
         """Show a snapshot: the read-outs at once, the curves now and then (at once
         for a new generation)."""
@@ -137,6 +147,8 @@ class LossView(QWidget):
         elif not self._pending.isActive():
             self._pending.start(max(1, math.ceil(wait)))
         m = snap.metrics
+        if new_run:
+            self._explain(snap.config.loss)
         self.epoch.set_value(format_epoch(snap.epoch))
         self.test_loss.set_value(format_loss(m.test_loss))
         self.train_loss.set_value(format_loss(m.train_loss))

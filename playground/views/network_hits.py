@@ -179,11 +179,14 @@ def hover_lines(
             return (f"weight {fmt_value(w)}", *ends, torch_name(hit), "click to edit")
         case NodeHit(layer, unit):
             b = float(snap.biases[layer - 1][unit])
-            lines = [f"bias {fmt_value(b)}", describe_node(layout, hit)]
+            said = f"bias {fmt_value(b)}" if snap.config.use_bias else "no bias (biases off)"
+            lines = [said, describe_node(layout, hit)]
             if grids is not None:
                 g = grids.layers[layer][..., unit]
                 lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
                 lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
             lines += unit_lines(snap.diagnostics, snap.config.layer_sizes, layer, unit)
+            if not snap.config.use_bias:
+                return tuple(lines)  # nothing to edit at a node
             return (*lines, torch_name(hit), "click to edit")
     raise TypeError(f"not a hit target: {hit!r}")

@@ -159,6 +159,11 @@ class NodeLayer(Layer):
         self._bias_index = np.full(len(side), -1, np.intp)
         self.set_biases(np.zeros(int(np.sum(layout.node_column > 0))))
 
+    def show_biases(self, on: bool) -> None:
+        """Bias squares shown, or none (a network without biases)."""
+        for item in self._bias_items:
+            item.setVisible(on)
+
     def set_biases(self, biases: np.ndarray) -> None:
         """Every bias, hidden layers then outputs, in the layout's node order."""
         idx = colors.lut_index(np.nan_to_num(np.asarray(biases, dtype=np.float64)))

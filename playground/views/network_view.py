@@ -173,6 +173,8 @@ class NetworkView(QWidget):
         match target:
             case FeatureHit(name):
                 self.feature_toggled.emit(name)
+            case NodeHit() if self._snap is not None and not self._snap.config.use_bias:
+                pass  # no bias to edit
             case NodeHit() | EdgeHit() if self._snap is not None:
                 self._open_editor(target, self._snap, pos)
 
@@ -241,6 +243,7 @@ class NetworkView(QWidget):
         if snap is None:
             return
         self._nodes.set_biases(np.concatenate([np.ravel(b) for b in snap.biases]))
+        self._nodes.show_biases(snap.config.use_bias)
         if isinstance(self._hover, EdgeHit):  # its width and colour may have changed
             self._mark(self._hover)
 
