@@ -2,7 +2,8 @@
 
 {"format": "neural-playground-parameters", "format_version": 1, ..., "layers":
 [{"weight": [[...], ...], "bias": [...]}, ...]}: layer i is PyTorch's
-"{2i}.weight" (out rows of in numbers) and "{2i}.bias".  Numbers are written
+"{2i}.weight" (out rows of in numbers) and "{2i}.bias"; a network without
+biases ("use_bias": false) has layers of a weight alone.  Numbers are written
 with Python's repr, the shortest text that reads back to the same float64, so
 a round trip is exact.  docs/file-formats.md describes every key.
 """
@@ -24,6 +25,7 @@ from .parameter_file import (
     ParameterFile,
     expected_shapes,
     fail,
+    layer_names,
     shown,
     sizes_text,
 )
@@ -37,9 +39,13 @@ _MAX_COMMAS, _MAX_BRACKETS = 200_000, 20_000
 
 
 def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
-    doc = dict(meta)
-    doc["layers"] = [{"weight": w.tolist(), "bias": b.tolist()} for w, b in layers]
-    return (_pretty(doc) + "\n").encode("utf-8")
+    written = []
+    for w, b in layers:
+        layer = {"weight": w.tolist()}
+        if config.use_bias:  # a network without biases writes its weights alone
+            layer["bias"] = b.tolist()
+        written.append(layer)
+    return (_pretty(dict(meta) | {"layers": written}) + "\n").encode("utf-8")
 
 
 def _pretty(value, pad: str = "") -> str:
@@ -63,18 +69,28 @@ def decode(path, data: bytes) -> ParameterFile:
     doc = parse_json(path, text, "text", limit=None)
     config = read_architecture(path, doc)
     layers = doc.pop("layers", None)
-    shapes = list(expected_shapes(config).items())
-    count = len(shapes) // 2
-    if not isinstance(layers, list) or len(layers) != count:
+    shapes = expected_shapes(config)
+    names = layer_names(len(config.layer_sizes) - 1)
+    arch = sizes_text(config)
+    if not isinstance(layers, list) or len(layers) != len(names):
         got = f"{len(layers)} layers" if isinstance(layers, list) else f"layers {shown(layers)}"
-        raise fail(path, f"has {got} where its {sizes_text(config)} network has {count}")
+        raise fail(path, f"has {got} where its {arch} network has {len(names)}")
+    keys = {"weight", "bias"} if config.use_bias else {"weight"}
     arrays = {}
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, dict) or set(layer) != {"weight", "bias"}:
-            raise fail(path, f"has layer {i} that is not an object of weight and bias")
-        for key, (name, shape) in zip(("weight", "bias"), shapes[2 * i : 2 * i + 2], strict=True):
-            where = f"layers[{i}].{key} ({name})"
-            arrays[name] = _array(path, where, layer[key], shape, sizes_text(config))
+    for i, (layer, pair) in enumerate(zip(layers, names, strict=True)):
+        if isinstance(layer, dict) and ("bias" in layer) != config.use_bias:
+            if config.use_bias:
+                need = f"which its {arch} network needs"
+                raise fail(path, f"has no bias in layer {i} ({pair[1]}), {need}")
+            why = f"its {arch} network has no biases (use_bias false)"
+            raise fail(path, f"has a bias in layer {i}, but {why}")
+        if not isinstance(layer, dict) or set(layer) != keys:
+            what = "weight and bias" if config.use_bias else "a weight alone (no biases)"
+            raise fail(path, f"has layer {i} that is not an object of {what}")
+        for key, name in zip(("weight", "bias"), pair, strict=True):
+            if name in shapes:
+                where = f"layers[{i}].{key} ({name})"
+                arrays[name] = _array(path, where, layer[key], shapes[name], arch)
     return make_parameter_file(path, arrays, config, doc)
 
 

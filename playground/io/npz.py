@@ -1,8 +1,9 @@
 """Parameters as a NumPy .npz archive, named as PyTorch's nn.Sequential names them.
 
 Keys "0.weight" (out, in), "0.bias", "2.weight", ... (Linear layers sit at the
-even positions of Sequential(Linear, Act, Linear, Act, ..., Linear)), plus
-"metadata": a 0-d string array holding JSON that describes the architecture.
+even positions of Sequential(Linear, Act, Linear, Act, ..., Linear); a network
+without biases has no "{2i}.bias"), plus "metadata": a 0-d string array holding
+JSON that describes the architecture.
 It loads with np.load(path, allow_pickle=False).
 
 Reading does not use np.load: it walks the zip itself and reads each member's
@@ -39,7 +40,7 @@ from .parameter_file import (
     checked_layers,
     fail,
     file_metadata,
-    layer_names,
+    named_arrays,
     shown,
 )
 
@@ -68,10 +69,10 @@ def save_npz(path, layers, config: Config, extra_metadata: dict | None = None) -
 
 
 def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
-    arrays = {}
-    for (w_name, b_name), (w, b) in zip(layer_names(len(layers)), layers, strict=True):
-        arrays[w_name] = np.ascontiguousarray(w, dtype=precision)
-        arrays[b_name] = np.ascontiguousarray(b, dtype=precision)
+    arrays = {
+        name: np.ascontiguousarray(array, dtype=precision)
+        for name, array in named_arrays(layers, config).items()
+    }
     arrays["metadata"] = np.array(json.dumps(meta, allow_nan=False))
     buffer = io.BytesIO()
     # ignored: numpy's stub fears **arrays could set allow_pickle; the keys are layer names

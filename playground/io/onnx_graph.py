@@ -3,8 +3,10 @@
 Input "input" float32 [N, 2] (x1, x2); the enabled features are computed in
 the graph (Split, Mul, Sin, Cos, Concat, in the app's feature order); each
 layer is Gemm(transB=1), which takes the (out, in) weight as it is, with
-initializers named "{2i}.weight" and "{2i}.bias" as PyTorch names them; then
-the activation.  Output "output" float32 [N, K] after the output activation.
+initializers named "{2i}.weight" and "{2i}.bias" as PyTorch names them (a
+network without biases has no bias initializers, and its Gemms no C input,
+which Gemm allows); then the activation.  Output "output" float32 [N, K]
+after the output activation.
 The metadata JSON sits in the model's metadata_props["neural_playground"].
 
 Pinned to IR version 8 and opset 17 (ONNX 1.12, 2022): every current runtime
@@ -102,7 +104,8 @@ def graph_nodes(config: Config, scaled: bool = False) -> list:
         last = i == len(names) - 1
         act = config.output_activation if last else config.activation
         out = "output" if last else f"layer{i}.a"
-        nodes.append(_node("Gemm", [h, w, b], [f"layer{i}.z"], transB=1))
+        inputs = [h, w, b] if config.use_bias else [h, w]  # Gemm's C is optional
+        nodes.append(_node("Gemm", inputs, [f"layer{i}.z"], transB=1))
         nodes += _activation(act, f"layer{i}.z", out)
         h = out
     return nodes
@@ -117,7 +120,8 @@ def metadata_scaling(metadata: str) -> InputScaling | None:
 
 
 def parameter_names(config: Config) -> list[str]:
-    """The initializers that hold parameters: the only part of a model that varies."""
+    """The initializers that hold parameters: the only part of a model that varies
+    (the weights alone for a network without biases)."""
     return list(expected_shapes(config))
 
 
@@ -148,8 +152,10 @@ def build_model(arrays: Mapping[str, np.ndarray], config: Config, metadata: str,
         ir_version=IR_VERSION,
         producer_name=PRODUCER,
         producer_version=app_version,
-        doc_string=f"A {sizes_text(config)} {config.activation} network from Neural Playground; "
-        "input: raw points (x1, x2)" + (", in the data's own units." if scaling else "."),
+        doc_string=f"A {sizes_text(config)} {config.activation} network"
+        + ("" if config.use_bias else " without biases")
+        + " from Neural Playground; input: raw points (x1, x2)"
+        + (", in the data's own units." if scaling else "."),
     )
     helper.set_model_props(model, {METADATA_KEY: metadata})
     return model

@@ -5,10 +5,12 @@ only if it is, field for field, the model the exporter writes
 (`onnx_graph.build_model`) for the architecture and metadata the file states,
 with the file's own parameter values: the one thing that may differ is the
 numbers in "{2i}.weight" and "{2i}.bias" (stored as raw bytes or as a float
-list).  So a file that claims one network and computes another (a changed
-GELU constant, another input type or output shape, other IR or opset versions,
-an extra initializer, a tensor kept in an outside file) is refused, and what
-is accepted computes exactly what the app will train.  What is accepted also
+list; a network without biases has the weights alone, and a bias initializer
+or a Gemm's C input in its file is a difference like any other).  So a file
+that claims one network and computes another (a changed GELU constant,
+another input type or output shape, other IR or opset versions, an extra
+initializer, a tensor kept in an outside file) is refused, and what is
+accepted computes exactly what the app will train.  What is accepted also
 passes onnx.checker.check_model(full_check=True).  A refusal names the first
 difference (found by onnx_compare.py), in one sentence.
 """
@@ -24,7 +26,7 @@ import numpy as np
 from .. import __version__
 from ..core.config import Config
 from .onnx_compare import check_same, label, type_name
-from .onnx_graph import build_model, graph_nodes, parameter_names
+from .onnx_graph import build_model, graph_nodes
 from .parameter_checks import check_entries, make_parameter_file, parse_json, read_architecture
 from .parameter_file import (
     METADATA_KEY,
@@ -33,6 +35,7 @@ from .parameter_file import (
     check_float32_range,
     expected_shapes,
     fail,
+    named_arrays,
     shown,
     sizes_text,
 )
@@ -45,8 +48,8 @@ def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
     import onnx
 
     check_float32_range(layers, ".onnx")
-    arrays = dict(zip(parameter_names(config), [a for pair in layers for a in pair], strict=True))
-    model = build_model(arrays, config, json.dumps(meta, allow_nan=False), __version__)
+    text = json.dumps(meta, allow_nan=False)
+    model = build_model(named_arrays(layers, config), config, text, __version__)
     onnx.checker.check_model(model, full_check=True)  # a bug here must not reach a file
     return model.SerializeToString()
 
@@ -66,6 +69,7 @@ def decode(path, data: bytes) -> ParameterFile:
     if not isinstance(version, str):  # the exporter writes it as the model's producer_version
         raise fail(path, f"has app_version {shown(version)} in its metadata, not a version name")
     arch = f"{sizes_text(config)} {config.activation} network"
+    arch += "" if config.use_bias else " without biases"
     _check_nodes(path, model.graph, config, arch, SCALING_KEY in meta)
     _check_stored_inside(path, model.graph)
     arrays = _parameters(path, model.graph, config)

@@ -31,6 +31,7 @@ from .parameter_file import (
     layer_names,
     shown,
     sizes_text,
+    zero_bias,
 )
 
 # what a loaded file's metadata drops: the architecture, which is its config now
@@ -114,6 +115,8 @@ def read_architecture(path, meta: dict) -> Config:
     for key in ("activation", "output_activation", "loss", "problem"):
         if not isinstance(meta.get(key), str):
             raise fail(path, f"has {key} {shown(meta.get(key))}, not a name")
+    if not isinstance(meta.get("use_bias", True), bool):  # no key: written before it, with biases
+        raise fail(path, f"has use_bias {shown(meta['use_bias'])}, not true or false")
     try:
         config = _config_for(meta, sizes, features)
     except ConfigError as exc:
@@ -137,6 +140,7 @@ def _config_for(meta: dict, sizes: list, features: list) -> Config:
         "activation": meta["activation"],
         "loss": meta["loss"],
         "problem": problem,
+        "use_bias": meta.get("use_bias", True),
     }
     dataset = meta.get("dataset")
     if dataset is not None:
@@ -160,7 +164,10 @@ def check_entries(path, found: dict, config: Config, dtype_ok) -> None:
     """Names, dtypes and shapes a container declares ({name: (dtype, shape)}), before any data."""
     want = expected_shapes(config)
     arch = sizes_text(config)
+    biases = {b for _, b in layer_names(len(config.layer_sizes) - 1)}
     for name in found:
+        if name not in want and name in biases:  # so use_bias is false
+            raise fail(path, f"holds {name}, but its {arch} network has no biases (use_bias false)")
         if name not in want:
             raise fail(path, f"holds {shown(name)}, which no layer of a {arch} network has")
     for name, shape in want.items():
@@ -175,13 +182,17 @@ def check_entries(path, found: dict, config: Config, dtype_ok) -> None:
 
 
 def make_parameter_file(path, arrays: dict, config: Config, meta: dict) -> ParameterFile:
-    """The final checks (shapes, finite values) and the float64 result."""
+    """The final checks (shapes, finite values) and the float64 result (with zero biases
+    for a network without biases)."""
     declared = {k: (a.dtype, a.shape) for k, a in arrays.items()}
     check_entries(path, declared, config, lambda d: d.kind == "f")
     layers = []
     for w_name, b_name in layer_names(len(config.layer_sizes) - 1):
         weight = _final_array(path, w_name, arrays[w_name])
-        layers.append((weight, _final_array(path, b_name, arrays[b_name])))
+        if config.use_bias:
+            layers.append((weight, _final_array(path, b_name, arrays[b_name])))
+        else:  # no bias in the file: the layer's bias is zeros, as Trainer.parameters gives
+            layers.append((weight, zero_bias(len(weight))))
     metadata = {k: v for k, v in meta.items() if k not in _CONSUMED}
     return ParameterFile(tuple(layers), config, metadata)
 

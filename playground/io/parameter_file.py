@@ -4,6 +4,8 @@ error, the layers' names and shapes, and the JSON metadata every file embeds.
 The layers are in PyTorch's layout, named "{2i}.weight" (out, in) and
 "{2i}.bias" (out,) as nn.Sequential(Linear, Act, ..., Linear) names them; the
 metadata (`file_metadata`) holds the architecture that rebuilds the network.
+A network without biases (use_bias false, PyTorch's Linear(..., bias=False))
+has no "{2i}.bias" arrays at all: `expected_shapes` alone decides which exist.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MAX_FILE_BYTES = 4 * 2**20
 MAX_METADATA_CHARS = 256 * 2**10
 ARCHITECTURE_KEYS = (
     "format", "format_version", "app_version", "layer_sizes", "features", "activation",
-    "output_activation", "loss", "problem", "dataset", "classes",
+    "output_activation", "use_bias", "loss", "problem", "dataset", "classes",
 )  # fmt: skip
 
 
@@ -73,12 +75,30 @@ def layer_names(num_layers: int) -> list[tuple[str, str]]:
 
 
 def expected_shapes(config: Config) -> dict[str, tuple[int, ...]]:
-    """Every array a file of this architecture holds, by name, in layer order."""
+    """Every array a file of this architecture holds, by name, in layer order: a weight
+    and a bias per layer, or the weights alone for a network without biases."""
     sizes = config.layer_sizes
     out: dict[str, tuple[int, ...]] = {}
     for i, (w, b) in enumerate(layer_names(len(sizes) - 1)):
-        out[w], out[b] = (sizes[i + 1], sizes[i]), (sizes[i + 1],)
+        out[w] = (sizes[i + 1], sizes[i])
+        if config.use_bias:
+            out[b] = (sizes[i + 1],)
     return out
+
+
+def named_arrays(layers, config: Config) -> dict[str, np.ndarray]:
+    """The arrays a file holds, by name, in file order: `expected_shapes`' names, taken
+    from (weight, bias) pairs (a network without biases leaves its zero biases out)."""
+    pairs = zip(layer_names(len(layers)), layers, strict=True)
+    arrays = {name: array for names, pair in pairs for name, array in zip(names, pair, strict=True)}
+    return {name: arrays[name] for name in expected_shapes(config)}
+
+
+def zero_bias(rows: int) -> np.ndarray:
+    """The bias of a layer of a network without biases, as a loaded file gives it."""
+    bias = np.zeros(rows, dtype=np.float64)
+    bias.flags.writeable = False
+    return bias
 
 
 def sizes_text(config: Config) -> str:
@@ -98,6 +118,7 @@ def architecture_dict(config: Config) -> dict:
         "features": list(config.features),
         "activation": config.activation,
         "output_activation": config.output_activation,
+        "use_bias": config.use_bias,  # a file without it has biases (written before it existed)
         "loss": config.loss,
         "problem": config.problem,
         "dataset": config.dataset,
@@ -147,19 +168,22 @@ def trainer_metadata(trainer) -> dict:
 
 
 def checked_layers(layers, config: Config) -> list[tuple[np.ndarray, np.ndarray]]:
-    """float64 C-contiguous copies, after checking they fit the config (a caller's bug if not)."""
-    shapes = list(expected_shapes(config).values())
+    """float64 C-contiguous copies, after checking they fit the config (a caller's bug if
+    not); without biases (use_bias false) every bias is all zeros, as Trainer.parameters gives."""
+    sizes = config.layer_sizes
     layers = list(layers)
-    if 2 * len(layers) != len(shapes):
-        raise ValueError(f"expected {len(shapes) // 2} layers for {sizes_text(config)}")
+    if len(layers) != len(sizes) - 1:
+        raise ValueError(f"expected {len(sizes) - 1} layers for {sizes_text(config)}")
     out, names = [], layer_names(len(layers))
     for i, (w, b) in enumerate(layers):
         w, b = np.array(w, dtype=np.float64), np.array(b, dtype=np.float64)
-        if (w.shape, b.shape) != (shapes[2 * i], shapes[2 * i + 1]):
+        if (w.shape, b.shape) != ((sizes[i + 1], sizes[i]), (sizes[i + 1],)):
             raise ValueError(f"layer {i} has shapes {w.shape} and {b.shape}, not the config's")
         for name, array in zip(names[i], (w, b), strict=True):
             if not np.isfinite(array).all():
                 raise ValueError(f"layer {i} holds a NaN or infinite value in {name}")
+        if not config.use_bias and np.any(b != 0):
+            raise ValueError(f"layer {i} has a nonzero {names[i][1]}, but use_bias is off")
         out.append((w, b))
     return out
 

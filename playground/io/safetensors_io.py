@@ -1,7 +1,8 @@
 """Parameters as .safetensors: the state_dict of PyTorch's nn.Sequential(Linear, Act, ..., Linear).
 
 Tensors "0.weight" (out, in), "0.bias", "2.weight", ... so that
-model.load_state_dict(safetensors.torch.load_file(path)) works with strict=True.
+model.load_state_dict(safetensors.torch.load_file(path)) works with strict=True
+(a network without biases has no "{2i}.bias": Linear(..., bias=False) takes it).
 The string metadata holds {"neural_playground": <architecture JSON>, "format": "pt"}.
 
 A safetensors file is an 8-byte little-endian header length, a JSON header
@@ -31,7 +32,7 @@ from .parameter_file import (
     ParameterFile,
     check_float32_range,
     fail,
-    layer_names,
+    named_arrays,
 )
 
 PRECISIONS = ("float32", "float64")
@@ -44,10 +45,10 @@ def encode(layers, config: Config, meta: dict, precision: str) -> bytes:
 
     if precision == "float32":
         check_float32_range(layers, "float32 .safetensors")
-    tensors = {}
-    for (w_name, b_name), (w, b) in zip(layer_names(len(layers)), layers, strict=True):
-        tensors[w_name] = np.ascontiguousarray(w, dtype=precision)
-        tensors[b_name] = np.ascontiguousarray(b, dtype=precision)
+    tensors = {
+        name: np.ascontiguousarray(array, dtype=precision)
+        for name, array in named_arrays(layers, config).items()
+    }
     # "format": "pt" is what safetensors.torch writes; some loaders look for it
     strings = {METADATA_KEY: json.dumps(meta, allow_nan=False), "format": "pt"}
     return save(tensors, metadata=strings)
