@@ -86,6 +86,8 @@ if [ -n "$installed_with_apt" ] && command -v update-mime-database >/dev/null; t
     # postinst (or shared-mime-info's trigger) ran update-mime-database
     grep -q '^[0-9]*:application/x-neural-playground:\*\.playground' /usr/share/mime/globs2 \
         || fail ".playground is not registered in /usr/share/mime/globs2"
+    grep -q '^[0-9]*:application/x-neural-playground-lesson:\*\.lesson' /usr/share/mime/globs2 \
+        || fail ".lesson is not registered in /usr/share/mime/globs2"
 fi
 if [ -n "$installed_with_apt" ] && command -v update-desktop-database >/dev/null; then
     # ...and update-desktop-database made the app the handler of that type

@@ -391,11 +391,11 @@ def test_activation_panel_names_and_no_emit(qtbot):
 @pytest.mark.parametrize(
     "cfg, text",
     [
-        (Config(), "tanh + ½ squared error"),
-        (Config(loss="cross-entropy"), "sigmoid + cross-entropy"),
-        (Config(dataset="blobs", classes=3, loss="cross-entropy"), "softmax + cross-entropy"),
-        (Config(dataset="blobs", classes=2, loss="cross-entropy"), "sigmoid + cross-entropy"),
-        (Config(dataset="plane"), "linear + ½ squared error"),
+        (Config(), "tanh, −1 to 1"),
+        (Config(loss="cross-entropy"), "sigmoid, 0 to 1"),
+        (Config(dataset="blobs", classes=3, loss="cross-entropy"), "softmax, sums to 1"),
+        (Config(dataset="blobs", classes=2, loss="cross-entropy"), "sigmoid, 0 to 1"),
+        (Config(dataset="plane"), "linear, any number"),
     ],
 )
 def test_output_line_follows_loss_and_problem(qtbot, cfg, text):
@@ -415,7 +415,7 @@ def test_activation_and_loss_emit(qtbot):
     assert got == [{"activation": "relu"}, {"loss": "cross-entropy"}]
     for change in got:
         cfg = applies(cfg, change)
-    assert panel.output.text() == "sigmoid + cross-entropy"  # the panel shows the answer
+    assert panel.output.text() == "sigmoid, 0 to 1"  # the panel shows the answer
 
 
 def test_cross_entropy_disabled_for_regression(qtbot):

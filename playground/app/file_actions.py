@@ -257,7 +257,7 @@ class FileActions(QObject):
 
 def _with_architecture(current: Config, arch: Config) -> Config:
     """The current settings with the file's network; its data too if ours cannot fit."""
-    fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss")}
+    fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss", "use_bias")}
     if (arch.problem, arch.num_outputs) != (current.problem, current.num_outputs):
         return with_made_data(arch)  # e.g. a 4-class network: only data with 4 classes fits it
     try:

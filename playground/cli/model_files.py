@@ -53,7 +53,7 @@ def start_from(path: str, config: Config) -> tuple[Config, list[tuple[np.ndarray
     """--init-from: the config with the file's architecture, and the file's parameters."""
     model = load_model(path)
     arch = model.config
-    fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss")}
+    fields = {f: getattr(arch, f) for f in ("features", "hidden", "activation", "loss", "use_bias")}
     if arch.num_outputs != config.num_outputs or arch.problem != config.problem:
         raise UsageError(
             f"--init-from: {printable_path(path)} is a {arch.problem} network with "

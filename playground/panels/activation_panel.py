@@ -36,11 +36,12 @@ LOSS_INFO = {
         "Log loss on class probabilities: punishes confident mistakes hard; classification only.",
     ),
 }
+# the output activation and what it gives (the loss has its own row above)
 OUTPUT_TEXT = {
-    ("tanh", "mse"): "tanh + ½ squared error",
-    ("sigmoid", "cross-entropy"): "sigmoid + cross-entropy",
-    ("softmax", "cross-entropy"): "softmax + cross-entropy",
-    ("linear", "mse"): "linear + ½ squared error",
+    "tanh": "tanh, −1 to 1",
+    "sigmoid": "sigmoid, 0 to 1",
+    "softmax": "softmax, sums to 1",
+    "linear": "linear, any number",
 }
 OUTPUT_TIPS = {
     "tanh": "One output in −1..1, its sign is the class; trained with squared error.",
@@ -51,9 +52,8 @@ OUTPUT_TIPS = {
 
 
 def output_text(cfg: Config) -> str:
-    """'tanh + MSE' and the like: the output activation the loss and problem imply."""
-    key = (cfg.output_activation, cfg.loss)
-    return OUTPUT_TEXT.get(key, f"{cfg.output_activation} + {LOSS_INFO[cfg.loss][0]}")
+    """'tanh, −1 to 1' and the like: the output activation the loss and problem imply."""
+    return OUTPUT_TEXT.get(cfg.output_activation, cfg.output_activation)
 
 
 def output_tip(cfg: Config) -> str:
@@ -84,7 +84,7 @@ def activation_table(output: Readout) -> Table:
             "",
             Check(
                 "use_bias",
-                "Biases: f(w·x + b)",
+                "Biases (+ b)",
                 "Each neuron adds its own bias b to its weighted sum w·x before f.  Off: no "
                 "biases at all (PyTorch's bias=False), so every boundary the first layer draws "
                 "passes through the origin.",

@@ -160,9 +160,11 @@ class NodeLayer(Layer):
         self.set_biases(np.zeros(int(np.sum(layout.node_column > 0))))
 
     def show_biases(self, on: bool) -> None:
-        """Bias squares shown, or none (a network without biases)."""
-        for item in self._bias_items:
-            item.setVisible(on)
+        """Bias squares shown, or none (a network without biases); the pool's
+        spare squares (of a bigger layout before) stay hidden either way."""
+        count = len(self._bias_index)
+        for i, item in enumerate(self._bias_items):
+            item.setVisible(on and i < count)
 
     def set_biases(self, biases: np.ndarray) -> None:
         """Every bias, hidden layers then outputs, in the layout's node order."""
