@@ -26,6 +26,7 @@ FLAT = Finding("loss_plateau", "The loss has not moved for 400 epochs.")
 @pytest.fixture
 def bar(qtbot):
     widget = DoctorBar()
+    widget.resize(1400, 90)  # room for every remedy
     qtbot.addWidget(widget)
     return widget
 
@@ -104,3 +105,15 @@ def test_the_status_bar_counts_dead_units(qtbot, snapshot):
     assert line.dead.text() == "1 dead unit"
     line.follow(snapshot)  # no diagnostics: nothing to say
     assert line.dead.isHidden()
+
+
+def test_a_narrow_bar_shows_the_remedies_that_fit_whole(qtbot, bar, snapshot):
+    bar.follow(dataclasses.replace(snapshot, findings=(DEAD, FLAT)))
+    bar.resize(560, 90)
+    bar.show()
+    qtbot.waitExposed(bar)
+    shown = [b for b in bar.buttons if b.isVisible()]
+    assert 1 <= len(shown) < len(DEAD.remedies) and shown[0].text() == DEAD.remedies[0].label
+    assert all(b.width() >= b.sizeHint().width() for b in shown)  # none cut short
+    bar.resize(1400, 90)
+    qtbot.waitUntil(lambda: sum(b.isVisible() for b in bar.buttons) == len(DEAD.remedies))

@@ -155,8 +155,7 @@ class DoctorBar(QFrame):
             short = label if len(label) <= BUTTON_CHARS else label[: BUTTON_CHARS - 1] + "…"
             button.setText(short)
             button.setToolTip(f"{label}: {remedy.why}" if remedy.why else label)
-        for i, button in enumerate(self.buttons):
-            button.setVisible(i < len(self._remedies))
+        self._fit_buttons()
         self.buttons[0].setDefault(True)
         self.page.setText(f"{self._at + 1} of {count}")
         for widget in (self.previous, self.page, self.next):
@@ -164,6 +163,24 @@ class DoctorBar(QFrame):
         self.previous.setEnabled(self._at > 0)
         self.next.setEnabled(self._at < count - 1)
         self.show()
+
+    def _fit_buttons(self) -> None:
+        """As many remedies as fit whole, the likeliest first (a squeezed button
+        cut its words: "e initializatio"); always the first."""
+        others = (self.previous, self.page, self.next, self.more, self.dismiss)
+        right = sum(w.sizeHint().width() + 6 for w in others if w.isVisibleTo(self))
+        room = self.width() - 20 - self.icon.width() - 6 - right
+        used = 0
+        for i, button in enumerate(self.buttons):
+            wanted = button.sizeHint().width() + 6
+            fits = i < len(self._remedies) and (i == 0 or used + wanted <= room)
+            button.setVisible(fits)
+            used += wanted if fits else 0
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._remedies:
+            self._fit_buttons()
 
     def _previous(self) -> None:
         self._at = max(0, self._at - 1)

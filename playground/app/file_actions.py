@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from ..core.config import Config
 from ..core.datasets import input_scaling, with_made_data
 from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
-from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, PARAMETER_SUFFIXES
+from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, LESSON_SUFFIX, PARAMETER_SUFFIXES
 from ..io.parameter_file import SCALING_KEY
 from ..io.parameters import ParameterFileError, export_parameters, import_parameters
 from ..views.picture import DEFAULT_SIZE, IMAGE_SUFFIXES, RenderError, render_snapshot
@@ -55,8 +55,9 @@ class FileActions(QObject):
         self.ask_image_size: Callable[[], tuple[int, int] | None] = self._dialog_image_size
         self.tell: Callable[[str], None] = self._dialog_tell
         # own points in and out (File > Import Data, Export Data, a dropped .csv)
-        self.data = DataFiles(experiment, self.folders, self._tell, parent)
+        self.data = DataFiles(experiment, self.folders, self.tell_now, parent)
         self.data.message.connect(self.message)
+        self.open_lesson: Callable[[Path], bool] | None = None  # the window's lessons
 
     def _dialog_open(self) -> str:
         folder = str(self.folders.folder("experiment"))
@@ -78,8 +79,10 @@ class FileActions(QObject):
     def _dialog_tell(self, text: str) -> None:
         file_dialogs.warn(self._parent, text)
 
-    def _tell(self, text: str) -> None:
-        self.tell(text)  # whatever answers now (tests replace `tell` after building)
+    def tell_now(self, text: str) -> None:
+        """`tell` as it is when called: for the data and lesson actions, which say
+        things about files too (tests replace `tell` after building)."""
+        self.tell(text)
 
     # --- unsaved work ------------------------------------------------------------------
 
@@ -125,6 +128,8 @@ class FileActions(QObject):
             return self.import_parameters_from(path)
         if path.suffix.lower() == DATA_SUFFIX:
             return self.data.import_from(path)
+        if path.suffix.lower() == LESSON_SUFFIX and self.open_lesson is not None:
+            return self.open_lesson(path)
         try:
             state = load_experiment(path)
             Config.from_dict(state["config"])

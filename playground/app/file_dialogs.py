@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from ..io.formats import OPENABLE_SUFFIXES
+from ..io.formats import DROPPABLE_SUFFIXES
 from ..views.picture import DEFAULT_SIZE
 
-KNOWN_FILES = "All files known ({})".format(" ".join(f"*{s}" for s in OPENABLE_SUFFIXES))
+KNOWN_FILES = "All files known ({})".format(" ".join(f"*{s}" for s in DROPPABLE_SUFFIXES))
 
 IMAGE_SIZES = {  # label: (width, height) in pixels; the first is offered first
     "{} × {} (screen)".format(*DEFAULT_SIZE): DEFAULT_SIZE,

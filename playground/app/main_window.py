@@ -34,6 +34,8 @@ from .doctor_bar import DoctorBar
 from .experiment import Experiment
 from .file_actions import FileActions
 from .frame_clock import FrameClock
+from .lessons import LessonActions
+from .lessons_dock import LessonsDock
 from .menus import build_menus
 from .output_dock import OutputDock
 from .paint_bar import PaintBar
@@ -92,7 +94,13 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.output_dock, self.diagnostics_dock)
         self.output_dock.raise_()
         self.data_panel = DataPanel(icon_for=_dataset_icon)
-        add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        data_dock = add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.lessons_view = LessonsDock()  # a lesson's text and steps, beside the Data panel
+        self.lessons_dock = add_dock(
+            self, "Lessons", self.lessons_view, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.tabifyDockWidget(data_dock, self.lessons_dock)
+        data_dock.raise_()
         self.init_panel, self.activation_panel = InitPanel(), ActivationPanel()
         self.regularization_panel, self.optimizer_panel = RegularizationPanel(), OptimizerPanel()
         self.bottom_docks = add_row_of_docks(
@@ -113,7 +121,12 @@ class MainWindow(QMainWindow):
         self.run_controls = RunControls()
         add_tool_bar(self, "Run", self.run_controls)
         self.status = StatusLine(self.statusBar())
-        build_menus(self, self.files, self.restore_default_layout)
+        self.lessons = LessonActions(
+            self, self.experiment, self.lessons_dock, self.lessons_view,
+            self.files.confirm_discard, self.files.tell_now,
+        )  # fmt: skip
+        self.files.open_lesson = self.lessons.open_path
+        build_menus(self, self.files, self.restore_default_layout, self.lessons.fill_menu)
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
         QShortcut(QKeySequence("R"), self).activated.connect(self.experiment.reset)
@@ -136,6 +149,8 @@ class MainWindow(QMainWindow):
         ex.snapshot_changed.connect(self.diagnostics_view.set_snapshot)
         ex.snapshot_changed.connect(self._show_epoch)
         ex.snapshot_changed.connect(self._show_origin)
+        ex.snapshot_changed.connect(self.lessons_view.follow)
+        self.lessons.said.connect(self.status.say)
         ex.snapshot_changed.connect(self.status.follow)
         ex.dirty_changed.connect(self.setWindowModified)
         ex.path_changed.connect(self._show_title)

@@ -37,7 +37,10 @@ class RecentMenu(QMenu):
 
 
 def build_menus(
-    window: QMainWindow, files: FileActions, restore_layout: Callable[[], None]
+    window: QMainWindow,
+    files: FileActions,
+    restore_layout: Callable[[], None],
+    fill_lessons: Callable[[QMenu], None] | None = None,
 ) -> None:
     """File, View and Help.  Slots are bound methods, never lambdas: a lambda
     held by Qt would keep the window alive after it closes."""
@@ -62,6 +65,9 @@ def build_menus(
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addSeparator()
     _add(view_menu, "Restore Default &Layout", restore_layout)
+
+    if fill_lessons is not None:
+        fill_lessons(bar.addMenu("&Lessons"))
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(HelpAction(window))

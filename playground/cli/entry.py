@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ..blas import use_one_blas_thread
-from ..io.formats import OPENABLE_SUFFIXES
+from ..io.formats import DROPPABLE_SUFFIXES
 from .arguments import build_parser
 from .diagnose import run_diagnose
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, PROG, UsageError
@@ -98,7 +98,7 @@ def _looks_like_a_file(arg: str) -> bool:
     """`neural-playground FILE` opens the window with it; a mistyped command does not."""
     if arg in COMMANDS or arg.startswith("-"):
         return False
-    return Path(arg).suffix.lower() in OPENABLE_SUFFIXES or Path(arg).is_file()
+    return Path(arg).suffix.lower() in DROPPABLE_SUFFIXES or Path(arg).is_file()
 
 
 if __name__ == "__main__":

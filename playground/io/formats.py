@@ -13,4 +13,6 @@ PARAMETER_SUFFIXES = (".safetensors", ".onnx", ".npz", ".json")
 # what `neural-playground FILE` and File > Open take
 OPENABLE_SUFFIXES = (EXPERIMENT_SUFFIX, *PARAMETER_SUFFIXES)
 DATA_SUFFIX = ".csv"  # points: x1, x2, label[, split] (io/data_csv.py)
-DROPPABLE_SUFFIXES = (*OPENABLE_SUFFIXES, DATA_SUFFIX)  # what the window takes by drag and drop
+LESSON_SUFFIX = ".lesson"  # a lesson: JSON (io/lesson_file.py)
+# what the window opens (File > Open, a drop, its command line)
+DROPPABLE_SUFFIXES = (*OPENABLE_SUFFIXES, DATA_SUFFIX, LESSON_SUFFIX)
