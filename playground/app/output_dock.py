@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.datasets import Dataset, input_scaling
-from ..core.features import InputScaling
+from ..core.features import InputScaling, one_input
 from ..core.snapshot import Snapshot
 from ..views.colors import CLASS_COLORS
+from ..views.curve_view import CurveView
 from ..views.loss_view import LossView
 from ..views.output_view import OutputView
 
@@ -23,6 +31,10 @@ class OutputDock(QWidget):
         self.loss_view = LossView()
         self.loss_view.epoch.hide()  # the run bar shows the epoch already
         self.output_view = OutputView()
+        self.curve_view = CurveView()  # one-input data: target against x1, and the curve
+        self.views = QStackedWidget()
+        self.views.addWidget(self.output_view)
+        self.views.addWidget(self.curve_view)
         # short words: the row also holds Paint, within the dock's width
         self.show_test = _switch(
             "Test data", "Show the test points (dark outline) beside the training points"
@@ -32,6 +44,7 @@ class OutputDock(QWidget):
         )
         self.log_scale = _switch("Log loss", "Plot the losses on a logarithmic axis")
         self.show_test.toggled.connect(self.output_view.set_show_test)
+        self.show_test.toggled.connect(self.curve_view.set_show_test)
         self.discretize.toggled.connect(self.output_view.set_discretize)
         self.log_scale.toggled.connect(self.loss_view.set_log_scale)
         # own data: its classes' names by their colours, and where the points came from
@@ -46,11 +59,17 @@ class OutputDock(QWidget):
         switches.addStretch(1)
         layout = self._column = QVBoxLayout(self)
         layout.addWidget(self.loss_view)
-        layout.addWidget(self.output_view, 1)
+        layout.addWidget(self.views, 1)
         layout.addWidget(self.legend)
         layout.addLayout(switches)
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
+        ds, cfg = snapshot.dataset, snapshot.config
+        curve = ds is not None and one_input(cfg.features, ds.x_all, cfg.num_classes)
+        self.views.setCurrentWidget(self.curve_view if curve else self.output_view)
+        self.discretize.setEnabled(not curve)
+        if curve:
+            self.curve_view.set_snapshot(snapshot)
         self.output_view.set_snapshot(snapshot)
         self.loss_view.set_snapshot(snapshot)
         shown = (snapshot.dataset, snapshot.config.rescale)

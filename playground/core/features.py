@@ -111,6 +111,21 @@ def extent_of(points: np.ndarray) -> Extent:
     return Extent(cx, cy, float(np.ceil(reach)))
 
 
+X1_FEATURES = ("x1", "x1sq", "sinx1", "cosx1")
+
+
+def one_input(features: tuple[str, ...], points: np.ndarray, classes: int) -> bool:
+    """Data with one input (x2 always 0, as the line dataset and one-column CSVs)
+    seen through x1's features only, for regression or two classes: its output is
+    a curve over x1 rather than a picture over the plane."""
+    return (
+        set(features) <= set(X1_FEATURES)
+        and classes <= 2
+        and len(points) > 0
+        and not np.any(points[:, 1])
+    )
+
+
 def scaled_features(
     points: np.ndarray, features: tuple[str, ...], scaling: InputScaling | None, ones: bool = False
 ) -> np.ndarray:
