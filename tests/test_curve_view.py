@@ -25,6 +25,8 @@ def window(open_window):
 def test_the_line_is_a_curve_through_its_points(qtbot, window):
     out = window.output
     assert out.views.currentWidget() is out.curve_view
+    top = float(abs(window.experiment.snapshot.dataset.y_all).max())  # about 25: the prices
+    assert f"+{top:.3g}" in out.legend.text()  # the colour scale, said (regression)
     window.set_playing(True)
     qtbot.waitUntil(lambda: _shows(window, lambda s: s.epoch >= 200), timeout=20000)
     window.set_playing(False)

@@ -13,7 +13,7 @@ from playground import Config, Trainer
 from playground.core.snapshot import Grids, History, Metrics
 from playground.views import colors
 from playground.views.canvas import python_painters
-from playground.views.heatmap import HEATMAP_ALPHA, HEATMAP_LUT
+from playground.views.heatmap import HEATMAP_ALPHA, HEATMAP_LUT, target_limit
 from playground.views.loss_numbers import (
     clean,
     decimate,
@@ -166,7 +166,7 @@ def test_sigmoid_output_uses_levels_zero_to_one(view):
     assert np.allclose(drawn, faded(colors.ZERO), atol=2)
 
 
-def test_regression_output_is_clamped(view):
+def test_regression_output_is_clamped_to_the_targets_range(view):
     t = Trainer(Config(dataset="plane", hidden=()))
     t.set_weight(0, 0, 0, 3.0)  # output 3 x1: up to +-18
     t.set_weight(0, 0, 1, 0.0)
@@ -174,8 +174,10 @@ def test_regression_output_is_clamped(view):
     assert np.abs(snap.grids.output).max() > 10
     view.set_snapshot(snap)
     values, levels = probe.image_values(view)
-    assert values.min() == -1.0 and values.max() == 1.0
-    assert levels == (-1.0, 1.0)
+    top = target_limit(snap.dataset)  # the largest |target|: the scale's ends
+    assert top == float(np.abs(snap.dataset.y_all).max())
+    assert levels == (-top, top)
+    assert np.abs(values).max() == pytest.approx(top)  # beyond the targets: the ends' colours
     view.set_discretize(True)  # regression: the sign of the output
     assert set(np.unique(probe.image_values(view)[0])) <= {-1.0, 0.0, 1.0}
 
@@ -375,8 +377,9 @@ def test_regression_points_use_the_diverging_scale(view):
     y = snap.dataset.y_train
     fills = probe.point_colors(view)
     assert len(set(fills)) > 50  # a point's own shade, not a few bins
+    top = target_limit(snap.dataset)
     for i in (int(np.argmax(y)), int(np.argmin(y)), 0, 1, 2):
-        assert fills[i] == colors.qcolor(y[i]).name()
+        assert fills[i] == colors.qcolor(y[i], top).name()
 
 
 def test_points_follow_a_resize(view, qtbot):

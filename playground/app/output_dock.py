@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.config import Config
 from ..core.datasets import Dataset, input_scaling
 from ..core.features import InputScaling, one_input
 from ..core.snapshot import Snapshot
-from ..views.colors import CLASS_COLORS
+from ..views.colors import CLASS_COLORS, NEGATIVE, POSITIVE
 from ..views.curve_view import CurveView
+from ..views.heatmap import target_limit
 from ..views.loss_view import LossView
 from ..views.output_view import OutputView
 
@@ -75,7 +77,9 @@ class OutputDock(QWidget):
         shown = (snapshot.dataset, snapshot.config.rescale)
         if snapshot.dataset is not None and shown != self._shown:
             self._shown = shown
-            text = legend_html(snapshot.dataset, input_scaling(snapshot.config, snapshot.dataset))
+            text = legend_html(
+                snapshot.dataset, input_scaling(snapshot.config, snapshot.dataset), snapshot.config
+            )
             self.legend.setText(text)
             self.legend.setVisible(bool(text))
 
@@ -90,7 +94,9 @@ class OutputDock(QWidget):
                 "log_scale": self.log_scale}  # fmt: skip
 
 
-def legend_html(ds: Dataset, scaling: InputScaling | None = None) -> str:
+def legend_html(
+    ds: Dataset, scaling: InputScaling | None = None, config: Config | None = None
+) -> str:
     """'■ upper moon  ■ lower moon · file moons.csv' for data with named classes
     or an origin, and the map the network sees the inputs through (rescaled);
     "" for the built-ins as they are (their colours say enough)."""
@@ -98,6 +104,12 @@ def legend_html(ds: Dataset, scaling: InputScaling | None = None) -> str:
         f'<span style="color:{color}">■</span>&nbsp;{html.escape(name)}'
         for name, color in zip(ds.class_names, CLASS_COLORS, strict=False)
     ]
+    limit = target_limit(ds)
+    if config is not None and config.num_classes == 0 and limit != 1.0:  # regression colours
+        parts.append(
+            f'colours: <span style="color:{NEGATIVE}">■</span>&nbsp;−{limit:.3g} … '
+            f'<span style="color:{POSITIVE}">■</span>&nbsp;+{limit:.3g}'
+        )
     if ds.origin:
         parts.append(f'<span style="color:#5f6368">{html.escape(ds.origin)}</span>')
     if scaling is not None:

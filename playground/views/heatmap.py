@@ -62,8 +62,23 @@ def class_image(intensity: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return _CLASS_TABLE[classes * 256 + np.rint(level).astype(np.intp)]
 
 
+def target_limit(dataset) -> float:
+    """The colour scale's end for regression: the largest |target| (the line's
+    prices reach −25), so the picture shows the numbers rather than two flat
+    colours of a −1..+1 scale; 1 for classification."""
+    if dataset is None or dataset.num_classes:
+        return 1.0
+    y = np.abs(np.concatenate([dataset.y_train, dataset.y_test]))
+    top = float(y.max()) if len(y) else 1.0
+    return top if np.isfinite(top) and top > 0 else 1.0
+
+
 def heatmap_values(
-    grids: Grids, config: Config, neuron: tuple[int, int], discretize: bool
+    grids: Grids,
+    config: Config,
+    neuron: tuple[int, int],
+    discretize: bool,
+    limit: float = 1.0,
 ) -> tuple[np.ndarray, tuple[float, float] | None]:
     """(values, (lo, hi)) on the colour scale, or (RGBA, None) for classes.
 
@@ -89,7 +104,8 @@ def heatmap_values(
             return class_image(out[..., unit], cls), None
         return _classes_image(out, discretize), None
     values = out[..., 0]
-    lo, hi = (0.0, 1.0) if kind == "sigmoid" else (-1.0, 1.0)
+    ends = {"sigmoid": (0.0, 1.0), "linear": (-limit, limit)}
+    lo, hi = ends.get(kind, (-1.0, 1.0))
     if discretize and kind == "linear":
         values = np.sign(values)  # regression: the sign; exactly 0 stays grey
     elif discretize:  # the class the engine predicts (accuracy uses the same threshold)

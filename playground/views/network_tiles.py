@@ -119,7 +119,7 @@ class TileColumn(QGraphicsPixmapItem):
             self._flat = {key: flat}
         return flat
 
-    def show_values(self, grid: np.ndarray, kind: str = "hidden") -> None:
+    def show_values(self, grid: np.ndarray, kind: str = "hidden", limit: float = 1.0) -> None:
         """Draw a (R, R, units) grid layer: each unit's map, or its mean when tiny.
         K class outputs (kind softmax or tanh, K > 1) are drawn in their class colours."""
         col, units = self.column, grid.shape[2]
@@ -135,10 +135,14 @@ class TileColumn(QGraphicsPixmapItem):
             else:
                 if kind in ("sigmoid", "softmax"):
                     means = output_scale(kind, means)
+                elif kind == "linear":
+                    means = means / limit
                 rows = values_to_rgba(means, _LUT32_SCREEN)[self._node]  # coloured, then spread
             self._show(np.repeat(rows[:, None, :], col.size, axis=1))
             return
         values = np.take(grid, self._flat_index(grid.shape[0], units))
+        if kind == "linear" and limit != 1.0:  # regression: on the targets' scale
+            values = values / np.float32(limit)
         if classes:
             self._show(class_rgba(values, kind, unit_of_row[:, None]))
             return

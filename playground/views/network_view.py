@@ -35,7 +35,7 @@ from playground.core.snapshot import Grids, Snapshot
 
 from . import colors
 from .canvas import PointerCanvas
-from .heatmap import output_kind
+from .heatmap import output_kind, target_limit
 from .network_chrome import BUTTON_STYLE, NetworkChrome
 from .network_edges import EdgeLayer
 from .network_hits import (
@@ -254,7 +254,8 @@ class NetworkView(QWidget):
                 tile.show_blank()
             else:
                 kind = output_kind(self._config) if c == last else "hidden"
-                tile.show_values(grids.layers[c], kind)
+                limit = target_limit(self._snap.dataset) if self._snap is not None else 1.0
+                tile.show_values(grids.layers[c], kind, limit if c == last else 1.0)
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)

@@ -39,7 +39,7 @@ from playground.core.features import SQUARE, Extent
 from playground.core.snapshot import Snapshot
 
 from .canvas import PixelCanvas
-from .heatmap import COLOR_TABLE, NAN_TABLE, heatmap_values
+from .heatmap import COLOR_TABLE, NAN_TABLE, heatmap_values, target_limit
 from .points import paint_points, point_fills
 
 BORDER_COLOR = "#b0b4b8"
@@ -225,7 +225,10 @@ class OutputView(QWidget):
         if snap.grids is None:
             self._show_scalar(_BLANK, -1.0, 1.0)
             return
-        values, levels = heatmap_values(snap.grids, snap.config, self._neuron, self._discretize)
+        limit = target_limit(snap.dataset) if self._neuron == (-1, -1) else 1.0
+        values, levels = heatmap_values(
+            snap.grids, snap.config, self._neuron, self._discretize, limit
+        )
         if levels is None:
             self._show_rgba(values)
         else:
@@ -292,9 +295,10 @@ class OutputView(QWidget):
 
     def _set_dataset(self, ds: Dataset) -> None:
         self._dataset = ds
+        limit = target_limit(ds)  # regression: the targets' colours on the heatmap's scale
         self._points = {
-            False: (np.asarray(ds.x_train), point_fills(ds.y_train, ds.num_classes)),
-            True: (np.asarray(ds.x_test), point_fills(ds.y_test, ds.num_classes)),
+            False: (np.asarray(ds.x_train), point_fills(ds.y_train, ds.num_classes, limit)),
+            True: (np.asarray(ds.x_test), point_fills(ds.y_test, ds.num_classes, limit)),
         }
         self._draw_points()
 

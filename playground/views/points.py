@@ -20,13 +20,15 @@ TRAIN_OUTLINE = "#ffffff"
 TEST_OUTLINE = "#333333"
 
 
-def point_fills(y: np.ndarray, num_classes: int) -> list[QColor]:
-    """Each point's fill: its class colour, or its target on the diverging scale."""
+def point_fills(y: np.ndarray, num_classes: int, limit: float = 1.0) -> list[QColor]:
+    """Each point's fill: its class colour, or its target on the diverging scale
+    from −limit to +limit."""
     if num_classes > 0:
         table = [QColor(c) for c in colors.CLASS_COLORS]
         return [table[i] for i in np.asarray(y, dtype=np.intp) % len(table)]
     lut = colors.diverging_lut()
-    return [QColor(*(int(c) for c in lut[i, :3])) for i in colors.lut_index(np.nan_to_num(y))]
+    index = colors.lut_index(np.nan_to_num(y), limit)
+    return [QColor(*(int(c) for c in lut[i, :3])) for i in index]
 
 
 def paint_points(
