@@ -82,11 +82,12 @@ def _count_after(qtbot, win):
 def test_the_eraser_removes_the_points_under_it(qtbot, window):
     ds = window.experiment.snapshot.dataset
     x = np.r_[ds.x_train, ds.x_test]
-    target = x[0]
-    radius = 0.12 * window.output.output_view.extent.half
+    view = window.output.output_view
+    radius = 0.12 * view.extent.half
+    pixel = _pixel(window, *x[0])
+    target = np.array(view.to_data(pixel.x(), pixel.y()))  # where the click lands, rounded
     under = int((np.hypot(*(x - target).T) <= radius).sum())
-    viewport = window.output.output_view.canvas.viewport()
-    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=_pixel(window, *target))
+    qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.RightButton, pos=pixel)
     after = _settled(qtbot, window, 40 - under)
     left = np.r_[after.x_train, after.x_test]
     assert not (np.hypot(*(left - target).T) < radius * 0.9).any()

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         nv.weight_edited.connect(ex.edit_weight)
         nv.bias_edited.connect(ex.edit_bias)
         nv.neuron_hovered.connect(self.output.output_view.show_neuron)
+        self.output.output_view.probed.connect(nv.set_probe)  # a node's sum, worked out there
 
         rc = self.run_controls
         rc.play_toggled.connect(self.set_playing)

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.core.arithmetic import neuron_sum
 from playground.core.config import FEATURES
+from playground.core.datasets import input_scaling
 from playground.core.features import LABELS
 from playground.core.snapshot import Grids, Snapshot
 
@@ -157,8 +159,19 @@ def editor_title(layout: Layout, hit: NodeHit | EdgeHit, snap: Snapshot) -> tupl
     return f"bias of {describe_node(layout, hit)}", float(snap.biases[hit.layer - 1][hit.unit])
 
 
+def _arithmetic(snap: Snapshot, layer: int, unit: int, probe: tuple[float, float]) -> list[str]:
+    scaling = input_scaling(snap.config, snap.dataset) if snap.dataset is not None else None
+    with np.errstate(all="ignore"):
+        total = neuron_sum(snap.config, snap.weights, snap.biases, probe, layer, unit, scaling)
+    return [f"at x₁ {probe[0]:.3g}, x₂ {probe[1]:.3g}:", total.text()]
+
+
 def hover_lines(
-    hit: Hit, layout: Layout, snap: Snapshot | None, grids: Grids | None = None
+    hit: Hit,
+    layout: Layout,
+    snap: Snapshot | None,
+    grids: Grids | None = None,
+    probe: tuple[float, float] | None = None,
 ) -> tuple[str, ...]:
     """The read-out: value first, then where it is (1-based, in words), the
     PyTorch name, then a hint.  `grids` are the snapshot's if they fit the
@@ -186,6 +199,8 @@ def hover_lines(
                 lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
                 lines.append(f"output over the square: {lo:.3g} … {hi:.3g}")
             lines += unit_lines(snap.diagnostics, snap.config.layer_sizes, layer, unit)
+            if probe is not None:  # the point chosen on the output: the sum, by hand
+                lines += _arithmetic(snap, layer, unit, probe)
             if not snap.config.use_bias:
                 return tuple(lines)  # nothing to edit at a node
             return (*lines, torch_name(hit), "click to edit")

@@ -99,6 +99,7 @@ class NetworkView(QWidget):
         self._config = Config()  # the architecture laid out (before any snapshot: the default)
         self._snap: Snapshot | None = None  # the snapshot shown
         self._extent = SQUARE  # of the input plane the pictures cover
+        self._probe: tuple[float, float] | None = None  # a point chosen on the output
         self._hover: Hit | None = None
         self._hover_pos: QPointF | None = None
         self._hovered_neuron = (-1, -1)
@@ -195,12 +196,17 @@ class NetworkView(QWidget):
             case NodeHit(layer, unit):
                 self._nodes.set_hover(node_rect(self._layout, layer, unit))
 
+    def set_probe(self, x1: float, x2: float) -> None:
+        """The point a node's hover works its sum out at (chosen on the output)."""
+        self._probe = (x1, x2)
+        self._show_hover()
+
     def _show_hover(self) -> None:
         if self._hover is None or self._hover_pos is None:
             self._callout.hide()
             return
         bounds = QRectF(0, 0, self._layout.width, self._layout.height)
-        lines = hover_lines(self._hover, self._layout, self._snap, self._grids())
+        lines = hover_lines(self._hover, self._layout, self._snap, self._grids(), self._probe)
         self._callout.show_text(lines, self._hover_pos, bounds)
 
     # --- editing ----------------------------------------------------------------

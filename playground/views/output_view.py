@@ -60,6 +60,7 @@ class OutputView(QWidget):
     """Decision heatmap (or one neuron's map) with the training and test points."""
 
     painted = Signal(float, float)  # paint mode: a point wanted at (x1, x2)
+    probed = Signal(float, float)  # a click (not painting): the graph's sums are worked out there
     erased = Signal(float, float, float)  # paint mode: points within a radius of (x1, x2) to go
     stroke_ended = Signal()  # the button was let go: one stroke, one undo step
 
@@ -102,6 +103,10 @@ class OutputView(QWidget):
         self.canvas.resized.connect(self._layout)
         self._painting = False  # paint mode: the pointer adds or erases points
         self._preview: Dataset | None = None  # painted points shown instead of the snapshots'
+        self._probe: tuple[float, float] | None = None  # the point a click chose
+        self._probe_ring = self.canvas.scene().addPath(QPainterPath(), _pen("#202124"))
+        self._probe_ring.setZValue(5)
+        self._probe_ring.hide()
         self._last_paint: np.ndarray | None = None  # where the stroke last put a point
         self.canvas.viewport().installEventFilter(self)
         self.canvas.viewport().setMouseTracking(True)  # the tooltip follows the pointer
@@ -161,6 +166,8 @@ class OutputView(QWidget):
         if not self._painting:
             if event.type() == QEvent.Type.MouseMove:
                 self._tell_at(event)
+            elif event.type() == QEvent.Type.MouseButtonPress:
+                self._probe_at(event)
             return False
         kind = event.type()
         if kind == QEvent.Type.MouseButtonPress:
@@ -191,6 +198,25 @@ class OutputView(QWidget):
         row = min(r - 1, int((x2 - e.cy + e.half) / (2 * e.half) * r))  # row 0 at the bottom
         said = f"x₁ {x1:.3g}, x₂ {x2:.3g}\n{predicted_words(snap, out[row, col])}"
         QToolTip.showText(event.globalPosition().toPoint(), said, self.canvas.viewport())
+
+    def _probe_at(self, event) -> None:
+        x1, x2 = self.to_data(event.position().x(), event.position().y())
+        e = self._extent
+        if abs(x1 - e.cx) <= e.half and abs(x2 - e.cy) <= e.half:
+            self._probe = (x1, x2)
+            self._place_probe()
+            self.probed.emit(x1, x2)
+
+    def _place_probe(self) -> None:
+        """A small ring where the point chosen for the sums is."""
+        if self._probe is None:
+            self._probe_ring.hide()
+            return
+        x, y = self.to_pixel(*self._probe)
+        ring = QPainterPath()
+        ring.addEllipse(QRectF(x - 6, y - 6, 12, 12))
+        self._probe_ring.setPath(ring)  # a path item: Qt paints it, no Python
+        self._probe_ring.show()
 
     def _stroke(self, event, erase: bool) -> None:
         at = np.array(self.to_data(event.position().x(), event.position().y()))
@@ -360,6 +386,7 @@ class OutputView(QWidget):
                             left - _TICK - 2.5 - r.width(), s.bottom() - t * side - r.height() / 2
                         )
         self._ticks.setPath(ticks)
+        self._place_probe()
         self._minor_ticks.setPath(minor)
         self._draw_points()
 
