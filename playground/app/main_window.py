@@ -28,6 +28,7 @@ from ..panels import (
 )
 from ..views.diagnostics_view import DiagnosticsView
 from ..views.network_view import NetworkView
+from ..views.neuron_view import NeuronView
 from ..views.thumbnails import dataset_icon
 from .docks import add_dock, add_row_of_docks, add_tool_bar, column_of, first_run_sizes
 from .doctor_bar import DoctorBar
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.diagnostics_view = DiagnosticsView()  # behind the Output tab: idle until chosen
         self.diagnostics_dock = add_dock(self, "Diagnostics", self.diagnostics_view, right)
         self.tabifyDockWidget(self.output_dock, self.diagnostics_dock)
+        self.neuron_view = NeuronView()  # a clicked neuron's curve and sliders
+        self.neuron_dock = add_dock(self, "Neuron", self.neuron_view, right)
+        self.tabifyDockWidget(self.diagnostics_dock, self.neuron_dock)
         self.output_dock.raise_()
         self.data_panel = DataPanel(icon_for=_dataset_icon)
         data_dock = add_dock(self, "Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -163,6 +167,10 @@ class MainWindow(QMainWindow):
         nv.weight_edited.connect(ex.edit_weight)
         nv.bias_edited.connect(ex.edit_bias)
         nv.neuron_hovered.connect(self.output.output_view.show_neuron)
+        nv.neuron_selected.connect(self.neuron_view.select)
+        self.neuron_view.weight_moved.connect(ex.edit_weight)
+        self.neuron_view.bias_moved.connect(ex.edit_bias)
+        ex.snapshot_changed.connect(self.neuron_view.set_snapshot)
         self.output.output_view.probed.connect(nv.set_probe)  # a node's sum, worked out there
 
         rc = self.run_controls

@@ -67,6 +67,7 @@ class NetworkView(QWidget):
     weight_edited = Signal(int, int, int, float)
     bias_edited = Signal(int, int, float)
     neuron_hovered = Signal(int, int)
+    neuron_selected = Signal(int, int)  # a node clicked: (graph column, unit)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,9 +175,12 @@ class NetworkView(QWidget):
         match target:
             case FeatureHit(name):
                 self.feature_toggled.emit(name)
-            case NodeHit() if self._snap is not None and not self._snap.config.use_bias:
-                pass  # no bias to edit
-            case NodeHit() | EdgeHit() if self._snap is not None:
+            case NodeHit(layer, unit) if self._snap is not None and not self._snap.config.use_bias:
+                self.neuron_selected.emit(layer, unit)  # no bias to edit
+            case NodeHit(layer, unit) if self._snap is not None:
+                self.neuron_selected.emit(layer, unit)
+                self._open_editor(target, self._snap, pos)
+            case EdgeHit() if self._snap is not None:
                 self._open_editor(target, self._snap, pos)
 
     def _target_at(self, pos: QPointF) -> Hit | None:

@@ -1,0 +1,44 @@
+"""The neuron explorer (issue 13): a clicked neuron's curve f(w·a + b) and its
+sliders; dragging the bias slides the curve and the network takes the value."""
+
+import numpy as np
+import pytest
+from test_file_menu import _shows
+from view_probes import node_rect
+
+from playground import Config
+
+
+@pytest.fixture
+def window(open_window):
+    return open_window(Config(hidden=(3,), features=("x1", "x2")))
+
+
+def test_a_clicked_neuron_is_explored_and_its_sliders_edit_the_network(qtbot, window):
+    nv, explorer = window.network_view, window.neuron_view
+    nv.neuron_selected.emit(1, 0)  # as a click on the first hidden neuron sends
+    assert "Neuron 1 of the hidden layer 1" in explorer.title.text()
+    snap = window.experiment.snapshot
+    w, b = snap.weights[0][0], snap.biases[0][0]
+    a, out = explorer.curve.getData()
+    np.testing.assert_allclose(out, np.tanh(w[0] * a + b), rtol=1e-6)  # against x1
+    explorer._bias_slider.setValue(500)  # b = 2.5: the curve slides
+    qtbot.waitUntil(
+        lambda: _shows(window, lambda s: abs(s.biases[0][0] - 2.5) < 1e-9), timeout=8000
+    )
+    explorer._weight_sliders[0].setValue(-400)  # w = -2: flipped and steeper
+    qtbot.waitUntil(
+        lambda: _shows(window, lambda s: abs(s.weights[0][0, 0] + 2.0) < 1e-9), timeout=8000
+    )
+    a, out = explorer.curve.getData()
+    np.testing.assert_allclose(out, np.tanh(-2.0 * a + 2.5), rtol=1e-6)
+
+
+def test_clicking_a_node_selects_it(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    nv = window.network_view
+    with qtbot.waitSignal(nv.neuron_selected) as got:
+        qtbot.mouseClick(nv.canvas.viewport(), Qt.MouseButton.LeftButton,
+                         pos=node_rect(nv, 1, 2).center().toPoint())  # fmt: skip
+    assert got.args == [1, 2]
