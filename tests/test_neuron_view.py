@@ -42,3 +42,26 @@ def test_clicking_a_node_selects_it(qtbot, window):
         qtbot.mouseClick(nv.canvas.viewport(), Qt.MouseButton.LeftButton,
                          pos=node_rect(nv, 1, 2).center().toPoint())  # fmt: skip
     assert got.args == [1, 2]
+
+
+def test_a_selected_first_layer_neuron_shows_where_its_sum_is_zero(qtbot, window):
+    from playground.core.features import SQUARE
+    from playground.views.zero_line import zero_segment
+
+    (a, b) = zero_segment(1.0, -1.0, 0.0, SQUARE)  # x1 = x2: the diagonal, corner to corner
+    assert {a, b} == {(-6.0, -6.0), (6.0, 6.0)}
+    assert zero_segment(0.0, 1.0, 10.0, SQUARE) is None  # x2 = -10: outside the square
+    nv = window.network_view
+    nv._select(1, 0)
+    line = nv._zero_line
+    assert line.isVisible()
+    snap = window.experiment.snapshot
+    (w1, w2), bias = snap.weights[0][0], snap.biases[0][0]
+    tile = node_rect(nv, 1, 0)
+    for end in (line.line().p1(), line.line().p2()):  # both ends on the tile's edge, z = 0 there
+        assert tile.adjusted(-1, -1, 1, 1).contains(end)
+        x1 = -6 + 12 * (end.x() - tile.left()) / tile.width()
+        x2 = 6 - 12 * (end.y() - tile.top()) / tile.height()
+        assert abs(w1 * x1 + w2 * x2 + bias) < 0.05 * (abs(w1) + abs(w2)) * 12
+    nv._select(2, 0)  # a second-layer neuron: its inputs are not x1 and x2
+    assert not line.isVisible()

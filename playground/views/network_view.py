@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QVBoxLayout, QWidget
 
 from playground.core.config import FEATURES, Config
 from playground.core.features import SQUARE
@@ -54,6 +54,7 @@ from .network_layout import SHADES, compute_layout, edges_left_out
 from .network_marks import MarkLayer
 from .network_tiles import TileColumn, fitting_grids
 from .value_editor import EDITOR_STYLE, ValueEditor
+from .zero_line import tile_zero_line
 
 
 class NetworkView(QWidget):
@@ -82,7 +83,13 @@ class NetworkView(QWidget):
         scene = self.canvas.scene()
         self._edges, self._nodes, self._callout = EdgeLayer(), NodeLayer(), Callout()
         self._marks = MarkLayer()  # dead, saturated and identical units
-        for item in (self._edges, self._nodes, self._marks, self._callout):
+        # the selected first-layer neuron's w·x + b = 0 across its tile
+        self._selected: tuple[int, int] | None = None
+        self._zero_line = QGraphicsLineItem()
+        self._zero_line.setPen(QPen(QColor("#202124"), 1.5, Qt.PenStyle.DashLine))
+        self._zero_line.setZValue(6)
+        self._zero_line.hide()
+        for item in (self._edges, self._nodes, self._marks, self._zero_line, self._callout):
             scene.addItem(item)
         self._tiles: list[TileColumn] = []
         self.canvas.moved.connect(self._hover_at)
@@ -141,6 +148,7 @@ class NetworkView(QWidget):
             if marked:
                 self._marks.show_marks(self._layout)
             self._show_parameters()
+            self._show_zero_line()
             if new_grids:
                 self._show_grids()
             if self._hover is not None:
@@ -176,9 +184,9 @@ class NetworkView(QWidget):
             case FeatureHit(name):
                 self.feature_toggled.emit(name)
             case NodeHit(layer, unit) if self._snap is not None and not self._snap.config.use_bias:
-                self.neuron_selected.emit(layer, unit)  # no bias to edit
+                self._select(layer, unit)  # no bias to edit
             case NodeHit(layer, unit) if self._snap is not None:
-                self.neuron_selected.emit(layer, unit)
+                self._select(layer, unit)
                 self._open_editor(target, self._snap, pos)
             case EdgeHit() if self._snap is not None:
                 self._open_editor(target, self._snap, pos)
@@ -199,6 +207,20 @@ class NetworkView(QWidget):
                 self._nodes.set_hover(node_rect(self._layout, 0, FEATURES.index(name)))
             case NodeHit(layer, unit):
                 self._nodes.set_hover(node_rect(self._layout, layer, unit))
+
+    def _select(self, layer: int, unit: int) -> None:
+        self._selected = (layer, unit)
+        self._show_zero_line()
+        self.neuron_selected.emit(layer, unit)
+
+    def _show_zero_line(self) -> None:
+        """The selected first-layer neuron's w·x + b = 0 over its tile (x1, x2 inputs)."""
+        ends = tile_zero_line(self._snap, self._selected, self._layout, self._extent)
+        if ends is None:
+            self._zero_line.hide()
+        else:
+            self._zero_line.setLine(*ends)
+            self._zero_line.show()
 
     def set_probe(self, x1: float, x2: float) -> None:
         """The point a node's hover works its sum out at (chosen on the output)."""
@@ -313,6 +335,7 @@ class NetworkView(QWidget):
             scene.removeItem(self._tiles.pop())
         self._tiles[0].show_features(lay.enabled, self._extent)
         self._show_parameters()
+        self._show_zero_line()
         self._show_grids()
         self._chrome.place(lay, legend)
         self._editor.raise_()
