@@ -39,3 +39,13 @@ def test_the_line_is_a_curve_through_its_points(qtbot, window):
     np.testing.assert_array_equal(py, ds.y_train)
     window.experiment.propose({"dataset": "plane", "features": ("x1", "x2")})
     qtbot.waitUntil(lambda: out.views.currentWidget() is out.output_view, timeout=8000)
+
+
+def test_painting_shows_the_plane_then_the_curve_again(qtbot, window):
+    out = window.output
+    window.paint_bar.toggle.setChecked(True)
+    window.step()
+    qtbot.waitUntil(lambda: out.views.currentWidget() is out.output_view, timeout=8000)
+    window.paint_bar.toggle.setChecked(False)
+    window.step()
+    qtbot.waitUntil(lambda: out.views.currentWidget() is out.curve_view, timeout=8000)

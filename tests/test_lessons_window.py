@@ -53,3 +53,16 @@ def test_file_open_takes_a_lesson_and_a_bad_one_changes_nothing(qtbot, window, t
     assert window.told and "\n" not in window.told[-1] and "bad.lesson" in window.told[-1]
     assert window.experiment.config == before
     assert window.lessons_view.title.text().startswith("5. ")  # the lesson in hand stays
+
+
+def test_a_lesson_leaves_paint_mode_and_lights_each_place_once(qtbot, window, monkeypatch):
+    window.paint_bar.toggle.setChecked(True)
+    assert window.lessons.open_path(LESSONS / "02-biases.lesson")
+    assert not window.output.output_view.painting
+    calls = []
+    real = window.run_controls.setStyleSheet
+    monkeypatch.setattr(window.run_controls, "setStyleSheet", lambda s: calls.append(s) or real(s))
+    window.step()
+    window.step()
+    qtbot.waitUntil(lambda: _shows(window, lambda s: s.epoch >= 2), timeout=8000)
+    assert calls == []  # lit once when the step began, not again on every picture

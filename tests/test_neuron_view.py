@@ -65,3 +65,19 @@ def test_a_selected_first_layer_neuron_shows_where_its_sum_is_zero(qtbot, window
         assert abs(w1 * x1 + w2 * x2 + bias) < 0.05 * (abs(w1) + abs(w2)) * 12
     nv._select(2, 0)  # a second-layer neuron: its inputs are not x1 and x2
     assert not line.isVisible()
+
+
+def test_the_explorer_lets_go_of_a_neuron_that_went_away_and_follows_the_bias_switch(
+    qtbot, open_window
+):
+    win = open_window(Config(hidden=(8,)))
+    explorer = win.neuron_view
+    explorer.select(1, 7)
+    assert explorer._bias_slider.isEnabled()
+    win.experiment.propose({"use_bias": False})
+    qtbot.waitUntil(lambda: not explorer._bias_slider.isEnabled(), timeout=8000)
+    win.experiment.propose({"hidden": (2,)})  # neuron 8 is gone
+    qtbot.waitUntil(lambda: "Click a neuron" in explorer.title.text(), timeout=8000)
+    assert explorer.sliders.rowCount() == 0
+    win.step()  # later pictures raise nothing
+    qtbot.waitUntil(lambda: win.experiment.snapshot.epoch >= 1, timeout=8000)

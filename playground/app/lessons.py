@@ -59,6 +59,7 @@ class LessonActions(QObject):
         self.tell = tell
         self.ask_open: Callable[[], str] = self._dialog_open
         self._lit: tuple[QWidget, str] | None = None  # lit up, and its own style sheet
+        self._lit_place = ""
         view.look_at.connect(self.light)
 
     def _dialog_open(self) -> str:
@@ -97,6 +98,9 @@ class LessonActions(QObject):
         return self.start(lesson, printable_path(path))
 
     def start(self, lesson: Lesson, source: str = "") -> bool:
+        paint = getattr(self.window, "paint_bar", None)
+        if paint is not None:
+            paint.toggle.setChecked(False)  # a click on the output must not paint over the lesson
         refused = self.experiment.new(lesson.preset)
         if refused is not None:
             self.tell(f"{source}: {refused}" if source else refused)
@@ -115,6 +119,9 @@ class LessonActions(QObject):
 
     def light(self, place: str) -> None:
         """Light up the place a step is about ("" for none), the last one put out."""
+        if place == self._lit_place:
+            return  # already lit: restyling a dock every frame re-polishes its children
+        self._lit_place = place
         if self._lit is not None:
             widget, own = self._lit
             widget.setStyleSheet(own)  # its own style back (the doctor's amber, say)

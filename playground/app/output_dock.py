@@ -68,6 +68,7 @@ class OutputDock(QWidget):
     def set_snapshot(self, snapshot: Snapshot) -> None:
         ds, cfg = snapshot.dataset, snapshot.config
         curve = ds is not None and one_input(cfg.features, ds.x_all, cfg.num_classes)
+        curve = curve and not self.output_view.painting  # paint on the plane, not the curve
         self.views.setCurrentWidget(self.curve_view if curve else self.output_view)
         self.discretize.setEnabled(not curve)
         if curve:

@@ -108,6 +108,7 @@ class NetworkView(QWidget):
         self._snap: Snapshot | None = None  # the snapshot shown
         self._extent = SQUARE  # of the input plane the pictures cover
         self._probe: tuple[float, float] | None = None  # a point chosen on the output
+        self._data: object = None  # the dataset the probe point was chosen on
         self._hover: Hit | None = None
         self._hover_pos: QPointF | None = None
         self._hovered_neuron = (-1, -1)
@@ -133,6 +134,9 @@ class NetworkView(QWidget):
         self._snap, self._config = snap, new
         extent = snap.grids.feature_extent if snap.grids is not None else self._extent
         moved, self._extent = extent != self._extent, extent  # data elsewhere: other features
+        if snap.dataset is not self._data:
+            self._probe = None  # a point of other data: chosen again on the new picture
+            self._data = snap.dataset
         words = self._marks.words
         marked = self._marks.take(snap)  # marks come a few times a second, not with each snapshot
         legend = self._legend() if self._marks.words != words else None

@@ -78,12 +78,17 @@ class NeuronView(QWidget):
         self._snap = snap
         if self._neuron is None:
             return
-        layer, _ = self._neuron
-        if not 1 <= layer < len(snap.config.layer_sizes):
+        layer, unit = self._neuron
+        sizes = snap.config.layer_sizes
+        if not (1 <= layer < len(sizes) and unit < sizes[layer]):  # the neuron went away
             self._neuron = None
             self.title.setText("Click a neuron in the graph to explore it.")
+            self._clear_sliders()
+            self.curve.setData([], [])
+            self.formula.clear()
             return
-        if old is None or old.config.layer_sizes != snap.config.layer_sizes:
+        shape = lambda c: (c.layer_sizes, c.features, c.use_bias)  # noqa: E731
+        if old is None or shape(old.config) != shape(snap.config):
             self._build()
         elif not self._dragging:
             self._show_values()
@@ -115,8 +120,7 @@ class NeuronView(QWidget):
         self.input.clear()
         self.input.addItems(names)
         self.input.blockSignals(False)
-        while self.sliders.rowCount():
-            self.sliders.removeRow(0)
+        self._clear_sliders()
         w, _ = self._weights()
         self._weight_sliders = []
         for i in range(min(len(w), MAX_SLIDERS)):
@@ -129,6 +133,11 @@ class NeuronView(QWidget):
         self._bias_slider.setEnabled(snap.config.use_bias)
         self.sliders.addRow("b (bias)", self._bias_slider)
         self._show_values()
+
+    def _clear_sliders(self) -> None:
+        while self.sliders.rowCount():
+            self.sliders.removeRow(0)
+        self._weight_sliders = []
 
     def _slider(self, tip: str) -> QSlider:
         slider = QSlider(Qt.Orientation.Horizontal)

@@ -135,6 +135,10 @@ class OutputView(QWidget):
         self._neuron = (layer, unit) if layer >= 0 and unit >= 0 else (-1, -1)
         self._redraw()
 
+    @property
+    def painting(self) -> bool:
+        return self._painting
+
     def set_painting(self, on: bool) -> None:
         """Paint mode: a left press or drag asks for points (`painted`), a right
         one for erasing (`erased`); `stroke_ended` when the button is let go."""
@@ -321,6 +325,9 @@ class OutputView(QWidget):
 
     def _set_dataset(self, ds: Dataset) -> None:
         self._dataset = ds
+        if self._probe is not None:  # a point of other data: the graph forgets it too
+            self._probe = None
+            self._place_probe()
         limit = target_limit(ds)  # regression: the targets' colours on the heatmap's scale
         self._points = {
             False: (np.asarray(ds.x_train), point_fills(ds.y_train, ds.num_classes, limit)),
