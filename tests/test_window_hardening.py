@@ -293,3 +293,32 @@ def test_opening_a_healthy_file_with_the_same_settings_clears_the_banner(qtbot, 
     qtbot.waitUntil(window.banner.isVisible, timeout=8000)
     assert window.files.open_path(path)  # the very same settings
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=8000)
+
+
+def test_every_control_says_what_it_does(window):
+    """Honest labels (issue 13): every button, choice, number field and slider has
+    a tooltip, its own or its row's."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QSlider,
+    )
+
+    silent = []
+    for kind in (QAbstractButton, QComboBox, QAbstractSpinBox, QSlider, QLineEdit):
+        for control in window.findChildren(kind):
+            if not control.isVisibleTo(window):
+                continue
+            if isinstance(control, QLineEdit) and isinstance(
+                control.parent(), (QComboBox, QAbstractSpinBox)
+            ):
+                continue  # the editor inside a combo or spin box: its owner speaks
+            widget, tip = control, control.toolTip()
+            while not tip and widget.parent() is not None and widget.parent() is not window:
+                widget = widget.parent()
+                tip = widget.toolTip()
+            if not tip:
+                silent.append(f"{type(control).__name__} {control.objectName()!r}")
+    assert silent == []

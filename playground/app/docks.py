@@ -8,6 +8,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDockWidget,
     QFrame,
     QMainWindow,
@@ -36,6 +37,13 @@ def add_dock(
         | QDockWidget.DockWidgetFeature.DockWidgetClosable
     )
     window.addDockWidget(area, dock)
+    for button, tip in (
+        ("qt_dockwidget_floatbutton", f"Float {title} in a window of its own, or dock it back"),
+        ("qt_dockwidget_closebutton", f"Close {title} (the View menu brings it back)"),
+    ):
+        found = dock.findChild(QAbstractButton, button)  # Qt's own title-bar buttons
+        if found is not None:
+            found.setToolTip(tip)
     return dock
 
 
