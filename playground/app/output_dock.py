@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -22,6 +23,8 @@ from ..views.curve_view import CurveView
 from ..views.heatmap import target_limit
 from ..views.loss_view import LossView
 from ..views.output_view import OutputView
+
+FIRST_WIDTH = 360  # px
 
 
 class OutputDock(QWidget):
@@ -83,6 +86,12 @@ class OutputDock(QWidget):
             )
             self.legend.setText(text)
             self.legend.setVisible(bool(text))
+
+    def sizeHint(self) -> QSize:
+        # the first-run width: the row of switches would ask for more, and a wider
+        # dock makes the square picture taller and squeezes the loss plot's axis
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), FIRST_WIDTH), hint.height())
 
     def add_paint_bar(self, bar: QWidget, toggle: QWidget) -> None:
         """The paint tools above the switches, their on/off button before the legend."""
