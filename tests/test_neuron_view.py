@@ -30,8 +30,12 @@ def test_a_clicked_neuron_is_explored_and_its_sliders_edit_the_network(qtbot, wi
     qtbot.waitUntil(
         lambda: _shows(window, lambda s: abs(s.weights[0][0, 0] + 2.0) < 1e-9), timeout=8000
     )
-    a, out = explorer.curve.getData()
-    np.testing.assert_allclose(out, np.tanh(-2.0 * a + 2.5), rtol=1e-6)
+
+    def drawn() -> bool:  # redrawn a few times a second: the edit shows within a moment
+        a, out = explorer.curve.getData()
+        return bool(np.allclose(out, np.tanh(-2.0 * a + 2.5), rtol=1e-6))
+
+    qtbot.waitUntil(drawn, timeout=4000)
 
 
 def test_clicking_a_node_selects_it(qtbot, window):

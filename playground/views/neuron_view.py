@@ -10,9 +10,11 @@ and `bias_moved`, which the window hands to the experiment.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,6 +35,7 @@ SLIDER_RANGE = 5.0  # a slider runs from -5 to +5
 SLIDER_STEPS = 1000
 MAX_SLIDERS = 8  # a neuron of 64 inputs gets its first 8 (the others stay as they are)
 SPAN = 6.0  # the input axis: -6 .. 6, the usual square's side
+REFRESH_S = 0.2  # while training, the curve and sliders follow five times a second
 CURVE_COLOR = "#0877bd"
 
 
@@ -64,6 +67,10 @@ class NeuronView(QWidget):
         self._neuron: tuple[int, int] | None = None  # (graph column, unit)
         self._snap: Snapshot | None = None
         self._dragging = False
+        self._drawn_at = -1.0
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.timeout.connect(self._redraw)
         self.input.currentIndexChanged.connect(lambda _: self._draw())
 
     # --- which neuron -------------------------------------------------------------
@@ -90,8 +97,22 @@ class NeuronView(QWidget):
         shape = lambda c: (c.layer_sizes, c.features, c.use_bias)  # noqa: E731
         if old is None or shape(old.config) != shape(snap.config):
             self._build()
-        elif not self._dragging:
-            self._show_values()
+            return
+        if self._dragging:
+            return
+        # a pyqtgraph plot: a few redraws a second, not every frame; the last
+        # picture waits on a timer, so a paused network's last edit is drawn too
+        wait = REFRESH_S - (time.perf_counter() - self._drawn_at)
+        if wait <= 0:
+            self._redraw()
+        elif not self._pending.isActive():
+            self._pending.start(max(1, int(wait * 1000)))
+
+    def _redraw(self) -> None:
+        if self._neuron is None or self._snap is None or self._dragging:
+            return
+        self._drawn_at = time.perf_counter()
+        self._show_values()
 
     # --- drawing ------------------------------------------------------------------
 
