@@ -135,8 +135,12 @@ class DatasetGrid(Control):
     def _clicked(self, key: str) -> None:
         name, _, problem = key.partition(":")
         cfg = self.shown
-        if name == OWN_DATASET or cfg is None:
-            self.show(cfg) if cfg is not None else None  # own points come from a file or a brush
+        if cfg is None:
+            return
+        if (
+            name == OWN_DATASET
+        ):  # own points come from a file or a brush: the button stays as it was
+            self.show(cfg)
             return
         if name != CUSTOM_DATASET:
             self.propose(name)
