@@ -160,6 +160,23 @@ def _formula_data(
     return ""
 
 
+def check_hidden(hidden) -> None:
+    """The hidden layers' sizes, alone (a panel checks what is typed before it proposes)."""
+    if not isinstance(hidden, tuple) or len(hidden) > MAX_HIDDEN_LAYERS:
+        raise ConfigError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes", "hidden")
+    for size in hidden:
+        _check_range("each hidden layer size", size, 1, MAX_NEURONS, True)
+
+
+def formula_problem(text: str, points: int, noise: float, seed: int, shift) -> str:
+    """Why a formula cannot make the custom dataset these settings draw, or "":
+    the Config's own checks, for a panel to say under the field before it proposes."""
+    classifies, why = _formula(text)
+    if classifies is None:
+        return why
+    return _formula_data(text, points, float(noise), seed, (float(shift[0]), float(shift[1])))
+
+
 def _check_formula(cfg: Config) -> None:
     if not isinstance(cfg.formula, str):
         raise ConfigError(f"formula must be text (got {cfg.formula!r})", "formula")
@@ -221,10 +238,7 @@ def validate(cfg: Config) -> None:
         _check_choice("each feature", name, FEATURES)
     if len(set(cfg.features)) != len(cfg.features):
         raise ConfigError("features must not repeat a feature", "features")
-    if not isinstance(cfg.hidden, tuple) or len(cfg.hidden) > MAX_HIDDEN_LAYERS:
-        raise ConfigError(f"hidden must list 0 to {MAX_HIDDEN_LAYERS} layer sizes", "hidden")
-    for size in cfg.hidden:
-        _check_range("each hidden layer size", size, 1, MAX_NEURONS, True)
+    check_hidden(cfg.hidden)
     _check_choice("activation", cfg.activation, ACTIVATIONS)
     _check_choice("loss", cfg.loss, LOSSES)
     if cfg.problem == "regression" and cfg.loss != "mse":

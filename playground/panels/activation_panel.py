@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from .fields import Check, Choice, Readout, Row, Table
+from playground.core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, ConfigError
+from playground.core.config_rules import check_hidden
+
+from .fields import Check, Choice, Control, Readout, Row, Table
 from .form import ConfigPanel
 
 if TYPE_CHECKING:
@@ -65,6 +68,12 @@ def output_tip(cfg: Config) -> str:
 def activation_table(output: Readout) -> Table:
     return [
         Row(
+            "Hidden",
+            f"The hidden layers' sizes, e.g. 8,8,4 (up to {MAX_HIDDEN_LAYERS} layers of "
+            f"1 to {MAX_NEURONS}; empty for none): the same as + and − on the graph.",
+            LayerSizes(),
+        ),
+        Row(
             "Activation",
             "The function every hidden neuron applies to its weighted sum.",
             Choice("activation", ACTIVATION_INFO),
@@ -91,6 +100,53 @@ def activation_table(output: Readout) -> Table:
             ),
         ),
     ]
+
+
+class LayerSizes(Control):
+    """The hidden layers typed as sizes, "8,8,4" (empty: none), beside + and − on
+    the graph; Enter or leaving the field builds them, a typo is said under it."""
+
+    def __init__(self) -> None:
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("none")
+        self.edit.setMaxLength(4 * MAX_HIDDEN_LAYERS)
+        self.edit.setMaximumWidth(140)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.edit)
+        column.addWidget(self.error)
+        box.setFocusProxy(self.edit)
+        super().__init__("hidden", box)
+        self.tip_target = self.edit
+        self.edit.editingFinished.connect(self._typed)
+
+    def _show(self, cfg: Config) -> None:
+        self.edit.setText(",".join(map(str, cfg.hidden)))
+        self.error.hide()
+
+    def _typed(self) -> None:
+        cfg = self.shown
+        if cfg is None:
+            return
+        try:
+            sizes = tuple(int(s) for s in self.edit.text().replace(" ", "").split(",") if s)
+            check_hidden(sizes)  # the Config's own rule, before anything is proposed
+        except (ValueError, ConfigError) as exc:
+            why = (
+                str(exc) if isinstance(exc, ConfigError) else "sizes are whole numbers, like 8,8,4"
+            )
+            self.error.setText(f"{why}.")
+            self.error.show()
+            return
+        self.error.hide()
+        if sizes != cfg.hidden:
+            self.propose(sizes)
 
 
 class ActivationPanel(ConfigPanel):

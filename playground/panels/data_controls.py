@@ -30,8 +30,8 @@ from playground.core.config import (
     OWN_DATASET,
     PROBLEMS,
     RANGES,
-    ConfigError,
 )
+from playground.core.config_rules import formula_problem
 from playground.core.datasets import train_size
 from playground.core.formula import MAX_FORMULA_CHARS
 
@@ -236,10 +236,10 @@ class FormulaField(Control):
         cfg = self.shown
         if cfg is None or text == cfg.formula:
             return
-        try:
-            cfg.replace(formula=text)  # the same checks as the trainer's, before it
-        except ConfigError as exc:
-            self.error.setText(f"{exc}.")
+        assert cfg.points is not None
+        why = formula_problem(text, cfg.points, cfg.noise, cfg.data_seed, cfg.shift)
+        if why:  # the Config's own checks, before anything is proposed
+            self.error.setText(f"{why.rstrip('.')}.")
             self.error.show()
             return
         self.error.hide()
