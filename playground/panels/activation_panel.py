@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from playground.core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, ConfigError
 from playground.core.config_rules import check_hidden
 
-from .fields import Check, Choice, Control, Readout, Row, Table
+from .fields import Check, Choice, Readout, Row, Table, TypedText
 from .form import ConfigPanel
 
 if TYPE_CHECKING:
@@ -102,33 +102,17 @@ def activation_table(output: Readout) -> Table:
     ]
 
 
-class LayerSizes(Control):
+class LayerSizes(TypedText):
     """The hidden layers typed as sizes, "8,8,4" (empty: none), beside + and − on
     the graph; Enter or leaving the field builds them, a typo is said under it."""
 
     def __init__(self) -> None:
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText("none")
-        self.edit.setMaxLength(4 * MAX_HIDDEN_LAYERS)
+        super().__init__("hidden", "none", 4 * MAX_HIDDEN_LAYERS)
         self.edit.setMaximumWidth(140)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.edit)
-        column.addWidget(self.error)
-        box.setFocusProxy(self.edit)
-        super().__init__("hidden", box)
-        self.tip_target = self.edit
-        self.edit.editingFinished.connect(self._typed)
 
     def _show(self, cfg: Config) -> None:
         self.edit.setText(",".join(map(str, cfg.hidden)))
-        self.error.hide()
+        self.say("")
 
     def _typed(self) -> None:
         cfg = self.shown
@@ -137,14 +121,13 @@ class LayerSizes(Control):
         try:
             sizes = tuple(int(s) for s in self.edit.text().replace(" ", "").split(",") if s)
             check_hidden(sizes)  # the Config's own rule, before anything is proposed
-        except (ValueError, ConfigError) as exc:
-            why = (
-                str(exc) if isinstance(exc, ConfigError) else "sizes are whole numbers, like 8,8,4"
-            )
-            self.error.setText(f"{why}.")
-            self.error.show()
+        except ConfigError as exc:  # (a ValueError: caught first)
+            self.say(str(exc))
             return
-        self.error.hide()
+        except ValueError:
+            self.say("sizes are whole numbers, like 8,8,4")
+            return
+        self.say("")
         if sizes != cfg.hidden:
             self.propose(sizes)
 

@@ -12,13 +12,10 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QGridLayout,
-    QLabel,
-    QLineEdit,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,7 +32,7 @@ from playground.core.config_rules import formula_problem
 from playground.core.datasets import train_size
 from playground.core.formula import MAX_FORMULA_CHARS
 
-from .fields import Choice, Control, Info
+from .fields import Choice, Control, Info, TypedText
 from .glyphs import glyph_icon
 from .widgets import NumberSpin, hbox
 
@@ -202,34 +199,18 @@ class BatchSize(Control):
         self.full.setChecked(full)
 
 
-class FormulaField(Control):
+class FormulaField(TypedText):
     """The custom dataset's formula: typed, proposed on Enter or on leaving the
     field, and checked first, so a formula that cannot label the points is said
     under the field in one sentence and changes nothing."""
 
     def __init__(self, placeholder: str) -> None:
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText(placeholder)
-        self.edit.setMaxLength(MAX_FORMULA_CHARS)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.edit)
-        column.addWidget(self.error)
-        box.setFocusProxy(self.edit)
-        super().__init__("formula", box)
-        self.tip_target = self.edit
-        self.edit.editingFinished.connect(self._typed)
+        super().__init__("formula", placeholder, MAX_FORMULA_CHARS)
 
     def _show(self, cfg: Config) -> None:
         if self.edit.text() != cfg.formula:
             self.edit.setText(cfg.formula)
-        self.error.hide()
+        self.say("")
 
     def _typed(self) -> None:
         text = self.edit.text().strip()
@@ -238,11 +219,9 @@ class FormulaField(Control):
             return
         assert cfg.points is not None
         why = formula_problem(text, cfg.points, cfg.noise, cfg.data_seed, cfg.shift)
-        if why:  # the Config's own checks, before anything is proposed
-            self.error.setText(f"{why.rstrip('.')}.")
-            self.error.show()
+        self.say(why)  # the Config's own checks, before anything is proposed
+        if why:
             return
-        self.error.hide()
         self.propose(text)
 
 

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -216,6 +218,38 @@ class Slider(Control):
 
     def _show(self, cfg: Config) -> None:
         self.slider.set_value(round(getattr(cfg, self.name) * self.scale))
+
+
+class TypedText(Control):
+    """A line of text typed, taken on Enter or on leaving the field; what is wrong
+    with it is said under it in red (subclasses check and propose in `_typed`)."""
+
+    def __init__(self, field: str, placeholder: str, max_length: int) -> None:
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaxLength(max_length)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.hide()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.edit)
+        column.addWidget(self.error)
+        box.setFocusProxy(self.edit)
+        super().__init__(field, box)
+        self.tip_target = self.edit
+        self.edit.editingFinished.connect(self._typed)
+
+    def say(self, why: str) -> None:
+        """One sentence under the field ("" hides it)."""
+        self.error.setText(f"{why.rstrip('.')}." if why else "")
+        self.error.setVisible(bool(why))
+
+    def _typed(self) -> None:
+        raise NotImplementedError
 
 
 class Check(Control):
