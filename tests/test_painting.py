@@ -213,3 +213,13 @@ def test_a_stroke_before_the_new_data_is_pictured_does_not_paint_on_the_old(qtbo
     window.painter.end_stroke()
     ds = _settled(qtbot, window, 61)
     assert window.experiment.config.dataset == "own" and ds.origin == "painted"
+
+
+def test_other_data_chosen_after_clear_lets_play_go_again(qtbot, window):
+    window.paint_bar.clear.click()
+    assert window.painter.pending
+    window.experiment.propose({"dataset": "xor"})
+    assert not window.painter.pending  # the preview gave way to the new data
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: window.session.is_running, timeout=4000)
+    window.set_playing(False)

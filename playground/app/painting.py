@@ -66,6 +66,7 @@ class Painter(QObject):
         # too few points to train (after Clear or erasing): shown, but not sent
         self.pending = False
         experiment.started_over.connect(self.forget)  # New, Open, a file's data
+        experiment.config_changed.connect(self._settings_changed)
 
     def forget(self) -> None:
         """Data from elsewhere: the next stroke starts from what the window shows."""
@@ -76,6 +77,12 @@ class Painter(QObject):
         self._undo.clear()
         self._redo.clear()
         self.history_changed.emit()
+
+    def _settings_changed(self, config: Config) -> None:
+        # other data chosen (a built-in, a formula): the painted points, and a
+        # preview waiting for more of them, are no longer what the window trains on
+        if self._config is not None and _data(config) != _data(self._config):
+            self.forget()
 
     # --- what can be done ---------------------------------------------------------
 
