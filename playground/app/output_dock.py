@@ -57,6 +57,7 @@ class OutputDock(QWidget):
         self.legend.setWordWrap(True)
         self.legend.hide()  # until data with named classes or an origin comes
         self._shown: tuple = (None, False)  # the dataset and rescale the legend tells of
+        self._one_input: tuple = (None, False)  # ((dataset, features, classes), its answer)
 
         switches = self._switch_row = QHBoxLayout()
         for box in (self.show_test, self.discretize, self.log_scale):
@@ -70,8 +71,11 @@ class OutputDock(QWidget):
 
     def set_snapshot(self, snapshot: Snapshot) -> None:
         ds, cfg = snapshot.dataset, snapshot.config
-        curve = ds is not None and one_input(cfg.features, ds.x_all, cfg.num_classes)
-        curve = curve and not self.output_view.painting  # paint on the plane, not the curve
+        key = (ds, cfg.features, cfg.num_classes)
+        if key != self._one_input[0]:  # once per dataset and network, not every frame
+            one = ds is not None and one_input(cfg.features, ds.x_all, cfg.num_classes)
+            self._one_input = (key, one)
+        curve = self._one_input[1] and not self.output_view.painting  # paint on the plane
         self.views.setCurrentWidget(self.curve_view if curve else self.output_view)
         self.discretize.setEnabled(not curve)
         if curve:

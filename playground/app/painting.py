@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.config import MIN_POINTS, OWN_DATASET, Config
 from ..core.datasets import Dataset, own_dataset
+from ..core.snapshot import frozen
 from ..core.trainer import DATA_FIELDS
 from .experiment import Experiment
 
@@ -113,7 +114,7 @@ class Painter(QObject):
         )
         if train and not (~points.train).any():
             train = False  # keep one point for testing
-        self._change(
+        self._send(
             PointSet(
                 np.vstack([points.x, [[x1, x2]]]),
                 np.append(points.labels, label).astype(points.labels.dtype),
@@ -129,7 +130,7 @@ class Painter(QObject):
         if keep.all():
             return  # nothing under the eraser: no undo step, redo kept
         self._begin()
-        self._change(PointSet(points.x[keep], points.labels[keep], points.train[keep]))
+        self._send(PointSet(points.x[keep], points.labels[keep], points.train[keep]))
 
     def end_stroke(self) -> None:
         self._in_stroke = False
@@ -140,7 +141,7 @@ class Painter(QObject):
             return
         self._in_stroke = False  # Clear is a step of its own
         empty = PointSet(points.x[:0], points.labels[:0], points.train[:0])
-        self._change(empty)
+        self._send(empty)
 
     def undo(self) -> None:
         self._step(self._undo, self._redo)
@@ -186,9 +187,6 @@ class Painter(QObject):
         self._send(source.pop())
         self.history_changed.emit()
 
-    def _change(self, points: PointSet) -> None:
-        self._send(points)
-
     def _push(self, stack: list[PointSet], points: PointSet) -> None:
         stack.append(points)
         del stack[:-MAX_UNDO]
@@ -197,20 +195,20 @@ class Painter(QObject):
         self._points = points
         cfg = self.experiment.config
         k = cfg.num_classes
-        dataset = Dataset(
-            x_train=_frozen(points.x[points.train]),
-            y_train=_frozen(points.labels[points.train]),
-            x_test=_frozen(points.x[~points.train]),
-            y_test=_frozen(points.labels[~points.train]),
-            num_classes=k,
-            class_names=self._class_names,
-            origin="painted",
-        )
-        if not points.trainable():
+        if not points.trainable():  # shown, not trained on: a Dataset own_dataset would refuse
+            preview = Dataset(
+                x_train=frozen(points.x[points.train]),
+                y_train=frozen(points.labels[points.train], points.labels.dtype),
+                x_test=frozen(points.x[~points.train]),
+                y_test=frozen(points.labels[~points.train], points.labels.dtype),
+                num_classes=k,
+                class_names=self._class_names,
+                origin="painted",
+            )
             self._config = cfg
             self.pending = True
             self.experiment.session.pause()  # the trainer's points are not these
-            self.preview.emit(dataset)
+            self.preview.emit(preview)
             self.said.emit(
                 f"Paint at least {MIN_POINTS} points, one of them for testing, to train."
             )
@@ -235,9 +233,3 @@ class Painter(QObject):
 
 def _data(config: Config | None) -> dict | None:
     return None if config is None else {f: getattr(config, f) for f in DATA_FIELDS}
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.array(a)
-    a.flags.writeable = False
-    return a

@@ -8,6 +8,8 @@ coloured directly; rows as in the grids (row 0 at x2 = -6).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PySide6.QtGui import QColor
 
@@ -62,6 +64,7 @@ def class_image(intensity: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return _CLASS_TABLE[classes * 256 + np.rint(level).astype(np.intp)]
 
 
+@functools.lru_cache(maxsize=8)  # per dataset (they compare by identity): not every frame
 def target_limit(dataset) -> float:
     """The colour scale's end for regression: the largest |target| (the line's
     prices reach −25), so the picture shows the numbers rather than two flat
