@@ -57,3 +57,16 @@ def open_window(qtbot, tmp_path):
     for win in windows:
         if isValid(win):  # pytest-qt may have closed (and so deleted) it already
             win.close()
+
+
+@pytest.fixture
+def network_view(qtbot):
+    """A shown NetworkView of 900 x 560, alone (no window)."""
+    from playground.views.network_view import NetworkView
+
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    return view

@@ -109,11 +109,8 @@ def test_unsaved_work_asks_before_it_is_lost(qtbot, window):
     window.files.ask_discard = lambda: "discard"
 
 
-def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
-    _train(qtbot, window, 2)
-    path = tmp_path / "dropped.playground"
-    assert window.files.save_to(path)
-    window.experiment.propose({"hidden": (1,)})
+def drop(window, path) -> None:
+    """`path` dropped on the window, as a file manager drops it."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
@@ -121,6 +118,14 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     window.dropEvent(event)
+
+
+def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
+    _train(qtbot, window, 2)
+    path = tmp_path / "dropped.playground"
+    assert window.files.save_to(path)
+    window.experiment.propose({"hidden": (1,)})
+    drop(window, path)
     qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.hidden == (5, 3)), timeout=8000)
     assert window.experiment.path == path
 

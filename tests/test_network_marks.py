@@ -13,18 +13,12 @@ from playground.core.diagnostics_types import Finding
 from playground.views.canvas import python_painters
 from playground.views.network_fit import DENSE_NOTE
 from playground.views.network_layout import TILE_MIN
-from playground.views.network_view import NetworkView
 from playground.views.unit_marks import LEGEND_WORDS, SATURATED_SHARE
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 560)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(network_view):
+    return network_view
 
 
 def relu_trainer(hidden=(6, 6), dead=(1, 3), **fields) -> Trainer:

@@ -33,13 +33,8 @@ def rgb_close(rgba, rgb, tol=4) -> bool:
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 560)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(network_view):
+    return network_view
 
 
 def trainer(**fields) -> Trainer:

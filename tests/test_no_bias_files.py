@@ -371,20 +371,24 @@ def test_a_file_with_biases_must_hold_every_one(tmp_path):
     refused(onnx_with(export(tmp_path / "p.onnx", trainer), no_bias_initializer), "0.bias")
 
 
+def with_metadata(path, change):
+    """A copy of an exported file with its metadata changed in place by `change`."""
+    suffix = Path(path).suffix
+    if suffix == ".npz":
+        return npz_with(path, meta_change=change)
+    if suffix == ".safetensors":
+        return safetensors_with(path, meta_change=change)
+    if suffix == ".json":
+        return json_with(path, change)
+    return onnx_with(path, lambda model: _set_meta(model, change))
+
+
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_a_file_without_biases_claiming_them_is_refused(tmp_path, trainers, suffix):
     """Its weights alone, but "use_bias": true (or no key, as an old file): biases are missing."""
     path = export(tmp_path / f"p{suffix}", trainers["tanh"])
     for change in (lambda m: m.update(use_bias=True), lambda m: m.pop("use_bias")):
-        if suffix == ".npz":
-            edited = npz_with(path, meta_change=change)
-        elif suffix == ".safetensors":
-            edited = safetensors_with(path, meta_change=change)
-        elif suffix == ".json":
-            edited = json_with(path, change)
-        else:
-            edited = onnx_with(path, lambda model, change=change: _set_meta(model, change))
-        refused(edited, "0.bias" if suffix != ".onnx" else "Gemm")
+        refused(with_metadata(path, change), "0.bias" if suffix != ".onnx" else "Gemm")
 
 
 @pytest.mark.parametrize("value", ["no", 0, 1, None, [False], {"use": False}])
@@ -413,14 +417,7 @@ def _without_use_bias(meta) -> None:
 def test_files_written_before_use_bias_load_as_before(tmp_path, suffix):
     trainer = trained(use_bias=True, epochs=3)
     path = export(tmp_path / f"p{suffix}", trainer)
-    if suffix == ".npz":
-        old = npz_with(path, meta_change=_without_use_bias)
-    elif suffix == ".safetensors":
-        old = safetensors_with(path, meta_change=_without_use_bias)
-    elif suffix == ".json":
-        old = json_with(path, _without_use_bias)
-    else:
-        old = onnx_with(path, lambda model: _set_meta(model, _without_use_bias))
+    old = with_metadata(path, _without_use_bias)
     assert "use_bias" not in raw_contents(old)[1]
     new, loaded = import_parameters(path), import_parameters(old)
     assert loaded.config == new.config and loaded.config.use_bias is True

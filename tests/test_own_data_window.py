@@ -4,9 +4,8 @@ inline sentence and the shift control."""
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from test_file_menu import _shows
+from PySide6.QtCore import QPoint
+from test_file_menu import _shows, drop
 from test_own_data import _moons_csv
 
 from playground import Config
@@ -63,13 +62,7 @@ def test_exported_data_and_a_saved_experiment_bring_the_same_points_back(qtbot, 
 def test_a_dropped_csv_is_imported(qtbot, window, tmp_path):
     path = tmp_path / "moons.csv"
     _moons_csv(path)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(
-        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    window.dropEvent(event)
+    drop(window, path)
     qtbot.waitUntil(lambda: _shows(window, lambda s: s.config.dataset == "own"), timeout=8000)
 
 

@@ -43,13 +43,8 @@ def snapshot(**fields):
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(900, 560)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(network_view):
+    return network_view
 
 
 def crowding(view: NetworkView) -> list[str]:
@@ -161,6 +156,27 @@ def pixels(image: QImage) -> np.ndarray:
     return rgb.copy()  # the image's memory goes with it
 
 
+def stray_pixels(qtbot, view) -> np.ndarray:
+    """Where the screen differs from a fresh view of the same snapshot, after a
+    paint of another part of the canvas came first (True: a stray pixel)."""
+    view.canvas.viewport().repaint(QRect(0, 0, 4, 4))  # a paint of another part first
+    qtbot.wait(50)
+    fresh = NetworkView()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_snapshot(view._snap)
+    qtbot.wait(50)
+    shown, expected = pixels(probe.on_screen(view)), pixels(probe.on_screen(fresh))
+    assert shown.shape == expected.shape
+    differ = np.any(shown != expected, axis=2)
+    for button in probe.buttons(view):  # one may look hovered: the pointer is somewhere
+        r = button.geometry()
+        differ[r.top() : r.bottom() + 1, r.left() : r.right() + 1] = False
+    return differ
+
+
 @pytest.mark.parametrize(
     "before, after", [((4, 4, 4, 4), (4,)), ((8, 8, 8), ()), ((6, 6, 6), (6, 6))]
 )
@@ -180,22 +196,7 @@ def test_a_new_architecture_leaves_no_stray_pixels(qtbot, view, before, after):
     view.set_snapshot(snap(before))
     qtbot.wait(50)
     view.set_snapshot(snap(after))
-    view.canvas.viewport().repaint(QRect(0, 0, 4, 4))  # a paint of another part first
-    qtbot.wait(50)
-    fresh = NetworkView()
-    qtbot.addWidget(fresh)
-    fresh.resize(view.size())
-    fresh.show()
-    qtbot.waitExposed(fresh)
-    fresh.set_snapshot(view._snap)
-    qtbot.wait(50)
-    shown, expected = pixels(probe.on_screen(view)), pixels(probe.on_screen(fresh))
-    assert shown.shape == expected.shape
-    differ = np.any(shown != expected, axis=2)
-    for button in probe.buttons(view):  # one may look hovered: the pointer is somewhere
-        r = button.geometry()
-        differ[r.top() : r.bottom() + 1, r.left() : r.right() + 1] = False
-    assert int(differ.sum()) == 0
+    assert int(stray_pixels(qtbot, view).sum()) == 0
 
 
 # --- 18: a loss plot after a blow-up -------------------------------------------------------
@@ -231,20 +232,7 @@ def test_with_the_pointer_over_it_new_weights_leave_no_stray_pixels(qtbot, view)
     for i in range(trainer.network.num_layers):
         trainer.network.weight(i)[:] = rng.normal(0.0, 3.0, trainer.network.weight(i).shape)
     view.set_snapshot(trainer.snapshot(grid_resolution=20))
-    view.canvas.viewport().repaint(QRect(0, 0, 4, 4))  # a paint of another part first
-    qtbot.wait(50)
-    fresh = NetworkView()
-    qtbot.addWidget(fresh)
-    fresh.resize(view.size())
-    fresh.show()
-    qtbot.waitExposed(fresh)
-    fresh.set_snapshot(view._snap)
-    qtbot.wait(50)
-    shown, expected = pixels(probe.on_screen(view)), pixels(probe.on_screen(fresh))
-    differ = np.any(shown != expected, axis=2)
-    for button in probe.buttons(view):  # one may look hovered
-        r = button.geometry()
-        differ[r.top() : r.bottom() + 1, r.left() : r.right() + 1] = False
+    differ = stray_pixels(qtbot, view)
     assert not differ.any(), f"{int(differ.sum())} pixels differ"
     QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
     assert view.canvas.viewportUpdateMode() == mode.MinimalViewportUpdate
