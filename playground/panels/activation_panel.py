@@ -68,12 +68,6 @@ def output_tip(cfg: Config) -> str:
 def activation_table(output: Readout) -> Table:
     return [
         Row(
-            "Hidden",
-            f"The hidden layers' sizes, e.g. 8,8,4 (up to {MAX_HIDDEN_LAYERS} layers of "
-            f"1 to {MAX_NEURONS}; empty for none): the same as + and − on the graph.",
-            LayerSizes(),
-        ),
-        Row(
             "Activation",
             "The function every hidden neuron applies to its weighted sum.",
             Choice("activation", ACTIVATION_INFO),
@@ -98,6 +92,12 @@ def activation_table(output: Readout) -> Table:
                 "biases at all (PyTorch's bias=False), so every boundary the first layer draws "
                 "passes through the origin.",
             ),
+        ),
+        Row(
+            "Hidden",
+            f"The hidden layers' sizes, e.g. 8,8,4 (up to {MAX_HIDDEN_LAYERS} layers of "
+            f"1 to {MAX_NEURONS}; empty for none): the same as + and − on the graph.",
+            LayerSizes(),
         ),
     ]
 
