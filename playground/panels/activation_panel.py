@@ -73,16 +73,6 @@ def activation_table(output: Readout) -> Table:
             Choice("activation", ACTIVATION_INFO),
         ),
         Row(
-            "Loss",
-            "What training minimizes: squared error, or cross-entropy (classification only).",
-            Choice("loss", LOSS_INFO),
-        ),
-        Row(
-            "Output",
-            "The output layer's activation, fixed by the loss and problem.",
-            output,
-        ),
-        Row(
             "",
             "",
             Check(
@@ -92,6 +82,16 @@ def activation_table(output: Readout) -> Table:
                 "biases at all (PyTorch's bias=False), so every boundary the first layer draws "
                 "passes through the origin.",
             ),
+        ),
+        Row(
+            "Loss",
+            "What training minimizes: squared error, or cross-entropy (classification only).",
+            Choice("loss", LOSS_INFO),
+        ),
+        Row(
+            "Output",
+            "The output layer's activation, fixed by the loss and problem.",
+            output,
         ),
         Row(
             "Hidden",
