@@ -27,8 +27,10 @@ beforehand, four new ones a second, in both conditions alike.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +49,7 @@ from playground import Config, Trainer
 from playground.app import make_application
 from playground.app.docks import add_dock
 from playground.app.main_window import MainWindow
+from playground.core.config import FEATURES
 from playground.core.diagnostics_types import DiagnosticsLog
 from playground.views.canvas import python_painters
 from playground.views.diagnostics_view import DiagnosticsView
@@ -59,6 +62,19 @@ SETUPS = {
     ),  # the sigmoid family: its pictures once cost 6x tanh's
     "8x32 relu, 2000 points, b32": Config(
         hidden=(32,) * 8,
+        points=4000,
+        activation="relu",
+        init="he_normal",
+        lr=0.01,
+        batch_size=32,
+    ),
+    # issue 14: the largest network the window allows, all nine features
+    "16x64 tanh, 9 features, 2000 points, b10": Config(
+        hidden=(64,) * 16, features=FEATURES, points=4000, batch_size=10
+    ),
+    "16x64 relu, 9 features, 2000 points, b32": Config(
+        hidden=(64,) * 16,
+        features=FEATURES,
         points=4000,
         activation="relu",
         init="he_normal",
@@ -305,13 +321,48 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=2.0, help="length of each timed run")
     parser.add_argument("--rounds", type=int, default=7, help="in-app / headless pairs to run")
     parser.add_argument("--dock-only", action="store_true", help="only the Diagnostics dock row")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the setups whose name contains TEXT (e.g. 16x64)"
+    )
+    parser.add_argument(
+        "--busy",
+        action="store_true",
+        help="keep two CPU-bound processes running beside the app (a busy machine)",
+    )
     args = parser.parse_args()
     app = make_application()  # as the app starts: one BLAS thread, the app's names
     if args.dock_only:
         dock_row(args)
         return 0
+    setups = {n: c for n, c in SETUPS.items() if args.only is None or args.only in n}
+    if not setups:
+        parser.error(f"no setup's name contains {args.only!r}; the setups: {', '.join(SETUPS)}")
+    with busy_machine(2 if args.busy else 0):
+        rows = measure(setups, args)
+    app.processEvents()
+    print_rows(rows, busy=args.busy)
+    if args.only is None and not args.busy:
+        dock_row(args)
+    return 0
+
+
+@contextlib.contextmanager
+def busy_machine(processes: int):
+    """`processes` CPU-bound processes spinning for as long as the block runs."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)
+    ]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def measure(setups: dict[str, Config], args) -> list:
     rows = []
-    for name, cfg in SETUPS.items():
+    for name, cfg in setups.items():
         with tempfile.TemporaryDirectory() as folder:
             settings = QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat)
             window = MainWindow(cfg, settings=settings)
@@ -333,12 +384,17 @@ def main() -> int:
             pauses = pause_latencies(window)
             window.close()
         rows.append((name, update, painted, painters, rounds, pauses))
-    app.processEvents()
+    return rows
 
+
+def print_rows(rows: list, busy: bool) -> None:
     blas = threadpool_info()
     threads = ", ".join(f"{b['internal_api']} {b['num_threads']}" for b in blas) or "none found"
     print(f"Python {sys.version.split()[0]}, Qt platform {os.environ['QT_QPA_PLATFORM']}, "
-          f"BLAS threads: {threads} (as the app; headless measured the same)")  # fmt: skip
+          f"BLAS threads: {threads} (as the app; headless measured the same), "
+          f"{os.cpu_count()} cores")  # fmt: skip
+    if busy:
+        print("BUSY: two CPU-bound processes ran beside the app throughout")
     for name, update, painted, painters, rounds, pauses in rows:
         ms = [1e3 * v for v in update]
         pms = [1e3 * v for v in painted]
@@ -359,8 +415,6 @@ def main() -> int:
         lat = [1e3 * v for v in pauses]
         print(f"  pause takes effect   median {statistics.median(lat):6.1f} ms   "
               f"max {max(lat):6.1f} ms")  # fmt: skip
-    dock_row(args)
-    return 0
 
 
 if __name__ == "__main__":

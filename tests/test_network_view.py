@@ -452,13 +452,20 @@ def test_a_16_by_64_network_stays_bounded(view):
     means = pictured.grids.layers[5].mean(axis=(0, 1))
     for tile, mean in zip(tiles[5], means, strict=True):
         assert rgb_close(tile[0, 0], colors.to_rgba(np.array(mean))[:3], 2)
-    # a dense layer draws only its strongest edges, and those are the strongest
+    # zoomed out, a dense pair of layers is its weight matrix: no edges at all
     snap = t.snapshot()
     w = np.abs(snap.weights[5].ravel())
     start = sum(x.size for x in snap.weights[:5])
+    assert not np.any(probe.edge_pen_widths(view)[start : start + w.size] > 0)
+    assert 5 in [s.pair for s in view._overview.strips]
+    # zoomed in, its edges come back: only the strongest of those in view
+    view.zoom_at(QPointF(450, 280), 3.0)
+    view.set_snapshot(snap)
+    in_view = view._edges._drawable[start : start + w.size]
     drawn = probe.edge_pen_widths(view)[start : start + w.size] > 0
-    assert 0 < drawn.sum() < w.size
-    assert w[drawn].min() >= w[~drawn].max()
+    assert 0 < drawn.sum() < in_view.sum() and not np.any(drawn & ~in_view)
+    assert w[drawn].min() >= w[in_view & ~drawn].max()
+    view.fit()
     image = view.grab().toImage()
     assert not image.isNull() and image.width() == 900
 

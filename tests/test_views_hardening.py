@@ -24,6 +24,7 @@ from playground.views.picture import build_picture, render_snapshot
 
 TF7 = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 DENSE_NOTE = "dense layers: only the 384 strongest edges"
+MATRIX_NOTE = "dense layers as weight matrices: zoom in for edges"
 ARCHITECTURES = {
     "no-hidden": dict(hidden=()),
     "4-2": dict(hidden=(4, 2)),
@@ -127,7 +128,9 @@ def test_the_legend_says_in_full_which_edges_are_left_out(view, width):
     view.set_snapshot(snapshot(hidden=(32,) * 8, features=TF7))
     view.resize(width, 500)
     legend = probe.legend_texts(view)
-    assert any(DENSE_NOTE in line for line in legend), legend
+    # nodes under 12 px apart: weight matrices; further apart: the strongest edges
+    note = MATRIX_NOTE if view._layout.columns[1].step < 12 else DENSE_NOTE
+    assert any(note in line for line in legend), legend
     assert not any("…" in line for line in legend)
     assert crowding(view) == []
     view.set_snapshot(snapshot(hidden=(4, 2)))  # nothing left out: nothing said

@@ -23,7 +23,6 @@ from playground.views.diagnostics_view import DiagnosticsView
 from playground.views.loss_view import LossView
 from playground.views.network_hits import EdgeHit, edge_index
 from playground.views.network_layout import SHADES
-from playground.views.network_tiles import _SCREEN_ORDER
 from playground.views.network_view import NetworkView
 from playground.views.output_view import OutputView
 
@@ -50,13 +49,7 @@ def drawn_pens(view: NetworkView) -> list[QPen]:
 def tile_images(view: NetworkView) -> list[np.ndarray]:
     """Per Grids layer, (units, size, size, 4) uint8 tiles as drawn, +x2 up;
     [0] holds the enabled features' tiles (the disabled are drawn dimmed too)."""
-    per_column = []
-    for tile in view._tiles:
-        col = tile.column
-        rgba = tile._pixels[..., _SCREEN_ORDER]  # the order is its own inverse
-        per_column.append(
-            np.stack([rgba[s : s + col.size] for s in np.arange(col.count) * col.step])
-        )
+    per_column = [tile.tiles() for tile in view._tiles]
     return [per_column[0][np.flatnonzero(view._layout.enabled)], *per_column[1:]]
 
 

@@ -63,6 +63,14 @@ def build_menus(
     view_menu = bar.addMenu("&View")
     for dock in window.findChildren(QDockWidget):  # every dock added before this call
         view_menu.addAction(dock.toggleViewAction())
+    network = getattr(window, "network_view", None)
+    if network is not None:  # the graph's zoom: Ctrl-keys, which no text field uses
+        view_menu.addSeparator()
+        zoom_in = _add(view_menu, "Zoom &In on the Network", network.zoom_in)
+        keys = [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        zoom_in.setShortcuts(keys)
+        _add(view_menu, "Zoom &Out", network.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        _add(view_menu, "&Whole Network", network.fit, "Ctrl+0")
     view_menu.addSeparator()
     _add(view_menu, "Restore Default &Layout", restore_layout)
 

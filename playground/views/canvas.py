@@ -14,7 +14,7 @@ rule, for the tests.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -75,22 +75,43 @@ class PixelCanvas(QGraphicsView):
 
 
 class PointerCanvas(PixelCanvas):
-    """A `PixelCanvas` that reports mouse moves, the mouse leaving, and left
-    clicks (press and release without a drag), in scene px.  Only event
-    handlers here, no painting, so Qt still paints without Python."""
+    """A `PixelCanvas` that reports mouse moves, the mouse leaving, left clicks
+    (press and release without a drag), left drags, double clicks, the wheel
+    and pinches, in scene px.  Only event handlers here, no painting, so Qt
+    still paints without Python."""
 
     moved = Signal(QPointF)
     left = Signal()
     clicked = Signal(QPointF)
+    double_clicked = Signal(QPointF)
+    dragged = Signal(QPointF, QPointF)  # where the left button went down, where it is now
+    drag_ended = Signal()
+    zoomed = Signal(QPointF, float)  # about a point, by a factor (wheel or pinch)
 
     def __init__(self, parent: QWidget | None = None, background: str = "#ffffff") -> None:
         super().__init__(parent, background)
         self.viewport().setMouseTracking(True)  # moves without a button pressed, too
         self._press: QPointF | None = None
+        self._dragging = False
+        self._pinch = _PinchFilter(self)
+        self.viewport().installEventFilter(self._pinch)
 
     def mouseMoveEvent(self, ev) -> None:
-        self.moved.emit(self.mapToScene(ev.position().toPoint()))
+        here = self.mapToScene(ev.position().toPoint())
+        press = self._press
+        if press is not None and not self._dragging:
+            self._dragging = (ev.position() - press).manhattanLength() > _drag_distance()
+        if press is not None and self._dragging:
+            self.dragged.emit(self.mapToScene(press.toPoint()), here)
+        else:
+            self.moved.emit(here)
         super().mouseMoveEvent(ev)
+
+    def wheelEvent(self, ev) -> None:
+        notches = ev.angleDelta().y() / 120  # one notch of a wheel; a touchpad sends parts
+        if notches:
+            self.zoomed.emit(self.mapToScene(ev.position().toPoint()), WHEEL_ZOOM**notches)
+        ev.accept()
 
     def leaveEvent(self, ev) -> None:
         self.left.emit()
@@ -104,13 +125,45 @@ class PointerCanvas(PixelCanvas):
 
     def mouseDoubleClickEvent(self, ev) -> None:  # the second click of a double click
         self.mousePressEvent(ev)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.double_clicked.emit(self.mapToScene(ev.position().toPoint()))
 
     def mouseReleaseEvent(self, ev) -> None:
-        press, self._press = self._press, None
-        if press is None or ev.button() != Qt.MouseButton.LeftButton:
+        if ev.button() != Qt.MouseButton.LeftButton:
             return
-        if (ev.position() - press).manhattanLength() <= QApplication.startDragDistance():
+        press, self._press = self._press, None
+        dragging, self._dragging = self._dragging, False
+        if dragging:
+            self.drag_ended.emit()
+        elif press is not None and (ev.position() - press).manhattanLength() <= _drag_distance():
             self.clicked.emit(self.mapToScene(ev.position().toPoint()))
+
+
+WHEEL_ZOOM = 1.25  # the zoom factor of one wheel notch
+
+
+def _drag_distance() -> int:
+    return QApplication.startDragDistance()
+
+
+class _PinchFilter(QObject):
+    """Turns a touchpad's pinch (a native zoom gesture) into the canvas's
+    `zoomed`.  An event filter, not an override of `viewportEvent`, which
+    would run Python inside every paint; this runs a few lines before it."""
+
+    def __init__(self, canvas: PointerCanvas) -> None:
+        super().__init__(canvas)
+        self._canvas = canvas
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.NativeGesture:
+            return False
+        if event.gestureType() != Qt.NativeGestureType.ZoomNativeGesture:
+            return False
+        canvas = self._canvas
+        at = canvas.mapToScene(event.position().toPoint())
+        canvas.zoomed.emit(at, max(0.5, min(2.0, 1.0 + event.value())))
+        return True
 
 
 def python_painters(view: QGraphicsView) -> list[str]:

@@ -1,8 +1,11 @@
 """What surrounds the network graph: titles, feature and class names, neuron
 counts, the colour legend, and the buttons that change the architecture.
 
-All of it moves only when the layout does (a new architecture or size), never
-per snapshot.  Texts are simple text items in the scene, fitted to the room by
+All of it moves only when the layout does (a new architecture, size or
+zoom), never per snapshot.  A zoomed graph moves under two bands of
+background, above and below, that keep the titles and the legend clear; the
+names of features and classes move with their nodes, under the bands.
+Texts are simple text items in the scene, fitted to the room by
 network_fit.py (whole, legible, never overlapping); the buttons are widgets
 over the canvas, children of the view, hidden in pictures.
 """
@@ -26,8 +29,12 @@ from playground.core.features import LABELS
 
 from . import colors
 from . import network_fit as fit
-from .network_items import MUTED, TEXT, font
+from .network_items import BACKGROUND, MUTED, TEXT, font
 from .network_layout import CONTROLS_Y, LAYER_BUTTON, LEGEND_LINE, MARGIN, TITLE_Y, Layout
+
+NAME_Z = 3  # feature and class names: over the graph, under the bands
+BAND_Z = 5  # the bands over a zoomed graph
+TITLE_Z = 7  # titles, counts and the legend: over the bands
 
 BUTTON_STYLE = """
 QToolButton#nvButton {
@@ -62,28 +69,49 @@ class NetworkChrome:
         self.neuron_buttons: list[tuple[QToolButton, QToolButton]] = []  # per hidden layer
         self._items: list[QGraphicsItem] = []  # texts and the legend
         self.controls = True  # the buttons and the editing hint are shown (not in pictures)
+        self._bands = [QGraphicsRectItem() for _ in range(2)]  # over a zoomed graph
+        for band in self._bands:
+            band.setBrush(QColor(BACKGROUND))
+            band.setPen(QPen(Qt.PenStyle.NoPen))
+            band.setZValue(BAND_Z)
+            band.hide()
+            scene.addItem(band)
 
-    def legend(self, width: int, dense: bool, marks: tuple[str, ...] = ()) -> fit.Legend:
-        """The legend's lines at `width`; `dense`: some edges are left out;
-        `marks`: the words for the marks shown on units."""
-        return fit.legend(width, dense, hint=self.controls, marks=marks)
+    def legend(
+        self, width: int, note: str = "", marks: tuple[str, ...] = (), zoom: str = ""
+    ) -> fit.Legend:
+        """The legend's lines at `width`; `note`: what the drawing leaves out
+        ('' nothing); `marks`: the words for the marks shown on units;
+        `zoom`: the words for a zoomed view."""
+        return fit.legend(width, note, hint=self.controls, marks=marks, zoom=zoom)
 
     def place(self, layout: Layout, legend: fit.Legend) -> None:
         """Texts and buttons for `layout`, with the `legend` (see `legend`)."""
         row = fit.title_row(layout, self.controls)
         self._place_labels(layout, row, legend)
         self._place_buttons(layout, row)
+        self._place_bands(layout)
+
+    def _place_bands(self, lay: Layout) -> None:
+        top, bottom = self._bands
+        zoomed = not lay.zoom.fitted
+        top.setRect(0, 0, lay.width, lay.view_top)
+        bottom.setRect(0, lay.view_bottom, lay.width, lay.height - lay.view_bottom)
+        for band in self._bands:
+            band.setVisible(zoomed)
 
     # --- texts ------------------------------------------------------------------
 
-    def _text(self, text: str, x: float, y: float, px=11, bold=False, color=TEXT, align="left"):
+    def _text(
+        self, text: str, x: float, y: float, px=11, bold=False, color=TEXT, align="left", z=TITLE_Z
+    ):
         item = QGraphicsSimpleTextItem(text)
         item.setFont(font(px, bold))
         item.setBrush(QColor(color))
         w = item.boundingRect().width()
         dx = {"left": 0.0, "center": -w / 2, "right": -w}[align]
         item.setPos(round(x + dx), round(y))
-        item.setZValue(3)
+        item.setZValue(z)
         self._scene.addItem(item)
         self._items.append(item)
         return item
@@ -97,7 +125,8 @@ class NetworkChrome:
         for i, name in enumerate(FEATURES):
             y = feats.node_top(i) + feats.size / 2 - fpx * 0.62
             on = lay.enabled[i]
-            self._text(LABELS[name], feats.x - 8, y, fpx, on, TEXT if on else "#a3a8ae", "right")
+            colour = TEXT if on else "#a3a8ae"
+            self._text(LABELS[name], feats.x - 8, y, fpx, on, colour, "right", NAME_Z)
         self._text("FEATURES", row.features_x, TITLE_Y, 11, True, MUTED)
         self._text("OUTPUT", row.output_x, TITLE_Y, 11, True, MUTED)
         if out.count > 1:
@@ -105,12 +134,13 @@ class NetworkChrome:
             for k in range(out.count):
                 y = out.node_top(k) + out.size / 2 - 7 * cpx / 11
                 colour = colors.CLASS_COLORS[k % len(colors.CLASS_COLORS)]
-                self._text(f"class {k + 1}", out.x + out.size + 8, y, cpx, True, colour)
+                self._text(f"class {k + 1}", out.x + out.size + 8, y, cpx, True, colour, z=NAME_Z)
         title_y = TITLE_Y + (11 - row.title_px) / 2  # a smaller title on the same middle
         self._text(row.title, row.title_x, title_y, row.title_px, True, MUTED)
         counts = fit.counts(lay)
         for col, text, y in zip(lay.hidden_columns, counts.texts, counts.ys, strict=True):
-            self._text(text, col.centre_x, y, counts.px, False, MUTED, "center")
+            if _on_screen(lay, col.centre_x, fit.text_width(text, counts.px) / 2):
+                self._text(text, col.centre_x, y, counts.px, False, MUTED, "center")
         self._legend(lay, legend)
 
     def _legend(self, lay: Layout, legend: fit.Legend) -> None:
@@ -121,6 +151,7 @@ class NetworkChrome:
             grad.setColorAt(stop, QColor(c))
         bar.setBrush(QBrush(grad))
         bar.setPen(QPen(QColor(0, 0, 0, 40), 1))
+        bar.setZValue(TITLE_Z)
         self._scene.addItem(bar)
         self._items.append(bar)
         self._text("−1", MARGIN + 14, y + 1, 10, False, MUTED, "right")
@@ -158,6 +189,7 @@ class NetworkChrome:
         size, stacked = fit.button_size(lay)
         for i, (add, rem) in enumerate(self.neuron_buttons):
             visible = i < len(hidden) and self.controls
+            visible = visible and _on_screen(lay, hidden[i].centre_x, fit.button_size(lay)[0] + 1)
             add.setVisible(visible)
             rem.setVisible(visible)
             if i >= len(hidden):
@@ -182,3 +214,9 @@ class NetworkChrome:
         for button in (self.add_layer_button, self.remove_layer_button):
             button.setVisible(self.controls)
             button.raise_()
+
+
+def _on_screen(lay: Layout, x: float, half: float) -> bool:
+    """Whether something `2 * half` px wide centred at x is wholly in view (a
+    zoomed graph moves columns, and with them their counts and buttons, out)."""
+    return x - half >= 0 and x + half <= lay.width

@@ -3,7 +3,9 @@
 Edges are bucketed by (width step, colour shade); each bucket is one
 `QGraphicsPathItem` with one cached opaque pen, stacked weak under strong, so
 Qt strokes a few paths without calling Python (canvas.py says why).  A
-snapshot rebuilds only the buckets some edge entered or left.
+snapshot rebuilds only the buckets some edge entered or left.  Edges off
+screen (a zoomed view) and those of pairs drawn as weight matrices
+(network_matrix.py) are not drawn.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import pyqtgraph as pg  # after PySide6, so it picks PySide6; only arrayToQPath 
 
 from . import colors
 from .network_items import BG_RGB, Layer
-from .network_layout import BUCKETS_PER_STEP, SHADES, Layout, edge_buckets
+from .network_layout import (
+    BUCKETS_PER_STEP,
+    SHADES,
+    Layout,
+    edge_buckets,
+    edges_in_view,
+    matrix_pairs,
+)
 
 AA_EDGES = 2000  # antialias the edges up to this many (wide AA lines cost ~7 us each)
 _LOOP_EDGES = 32  # a bucket this small builds its path in a loop, a bigger one from arrays
@@ -37,9 +46,9 @@ class EdgeLayer(Layer):
         self._items: dict[int, QGraphicsPathItem] = {}  # bucket key -> its visible item
         self._free: list[QGraphicsPathItem] = []  # hidden, ready for another bucket
         self._key = np.zeros(0, np.intp)  # each edge's bucket as drawn (-1: not drawn)
-        self._ends: list[list[float]] = []
         self._arrays: tuple[np.ndarray, ...] = ()
         self._layers: list[tuple[int, int]] = []
+        self._drawable: np.ndarray | None = None  # in view and not in a weight matrix
         self._scale, self._alpha = 1.0, 255
         self.widths = np.zeros(0)
         self.shades = np.zeros(0, dtype=np.intp)
@@ -53,10 +62,14 @@ class EdgeLayer(Layer):
 
     def set_layout(self, layout: Layout) -> None:
         self._arrays = (layout.edge_x0, layout.edge_y0, layout.edge_x1, layout.edge_y1)
-        self._ends = [a.tolist() for a in self._arrays]
         n = len(layout.edge_x0)
         cuts = np.flatnonzero(np.diff(layout.edge_layer)) + 1
         self._layers = list(itertools.pairwise([0, *cuts.tolist(), n])) if n else []
+        drawable = edges_in_view(layout)
+        for (start, stop), matrix in zip(self._layers, matrix_pairs(layout), strict=True):
+            if matrix:
+                drawable[start:stop] = False
+        self._drawable = None if drawable.all() else drawable
         self._pens.clear()
         self._scale, self._alpha = layout.edge_scale, layout.edge_alpha
         for item in self._items.values():
@@ -71,7 +84,7 @@ class EdgeLayer(Layer):
     def set_weights(self, weights: np.ndarray) -> None:
         """Weights in the layout's edge order (snapshot weights, raveled and joined).
         A layer with more than MAX_LAYER_EDGES edges draws only its strongest."""
-        steps, self.shades, key = edge_buckets(weights, self._layers)
+        steps, self.shades, key = edge_buckets(weights, self._layers, self._drawable)
         self.widths = steps * (0.5 * self._scale)
         self.widths[key < 0] = 0.0
         self.drawn = int(np.count_nonzero(key >= 0))
@@ -113,10 +126,10 @@ class EdgeLayer(Layer):
         if len(idx) < _LOOP_EDGES:
             path = QPainterPath()
             move, line = path.moveTo, path.lineTo
-            lx0, ly0, lx1, ly1 = self._ends
-            for i in idx.tolist():
-                move(lx0[i], ly0[i])
-                line(lx1[i], ly1[i])
+            ends = [a[idx].tolist() for a in self._arrays]
+            for ax, ay, bx, by in zip(*ends, strict=True):
+                move(ax, ay)
+                line(bx, by)
             return path
         x0, y0, x1, y1 = self._arrays
         x, y = np.empty(2 * len(idx)), np.empty(2 * len(idx))

@@ -15,6 +15,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtGui import QFontMetricsF
 
 from .network_items import font
@@ -26,6 +27,8 @@ from .network_layout import (
     MAX_LAYER_EDGES,
     Column,
     Layout,
+    edges_in_view,
+    matrix_pairs,
 )
 
 MIN_PX = 9  # the smallest text drawn
@@ -35,8 +38,13 @@ MAX_LEGEND_LINES = 2
 SEPARATOR = "   ·   "
 BAR_WORDS = "weights, biases, outputs"
 HINT = "click an edge or node to edit"
+# what the drawing leaves out of dense layers (network_layout's levels of detail)
 DENSE_NOTE = f"dense layers: only the {MAX_LAYER_EDGES} strongest edges"
+ZOOMED_NOTE = f"dense layers: the {MAX_LAYER_EDGES} strongest edges in view"
+MATRIX_NOTE = "dense layers as weight matrices: zoom in for edges"
+MATRIX_ROWS = "matrix row = a neuron's weights in"  # how to read one, while there is room
 MARK_KEEP = 0.5  # the marks' words (unit_marks.legend_words) go last but for the note
+ZOOM_KEEP = 0.7  # "zoom 3×" goes before the marks' words
 # the legend's parts in reading order, each with when it goes if the room is
 # short (the highest first; 0: never, it says what the drawing leaves out)
 _LEGEND_PARTS = (
@@ -44,8 +52,26 @@ _LEGEND_PARTS = (
     ("line width = |weight|", 3),
     ("corner square = bias", 2),
     (HINT, 4),
-    (DENSE_NOTE, 0),
 )
+
+
+def dense_note(lay: Layout) -> str:
+    """What the drawing of `lay` leaves out of its dense layers, in words ('' nothing)."""
+    matrices = matrix_pairs(lay)
+    if any(matrices):
+        return MATRIX_NOTE
+    in_view = edges_in_view(lay) if not lay.zoom.fitted else np.ones(len(lay.edge_layer), bool)
+    per_pair = np.bincount(lay.edge_layer[in_view], minlength=len(matrices))
+    if not np.any(per_pair > MAX_LAYER_EDGES):
+        return ""
+    return DENSE_NOTE if lay.zoom.fitted else ZOOMED_NOTE
+
+
+def zoom_words(scale: float) -> str:
+    """The legend's words for a zoomed view ('' when it shows the whole network)."""
+    if scale <= 1.0:
+        return ""
+    return f"zoom {scale:.1f}× (Ctrl+0: whole network)"
 
 
 @functools.cache
@@ -72,27 +98,39 @@ class Legend:
     under_bar: bool  # lines after the first start at the left margin, under the bar
 
 
-def legend(width: int, dense: bool, hint: bool = True, marks: tuple[str, ...] = ()) -> Legend:
+def legend(
+    width: int, note: str = "", hint: bool = True, marks: tuple[str, ...] = (), zoom: str = ""
+) -> Legend:
     """The legend's lines for a view `width` px wide: every part whole, the
-    note on left-out edges always (when `dense`), the hint only if `hint`, the
-    words of the `marks` shown on units before the note."""
-    parts: list[tuple[str, float]] = [(t, keep) for t, keep in _LEGEND_PARTS]
-    parts[-1:-1] = [(t, MARK_KEEP) for t in marks]
-    parts = [(t, keep) for t, keep in parts if (dense or t != DENSE_NOTE)]
-    parts = [(t, keep) for t, keep in parts if hint or t != HINT]
+    `note` on what the drawing leaves out always (DENSE_NOTE and its kin; ''
+    none), the hint only if `hint`, the words of the `marks` shown on units
+    and the `zoom` words before the note."""
+    parts: list[tuple[str, float]] = [(t, keep) for t, keep in _LEGEND_PARTS if hint or t != HINT]
+    parts += [(t, MARK_KEEP) for t in marks]
+    if zoom:
+        parts.append((zoom, ZOOM_KEEP))
+    if note == MATRIX_NOTE:
+        parts.append((MATRIX_ROWS, 2.5))
+    if note:
+        parts.append((note, 0))
     beside, under = width - LEGEND_X - MARGIN, width - 2 * MARGIN
     for px in (11, 10, MIN_PX):
         kept = list(parts)
         while True:
+            texts = [t for t, _ in kept]
             for room, under_bar in ((beside, False), (under, True)):
-                lines = _flow([t for t, _ in kept], beside, room, px)
+                lines = _flow(texts, beside, room, px)
                 if lines is not None and len(lines) <= MAX_LEGEND_LINES:
                     return Legend(tuple(lines), px, under_bar)
+            # nothing beside the bar: everything on the line under it
+            lines = _flow(texts, under, under, px)
+            if lines is not None and len(lines) == 1 and not any(k for _, k in kept):
+                return Legend(("", *lines), px, True)
             droppable = [p for p in kept if p[1] > 0]
             if not droppable:
                 break
             kept.remove(max(droppable, key=lambda p: p[1]))
-    return Legend((DENSE_NOTE if dense else BAR_WORDS,), MIN_PX, True)  # narrower than ever shown
+    return Legend((note or BAR_WORDS,), MIN_PX, True)  # narrower than ever shown
 
 
 def _flow(parts: list[str], first: float, rest: float, px: int) -> list[str] | None:
@@ -146,9 +184,9 @@ def title_row(lay: Layout, controls: bool = True) -> TitleRow:
             if hi - lo < g and (text, px) != (texts[-1], MIN_PX):
                 continue
             left = min(max((a + b) / 2 - g / 2, lo), hi - g)
-            return TitleRow(
-                features_x=min(feat_left, round(left - GAP - fw)),
-                output_x=max(out_left, round(left + g + GAP)),
+            return TitleRow(  # (a zoomed graph may have moved its ends out of view)
+                features_x=max(MARGIN, min(feat_left, round(left - GAP - fw))),
+                output_x=min(round(lay.width - MARGIN - ow), max(out_left, round(left + g + GAP))),
                 title=text,
                 title_px=px,
                 title_x=round(left + _group(controls)),

@@ -139,12 +139,10 @@ class NodeLayer(Layer):
         frames = _pool(self, self._frames, len(layout.columns), QGraphicsPixmapItem)
         for item, col in zip(frames, layout.columns, strict=True):
             on = layout.enabled if col.layer == 0 else (True,) * col.count
-            rects = [
-                QRectF(col.x - 0.5, col.node_top(i) - 0.5, col.size, col.size)
-                for i in range(col.count)
-            ]
-            lit = [r for r, o in zip(rects, on, strict=True) if o]
-            off = [r for r, o in zip(rects, on, strict=True) if not o]
+            units = layout.units_in_view(col)  # a zoomed view frames only what it shows
+            rects = [QRectF(col.x - 0.5, col.node_top(i) - 0.5, col.size, col.size) for i in units]
+            lit = [r for r, i in zip(rects, units, strict=True) if on[i]]
+            off = [r for r, i in zip(rects, units, strict=True) if not on[i]]
             _draw_outlines(item, [(solid, lit), (dashed, off)])
         self._bias_shown, x, y, side = bias_squares(layout)
         # fill and outline in one item, so they stay together at any display scale

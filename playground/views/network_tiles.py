@@ -3,7 +3,8 @@
 Each node shows its output over the input square (+x2 up), one texel per
 screen pixel; nodes too small for a map are one square of their mean colour.
 A `QGraphicsPixmapItem` shows the atlas, so Qt paints it without Python
-(canvas.py says why).
+(canvas.py says why).  A zoomed view draws only the nodes on screen, so a
+picture costs what the screen shows, not what the network holds.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from playground.core.snapshot import Grids
 
 from .colors import class_ramps
 from .network_items import BG_RGB, LUT
-from .network_layout import Column
+from .network_layout import Column, Layout
 
 _LUT32 = np.ascontiguousarray(LUT).view(np.uint32).ravel()  # one RGBA texel per entry
 # Qt's ARGB32 is one native uint32: bytes B, G, R, A on little-endian machines
@@ -89,22 +90,28 @@ class TileColumn(QGraphicsPixmapItem):
     the top (+x2 up), transparent between the nodes.  Made in the screen's own
     byte order (premultiplied BGRA), so turning it into a pixmap is a plain copy."""
 
-    def __init__(self, column: Column) -> None:
+    def __init__(self, column: Column, layout: Layout | None = None) -> None:
         super().__init__()
         self.setZValue(1)
         self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self._flat: dict[tuple[int, int], np.ndarray] = {}
         self._pixels = np.zeros((1, 1, 4), np.uint8)
-        self.set_column(column)
+        self._features_key: tuple = ()  # what the feature tiles drawn show
+        self.set_column(column, layout)
 
-    def set_column(self, column: Column) -> None:
+    def set_column(self, column: Column, layout: Layout | None = None) -> None:
+        """Lay the atlas out for `column`: the nodes on `layout`'s screen (all
+        without one), from node `first` on, `shown` of them."""
         self.column = col = column
         self._flat.clear()
-        y = np.arange(col.height)
-        self._node = y // col.step
+        units = range(col.count) if layout is None else layout.units_in_view(col)
+        self.first, self.shown = (units.start, len(units)) if units else (0, 0)
+        y = np.arange(max(1, self.shown) * col.step - col.gap)
+        self._node = np.minimum(self.first + y // col.step, col.count - 1)
         self._gap_rows = np.flatnonzero(y % col.step >= col.size)
         self._within = np.minimum(y % col.step, col.size - 1)
-        self.setPos(col.x, col.top)
+        self.setPos(col.x, col.node_top(self.first))
+        self.setVisible(self.shown > 0)
 
     def _flat_index(self, resolution: int, units: int) -> np.ndarray:
         """Flat indices into a (R, R, units) grid for every atlas texel (nearest sample)."""
@@ -152,13 +159,21 @@ class TileColumn(QGraphicsPixmapItem):
 
     def show_blank(self) -> None:
         """Neutral tiles (a snapshot without grids)."""
-        col = self.column
-        self._show(values_to_rgba(np.zeros((col.height, col.size), np.float32), _LUT32_SCREEN))
+        shape = (len(self._node), self.column.size)
+        self._show(values_to_rgba(np.zeros(shape, np.float32), _LUT32_SCREEN))
 
     def show_features(self, enabled: tuple[bool, ...], extent: Extent = SQUARE) -> None:
         """The nine feature tiles: each feature over the extent shown, scaled by
         its largest |value| there; disabled ones faded and greyed."""
         col, n = self.column, self.column.size
+        self.first, self.shown = 0, col.count  # nine tiles: all of them, always
+        self.setPos(col.x, col.top)
+        self.setVisible(True)
+        key = (n, col.step, extent, tuple(enabled))
+        if key == self._features_key:  # (zooming and panning move them, nothing else)
+            return
+        self._features_key = key
+        self._gap_rows = np.flatnonzero(np.arange(col.height) % col.step >= col.size)
         across = grid_axis(n, extent.cx, extent.half)
         up = grid_axis(n, extent.cy, extent.half)
         x1, x2 = np.meshgrid(across, up[::-1])  # the top row is the extent's top edge
@@ -183,7 +198,7 @@ class TileColumn(QGraphicsPixmapItem):
         self.setPixmap(QPixmap.fromImage(image))  # a copy, in the screen's format
 
     def tiles(self) -> np.ndarray:
-        """(count, size, size, 4) uint8 RGBA: each node's tile as drawn."""
+        """(shown, size, size, 4) uint8 RGBA: each drawn node's tile, from node `first`."""
         col = self.column
         rgba = self._pixels[..., _SCREEN_ORDER]  # the order is its own inverse
-        return np.stack([rgba[s : s + col.size] for s in np.arange(col.count) * col.step])
+        return np.stack([rgba[s : s + col.size] for s in np.arange(self.shown) * col.step])

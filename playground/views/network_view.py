@@ -8,8 +8,16 @@ identical units from the snapshot's diagnostics (network_marks.py).  Hovering
 shows exact values, clicking edits them, the buttons change the architecture;
 the view only emits signals, the main window applies them.  The signals'
 indices are those of network_hits.py; `neuron_added(i)` / `neuron_removed(i)`
-name hidden layer i from 0.  `set_interactive(False)` makes it a picture: no
-buttons, no hint, no read-outs.  The words fit any size from the minimum up.
+name hidden layer i from 0.
+
+Zoom and pan: the wheel or a pinch zooms about the pointer, a drag on empty
+space pans, a double click on empty space (or `fit()`, the window's Ctrl+0)
+shows the whole network again.  Zoomed out over dense layers, each pair of
+layers is its weight matrix and each small node a cell of its mean output
+with its bias beside it (network_matrix.py); zoomed in, edges and tiles
+appear (network_layout.py says where).  The legend says what is left out.
+`set_interactive(False)` makes it a picture: no buttons, no hint, no
+read-outs.  The words fit any size from the minimum up.
 
 The view draws from the snapshot it shows and remembers nothing older: the
 tiles are drawn again when the snapshot's grids are fresh, are another object
@@ -34,10 +42,11 @@ from playground.core.features import SQUARE
 from playground.core.snapshot import Grids, Snapshot
 
 from . import colors
-from .canvas import PointerCanvas
+from .canvas import WHEEL_ZOOM, PointerCanvas
 from .heatmap import output_kind, target_limit
 from .network_chrome import BUTTON_STYLE, NetworkChrome
 from .network_edges import EdgeLayer
+from .network_fit import dense_note, zoom_words
 from .network_hits import (
     EdgeHit,
     FeatureHit,
@@ -50,8 +59,9 @@ from .network_hits import (
     hovered_neuron,
 )
 from .network_items import BACKGROUND, Callout, NodeLayer, edge_point, node_rect
-from .network_layout import SHADES, compute_layout, edges_left_out
+from .network_layout import SHADES, Zoom, compute_layout, zoom_about
 from .network_marks import MarkLayer
+from .network_matrix import OverviewLayer, strip_hit
 from .network_tiles import TileColumn, fitting_grids
 from .value_editor import EDITOR_STYLE, ValueEditor
 from .zero_line import tile_zero_line
@@ -83,18 +93,28 @@ class NetworkView(QWidget):
         scene = self.canvas.scene()
         self._edges, self._nodes, self._callout = EdgeLayer(), NodeLayer(), Callout()
         self._marks = MarkLayer()  # dead, saturated and identical units
+        self._overview = OverviewLayer()  # dense pairs' weight matrices, compact cells' biases
         # the selected first-layer neuron's w·x + b = 0 across its tile
         self._selected: tuple[int, int] | None = None
         self._zero_line = QGraphicsLineItem()
         self._zero_line.setPen(QPen(QColor("#202124"), 1.5, Qt.PenStyle.DashLine))
-        self._zero_line.setZValue(6)
         self._zero_line.hide()
-        for item in (self._edges, self._nodes, self._marks, self._zero_line, self._callout):
+        self._zero_line.setZValue(4)  # under the bands over a zoomed graph (network_chrome)
+        layers = (self._edges, self._overview, self._nodes, self._marks, self._zero_line)
+        for item in (*layers, self._callout):
             scene.addItem(item)
         self._tiles: list[TileColumn] = []
         self.canvas.moved.connect(self._hover_at)
         self.canvas.clicked.connect(self._click_at)
         self.canvas.left.connect(self._pointer_left)
+        self.canvas.zoomed.connect(self.zoom_at)
+        self.canvas.dragged.connect(self._drag)
+        self.canvas.drag_ended.connect(self._drag_ended)
+        self.canvas.double_clicked.connect(self._double_click)
+        self._zoom = Zoom()  # asked for; the layout holds it clamped
+        self._pan_from: Zoom | None = None  # the zoom a pan started from
+        self._drag_decided = False  # whether the drag under way was judged a pan or not
+        self._legend_lines = 1
 
         signals = (self.layer_added, self.layer_removed, self.neuron_added, self.neuron_removed)
         self._chrome = NetworkChrome(self, scene, *signals)
@@ -139,7 +159,7 @@ class NetworkView(QWidget):
             self._data = snap.dataset
         words = self._marks.words
         marked = self._marks.take(snap)  # marks come a few times a second, not with each snapshot
-        legend = self._legend() if self._marks.words != words else None
+        legend = self._legend(self._layout) if self._marks.words != words else None
         if rebuild or (legend is not None and len(legend.lines) != self._legend_lines):
             if rebuild:
                 self._close_editor()
@@ -167,18 +187,77 @@ class NetworkView(QWidget):
         if target != self._hover:
             self._hover = target
             self._mark(target)
-            shape = (
-                Qt.CursorShape.ArrowCursor if target is None else Qt.CursorShape.PointingHandCursor
-            )
-            self.canvas.viewport().setCursor(shape)
+            self.canvas.viewport().setCursor(self._cursor(target))
         neuron = hovered_neuron(self._layout, target)
         if neuron != self._hovered_neuron:
             self._hovered_neuron = neuron
             self.neuron_hovered.emit(*neuron)
         self._show_hover()
 
+    def _cursor(self, target: Hit | None) -> Qt.CursorShape:
+        if target is not None:
+            return Qt.CursorShape.PointingHandCursor
+        if self._pan_from is not None:
+            return Qt.CursorShape.ClosedHandCursor
+        fitted = self._layout.zoom.fitted if hasattr(self, "_layout") else True
+        return Qt.CursorShape.ArrowCursor if fitted else Qt.CursorShape.OpenHandCursor
+
     def _pointer_left(self) -> None:
         self._hover_at(None)
+
+    # --- zoom and pan -----------------------------------------------------------
+
+    @property
+    def zoom(self) -> Zoom:
+        """The zoom shown (scale 1: the whole network)."""
+        return self._layout.zoom
+
+    def zoom_at(self, pos: QPointF, factor: float) -> None:
+        """Zoom by `factor` about `pos` (widget px), within what the network allows."""
+        self._set_zoom(zoom_about(self._layout, factor, pos.x(), pos.y()))
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom by `factor` about the middle of the graph (the menu's zoom in and out)."""
+        lay = self._layout
+        self.zoom_at(QPointF(lay.width / 2, (lay.view_top + lay.view_bottom) / 2), factor)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(WHEEL_ZOOM)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / WHEEL_ZOOM)
+
+    def fit(self) -> None:
+        """Show the whole network again."""
+        self._set_zoom(Zoom())
+
+    def _set_zoom(self, zoom: Zoom) -> None:
+        if zoom != self._layout.zoom:
+            self._close_editor()
+            self._zoom = zoom
+            self._relayout()
+            if self._hover_pos is not None:
+                self._hover_at(self._hover_pos)
+
+    def _drag(self, start: QPointF, now: QPointF) -> None:
+        """A left drag: on empty space of a zoomed graph it pans."""
+        if not self._drag_decided:
+            self._drag_decided = True
+            empty = self._target_at(start) is None
+            self._pan_from = self._layout.zoom if empty and not self._layout.zoom.fitted else None
+            self.canvas.viewport().setCursor(self._cursor(None))
+        if self._pan_from is not None:
+            z = self._pan_from
+            move = now - start
+            self._set_zoom(Zoom(z.scale, z.dx + move.x(), z.dy + move.y()))
+
+    def _drag_ended(self) -> None:
+        self._drag_decided, self._pan_from = False, None
+        self.canvas.viewport().setCursor(self._cursor(self._hover))
+
+    def _double_click(self, pos: QPointF) -> None:
+        if self._target_at(pos) is None:
+            self.fit()
 
     def _click_at(self, pos: QPointF) -> None:
         """What a left click at `pos` (widget px) does."""
@@ -196,7 +275,13 @@ class NetworkView(QWidget):
                 self._open_editor(target, self._snap, pos)
 
     def _target_at(self, pos: QPointF) -> Hit | None:
-        return hit_target(self._layout, pos.x(), pos.y(), self._edges.widths)
+        lay, x, y = self._layout, pos.x(), pos.y()
+        if not lay.zoom.fitted and not lay.view_top <= y <= lay.view_bottom:
+            return None  # under the bands that keep the titles and legend clear
+        hit = hit_target(lay, x, y, self._edges.widths)
+        if hit is None and (weight := strip_hit(self._overview.strips, x, y)) is not None:
+            hit = EdgeHit(*weight)  # a cell of a weight matrix
+        return hit
 
     def _mark(self, target: Hit | None) -> None:
         match target:
@@ -206,7 +291,8 @@ class NetworkView(QWidget):
                 e = edge_index(self._layout, target)
                 a, b = edge_point(self._layout, e, 0.0), edge_point(self._layout, e, 1.0)
                 colour = QColor(*colors.to_rgba(self._edges.shades[e] / SHADES).tolist())
-                self._nodes.set_hover(line=(a, b, float(self._edges.widths[e]), colour))
+                width = max(2.0, float(self._edges.widths[e]))  # (an undrawn one: a matrix cell)
+                self._nodes.set_hover(line=(a, b, width, colour))
             case FeatureHit(name):
                 self._nodes.set_hover(node_rect(self._layout, 0, FEATURES.index(name)))
             case NodeHit(layer, unit):
@@ -280,6 +366,7 @@ class NetworkView(QWidget):
             return
         self._nodes.set_biases(np.concatenate([np.ravel(b) for b in snap.biases]))
         self._nodes.show_biases(snap.config.use_bias)
+        self._overview.set_parameters(snap.weights, snap.biases, snap.config.use_bias)
         if isinstance(self._hover, EdgeHit):  # its width and colour may have changed
             self._mark(self._hover)
 
@@ -308,16 +395,20 @@ class NetworkView(QWidget):
         self.canvas.repaint_in_full(False)
         super().leaveEvent(ev)
 
-    def _legend(self):
-        dense = edges_left_out(self._config.layer_sizes) > 0
-        return self._chrome.legend(self.width(), dense, self._marks.words)
+    def _legend(self, lay):
+        note, zoom = dense_note(lay), zoom_words(lay.zoom.scale)
+        return self._chrome.legend(self.width(), note, self._marks.words, zoom)
 
     def _relayout(self) -> None:
-        cfg, legend = self._config, self._legend()
-        self._legend_lines = n = len(legend.lines)
-        lay = compute_layout(
-            self.width(), self.height(), cfg.features, cfg.hidden, cfg.num_outputs, n
-        )
+        cfg, n = self._config, self._legend_lines
+        for _ in range(3):  # the legend's lines take room from the graph, whose detail they name
+            size = (self.width(), self.height())
+            lay = compute_layout(*size, cfg.features, cfg.hidden, cfg.num_outputs, n, self._zoom)
+            legend = self._legend(lay)
+            if len(legend.lines) == n:
+                break
+            n = len(legend.lines)
+        self._legend_lines = len(legend.lines)
         self._layout = lay
         self._hover = None
         if self._hovered_neuron != (-1, -1):  # it may not exist any more
@@ -326,14 +417,15 @@ class NetworkView(QWidget):
         self._nodes.set_hover()
         self._callout.hide()
         self._edges.set_layout(lay)
+        self._overview.set_layout(lay)
         self._nodes.set_layout(lay)
         self._marks.show_marks(lay)
         scene = self.canvas.scene()
         for c, col in enumerate(lay.columns):
             if c < len(self._tiles):
-                self._tiles[c].set_column(col)
+                self._tiles[c].set_column(col, lay)
             else:
-                self._tiles.append(TileColumn(col))
+                self._tiles.append(TileColumn(col, lay))
                 scene.addItem(self._tiles[-1])
         while len(self._tiles) > len(lay.columns):
             scene.removeItem(self._tiles.pop())
