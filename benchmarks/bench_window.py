@@ -48,6 +48,7 @@ from threadpoolctl import threadpool_info
 from playground import Config, Trainer
 from playground.app import make_application
 from playground.app.docks import add_dock
+from playground.app.experiment import grid_resolution_for
 from playground.app.main_window import MainWindow
 from playground.core.config import FEATURES
 from playground.core.diagnostics_types import DiagnosticsLog
@@ -117,12 +118,22 @@ def headless_rate(cfg: Config, seconds: float) -> float:
     return epochs / (time.perf_counter() - start)
 
 
-def refresh_costs(window: MainWindow, cfg: Config) -> tuple[list[float], list[float]]:
+def refresh_costs(
+    window: MainWindow, cfg: Config, pictures: bool = True
+) -> tuple[list[float], list[float]]:
+    """Per frame, the views' update and update + paint, from snapshots all with
+    new pictures of every neuron at the app's resolution (`pictures`), or all
+    with the same pictures and new parameters (most frames while training)."""
     trainer = Trainer(cfg)
     snaps = []
+    resolution = grid_resolution_for(cfg)
+    shared = trainer.snapshot(grid_resolution=resolution)
     for _ in range(40):
-        trainer.train(3)
-        snaps.append(trainer.snapshot(grid_resolution=100))
+        trainer.train(1 if len(cfg.hidden) > 8 else 3)
+        snap = trainer.snapshot(grid_resolution=resolution if pictures else None)
+        if not pictures:
+            snap = replace(snap, grids=shared.grids, fresh_grids=False)
+        snaps.append(snap)
     update, with_paint = [], []
     views = (window.network_view, window.output.output_view, window.output.loss_view)
     # what a frame repaints: the three views' canvases and the epoch counter
@@ -325,6 +336,9 @@ def main() -> int:
         "--only", metavar="TEXT", help="only the setups whose name contains TEXT (e.g. 16x64)"
     )
     parser.add_argument(
+        "--size", type=_size, default=(1440, 900), metavar="WxH", help="the window's size"
+    )
+    parser.add_argument(
         "--busy",
         action="store_true",
         help="keep two CPU-bound processes running beside the app (a busy machine)",
@@ -344,6 +358,15 @@ def main() -> int:
     if args.only is None and not args.busy:
         dock_row(args)
     return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        why = f"a size is WIDTHxHEIGHT, e.g. 1280x720 (got {text!r})"
+        raise argparse.ArgumentTypeError(why) from None
+    return w, h
 
 
 @contextlib.contextmanager
@@ -367,11 +390,13 @@ def measure(setups: dict[str, Config], args) -> list:
             settings = QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat)
             window = MainWindow(cfg, settings=settings)
             window.files.ask_discard = lambda: "discard"  # a benchmark has nothing to save
-            window.resize(1440, 900)
+            window.resize(*args.size)
             window.show()
             pump_until(lambda w=window: w.experiment.snapshot is not None)
             pump(300)  # exposed and laid out
             update, painted = refresh_costs(window, cfg)
+            plain = refresh_costs(window, cfg, pictures=False)[1]
+            where = window.session.where
             views = (window.network_view, window.output.output_view, window.output.loss_view)
             painters = [
                 p for v in views for g in v.findChildren(QGraphicsView) for p in python_painters(g)
@@ -383,7 +408,7 @@ def measure(setups: dict[str, Config], args) -> list:
                 rounds.append((fps, gui, in_app, headless_rate(cfg, args.seconds)))
             pauses = pause_latencies(window)
             window.close()
-        rows.append((name, update, painted, painters, rounds, pauses))
+        rows.append((name, update, painted, plain, painters, rounds, pauses, where))
     return rows
 
 
@@ -395,16 +420,19 @@ def print_rows(rows: list, busy: bool) -> None:
           f"{os.cpu_count()} cores")  # fmt: skip
     if busy:
         print("BUSY: two CPU-bound processes ran beside the app throughout")
-    for name, update, painted, painters, rounds, pauses in rows:
+    for name, update, painted, plain, painters, rounds, pauses, where in rows:
         ms = [1e3 * v for v in update]
         pms = [1e3 * v for v in painted]
+        plain_ms = [1e3 * v for v in plain]
         fps, gui, in_app, headless = (statistics.median(c) for c in zip(*rounds, strict=True))
         ratios = [r[2] / r[3] for r in rounds]
-        print(f"\n{name}")
+        print(f"\n{name}   (trainer in a {where})")
         print(f"  refresh, views updated     median {statistics.median(ms):6.2f} ms   "
               f"p95 {percentile(ms, 0.95):6.2f} ms")  # fmt: skip
         print(f"  refresh, updated + painted median {statistics.median(pms):6.2f} ms   "
-              f"p95 {percentile(pms, 0.95):6.2f} ms")  # fmt: skip
+              f"p95 {percentile(pms, 0.95):6.2f} ms   (every neuron's picture new)")  # fmt: skip
+        print(f"  refresh, parameters only   median {statistics.median(plain_ms):6.2f} ms   "
+              f"p95 {percentile(plain_ms, 0.95):6.2f} ms   (updated + painted)")  # fmt: skip
         # Python painting code holds the GIL while Qt paints: the trainer waits
         print(f"  Python code in the views' painting: {', '.join(painters) or 'none'}")
         print(f"  frames per second while training  {fps:6.1f}   "

@@ -502,7 +502,7 @@ def test_grid_resolution_and_bad_settings(make_worker):
 
 @pytest.fixture
 def session(qtbot):
-    session = TrainingSession(TINY)
+    session = TrainingSession(TINY, where="thread")  # (trainer_process tests: the child)
     yield session
     session.shutdown()
 
@@ -544,7 +544,7 @@ def test_session_trains_pauses_and_shuts_down(qtbot, session):
 
 
 def test_shutdown_while_running_is_quick_and_clean(qtbot):
-    session = TrainingSession(Config(hidden=(8,) * 6))
+    session = TrainingSession(Config(hidden=(8,) * 6), where="thread")
     with qtbot.waitSignal(session.running_changed):
         session.play()
     try:

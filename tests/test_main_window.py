@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QThread
+from PySide6.QtCore import QSettings
 from shiboken6 import isValid
 
 from playground import Config
@@ -23,7 +23,7 @@ def window(qtbot, tmp_path):
     yield win
     if isValid(win):  # pytest-qt may have closed (and so deleted) it already
         win.close()
-    assert win.session._thread.isFinished()
+    assert win.session.finished
 
 
 def _snap(window):
@@ -154,9 +154,9 @@ def test_closing_while_training_stops_the_thread(qtbot, tmp_path, close_later):
     win.show()
     win.run_controls.play_toggled.emit(True)
     qtbot.waitUntil(lambda: _snap(win) is not None and _snap(win).epoch > 3, timeout=8000)
-    thread: QThread = win.session._thread
+    session = win.session
     win.close()
-    assert thread.isFinished() and not thread.isRunning()
+    assert session.finished
 
 
 def test_settings_remember_the_last_configuration(qtbot, tmp_path, close_later):
@@ -232,7 +232,7 @@ def test_a_window_that_fails_to_build_stops_its_trainer_thread(qtbot, monkeypatc
 
     def recording_shutdown(self):
         real_shutdown(self)
-        ended.append(self._thread.isFinished())
+        ended.append(self.finished)
 
     def broken(self):
         raise RuntimeError("a view could not be built")

@@ -248,9 +248,16 @@ def test_zoomed_out_a_dense_pair_is_its_weight_matrix(view):
     strip = next(s for s in view._overview.strips if s.pair == 1)
     item = view._overview._strip_pool[view._overview.strips.index(strip)]
     image = item.pixmap().toImage()
-    assert (image.width(), image.height()) == (strip.width, strip.target.height)
-    assert item.pos() == QPointF(strip.left, strip.target.top)
-    # each drawn row is level with its unit and holds its incoming weights' colours
+    assert (image.width(), image.height()) == (strip.width, 64)  # a texel row per unit
+    # drawn from the unit column's top, each row one unit's pitch tall: level with it
+    dst = strip.target
+    assert item.pos() == QPointF(strip.left, dst.top)
+    for unit in (0, 9, 63):
+        top = item.mapToScene(QPointF(0, unit)).y()
+        assert top == dst.node_top(unit) and item.mapToScene(QPointF(0, unit + 1)).y() == (
+            dst.node_top(unit) + dst.step
+        )
+    # each row holds its incoming weights' colours
     w = snap.weights[1]
     expected = _matrix_pixels(w, strip)
     pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
@@ -259,8 +266,7 @@ def test_zoomed_out_a_dense_pair_is_its_weight_matrix(view):
     starts = (np.arange(strip.width) * 64) // strip.width
     k = 3
     mean = w[9, starts[k] : starts[k + 1]].mean()
-    top = strip.target.node_top(9) - strip.target.top
-    rgba = expected[top, k][_SCREEN_ORDER]
+    rgba = expected[9, k][_SCREEN_ORDER]
     assert np.abs(rgba.astype(int) - values_to_rgba(np.array([mean]))[0].astype(int)).max() <= 1
     # no edge of a matrix pair is drawn; the legend says why
     start = snap.weights[0].size
@@ -277,9 +283,12 @@ def test_compact_cells_show_their_bias_beside_them(view):
     image = view._overview._cell_pool[i].pixmap().toImage()
     pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
     b = snap.biases[2]
+    item = view._overview._cell_pool[i]
     for unit in (0, 31, 63):
-        texel = pixels[col.node_top(unit) - col.top, 0][_SCREEN_ORDER]
+        texel = pixels[unit, 0][_SCREEN_ORDER]
         assert np.array_equal(texel, values_to_rgba(np.array([b[unit]], np.float32))[0])
+        assert item.mapToScene(QPointF(0, unit)).y() == col.node_top(unit)  # level with it
+    assert item.mapToScene(QPointF(1, 0)).x() == col.x - 1  # a cell 3 px wide, left of it
 
 
 def test_zoomed_in_tiles_appear_and_only_those_in_sight_are_drawn(view):

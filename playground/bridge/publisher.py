@@ -43,6 +43,10 @@ class Publisher:
     and at most every DIAGNOSTICS_EVERY seconds.  Pictures are a frame apart,
     or further if even plain ones grow costly (they copy the history, which
     grows every epoch).
+
+    With `pictures=False` (a trainer in its own process) it makes neither:
+    the window's picture maker does, from the parameters (pictures.py), and
+    `fresh_grids` on a snapshot asks it for grids at once (a change to show).
     """
 
     def __init__(
@@ -50,14 +54,17 @@ class Publisher:
         mailbox: Mailbox,
         resolution: int = DEFAULT_GRID_RESOLUTION,
         clock: Callable[[], float] = time.perf_counter,  # tests give one that ticks by rule
+        pictures: bool = True,
     ) -> None:
         self.mailbox = mailbox
+        self.pictures = pictures
+        self.frame = FRAME  # seconds between two pictures at least
         self.clock = clock
         self.resolution = resolution
         self.last = -math.inf  # when the last snapshot was put
         self._plain_cost = 0.0
-        self._grids = _Costly()
-        self._diagnostics = _Costly(at_least=DIAGNOSTICS_EVERY)
+        self._grids = Costly()
+        self._diagnostics = Costly(at_least=DIAGNOSTICS_EVERY)
         self._recorder = DiagnosticsRecorder()
         self._extras: dict = {}  # the newest diagnostics, log and findings, carried over
 
@@ -66,7 +73,7 @@ class Publisher:
         (infinity while the last one waits to be taken)."""
         if self.mailbox.waiting():
             return math.inf
-        return self.last + max(FRAME, GRID_SHARE * self._plain_cost)
+        return self.last + max(self.frame, GRID_SHARE * self._plain_cost)
 
     def set_resolution(self, resolution: int) -> None:
         self.resolution = resolution
@@ -77,6 +84,12 @@ class Publisher:
         change to show at once) or affordable, else the last ones; True if it
         had new grids."""
         t0 = self.clock()
+        if not self.pictures:
+            snapshot = trainer.snapshot(history_limit=HISTORY_ROWS)
+            self.last = self.clock()
+            self._plain_cost = self.last - t0
+            self.mailbox.put(dataclasses.replace(snapshot, fresh_grids=grids))
+            return grids
         generation = trainer.generation
         asked, grids = grids, grids or self._grids.due(generation, t0)
         # a network near divergence has outputs beyond float32: its grids get inf, no warning
@@ -102,39 +115,53 @@ class Publisher:
 
     def _take_diagnostics(self, trainer, snapshot: Snapshot) -> None:
         start = self.clock()
-        with np.errstate(all="ignore"):  # a network near divergence overflows; it says so
+        self._extras = diagnosis(trainer, snapshot, trainer.settings_changed_at, self._recorder)
+        self._diagnostics.done(snapshot.generation, start, self.clock(), self._extras)
+
+
+def diagnosis(
+    trainer, snapshot: Snapshot, since_epoch: int, recorder: DiagnosticsRecorder, update=None
+) -> dict:
+    """What a snapshot carries of the inside of `trainer`'s network: its
+    diagnostics, their log so far (kept by `recorder`) and the doctor's
+    findings, with the generation they belong to.  `update`: the last update
+    of a trainer elsewhere, whose twin `trainer` is (pictures.py)."""
+    with np.errstate(all="ignore"):  # a network near divergence overflows; it says so
+        if update is None:
             diagnostics = trainer.diagnostics()
-            findings = examine(
-                diagnostics,
-                snapshot.history,
-                snapshot.config,
-                diverged=snapshot.diverged,
-                message=snapshot.message,
-                since_epoch=trainer.settings_changed_at,
-            )
-        self._recorder.add(snapshot.generation, diagnostics)
-        self._extras = {
-            "generation": snapshot.generation,
-            "diagnostics": diagnostics,
-            "diagnostics_log": self._recorder.log(),
-            "findings": findings,
-        }
-        self._diagnostics.done(snapshot.generation, start, self.clock(), diagnostics)
+        else:
+            diagnostics = trainer.diagnostics(update, epoch=snapshot.epoch, step=snapshot.step)
+        findings = examine(
+            diagnostics,
+            snapshot.history,
+            snapshot.config,
+            diverged=snapshot.diverged,
+            message=snapshot.message,
+            since_epoch=since_epoch,
+        )
+    recorder.add(snapshot.generation, diagnostics)
+    return {
+        "generation": snapshot.generation,
+        "diagnostics": diagnostics,
+        "diagnostics_log": recorder.log(),
+        "findings": findings,
+    }
 
 
-class _Costly:
+class Costly:
     """Something a snapshot carries that is made only now and then: when it was
     made, what it cost, and for which generation (a new one makes it at once)."""
 
-    def __init__(self, at_least: float = 0.0) -> None:
+    def __init__(self, at_least: float = 0.0, share: float = GRID_SHARE) -> None:
         self.at_least = at_least  # seconds between two makings, whatever the cost
+        self.share = share  # and at least this many times their cost
         self.cost, self.done_at, self.generation = 0.0, -math.inf, -1
         self.value: Any = None  # Grids or Diagnostics
 
     def due(self, generation: int, now: float) -> bool:
         if generation != self.generation:
             return True
-        return now - self.done_at >= max(self.at_least, GRID_SHARE * self.cost)
+        return now - self.done_at >= max(self.at_least, self.share * self.cost)
 
     def done(self, generation: int, started: float, now: float, value: object) -> None:
         self.cost, self.done_at, self.generation, self.value = now - started, now, generation, value

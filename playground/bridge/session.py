@@ -1,11 +1,17 @@
-"""The GUI thread's handle on training: one worker thread, commands in, snapshots out.
+"""The GUI thread's handle on training: commands in, snapshots out.
 
-Every command method emits a signal queued to the worker's slot, so the GUI
-never waits for training and never touches the trainer.  Pictures come back
-through the worker's mailbox: poll `latest()` once a frame.
+The trainer runs in a process of its own (trainer_link.py: a big network
+trains at full speed while the window draws) or, with
+NEURAL_PLAYGROUND_TRAINER=thread (and should a process fail to start), in a
+worker thread of this one.  Either way every command returns at once or
+waits only for a time box, the GUI never touches the trainer, and pictures
+come back through a latest-value mailbox: poll `latest()` once a frame.
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
@@ -13,10 +19,17 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from playground.core import Config, Snapshot
 from playground.core.datasets import Dataset
 
+from .trainer_link import TrainerLink
 from .worker import TrainerWorker
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 BLOCKING = Qt.ConnectionType.BlockingQueuedConnection
+BACKEND_VARIABLE = "NEURAL_PLAYGROUND_TRAINER"  # "process" (the default) or "thread"
+
+
+def backend() -> str:
+    """Where the trainer runs: "process" unless the environment says "thread"."""
+    return "thread" if os.environ.get(BACKEND_VARIABLE, "").strip() == "thread" else "process"
 
 
 class TrainingSession(QObject):
@@ -44,12 +57,36 @@ class TrainingSession(QObject):
     _fill_state = Signal(object)
     _shutdown = Signal()
 
-    def __init__(self, config: Config | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, parent: QObject | None = None, where: str = ""
+    ) -> None:
         super().__init__(parent)
         self._running = False
         self._generation = -1  # newest generation latest() has returned
         self._floor = -1  # the generation a load or restart began: older pictures are dropped
         self._closed = False
+        self._link: TrainerLink | None = None
+        self.where = where or backend()
+        if self.where == "process":
+            try:
+                self._link = TrainerLink(config, self)
+            except (OSError, RuntimeError) as exc:  # no process to be had: train in a thread
+                print(f"neural-playground: training in a thread ({exc})", file=sys.stderr)
+                self.where = "thread"
+        if self._link is not None:
+            self._link.running_changed.connect(self._on_running_changed)
+            self._link.diverged.connect(self.diverged)
+            self._link.error.connect(self.error)
+            self._link.ended.connect(self._on_link_ended)
+        self._config = config  # to start over in a thread, should the process die
+        self._last: Snapshot | None = None  # the newest snapshot latest() returned
+        app = QCoreApplication.instance()
+        if app is not None:  # a safety net; the window should call shutdown() itself
+            app.aboutToQuit.connect(self.shutdown)
+        if self._link is None:
+            self._start_thread(config)
+
+    def _start_thread(self, config: Config | None) -> None:
         self._thread = QThread(self)
         self._thread.setObjectName("trainer")
         worker = self._worker = TrainerWorker(config)
@@ -68,36 +105,33 @@ class TrainingSession(QObject):
         worker.running_changed.connect(self._on_running_changed, QUEUED)
         worker.diverged.connect(self.diverged, QUEUED)
         worker.error.connect(self.error, QUEUED)
-        app = QCoreApplication.instance()
-        if app is not None:  # a safety net; the window should call shutdown() itself
-            app.aboutToQuit.connect(self.shutdown)
         self._thread.start()
 
     # --- commands (each returns at once; the worker applies it soon) ----------
 
     def play(self) -> None:
-        self._send(self._play)
+        self._send("play")
 
     def pause(self) -> None:
-        self._send(self._pause)
+        self._send("pause")
 
     def step(self, epochs: int = 1) -> None:
         """Pause, then train exactly `epochs` epochs."""
-        self._send(self._step, epochs)
+        self._send("step", epochs)
 
     def set_config(self, config: Config) -> None:
         """Hot change (keeps training) or rebuild (epoch 0, new generation)."""
-        self._send(self._set_config, config)
+        self._send("set_config", config)
 
     def set_weight(self, layer: int, row: int, col: int, value: float) -> None:
-        self._send(self._set_weight, layer, row, col, value)
+        self._send("set_weight", layer, row, col, value)
 
     def set_bias(self, layer: int, row: int, value: float) -> None:
-        self._send(self._set_bias, layer, row, value)
+        self._send("set_bias", layer, row, value)
 
     def use_points(self, config: Config, dataset: Dataset) -> None:
         """Painted points: train on them from here on, network and epoch kept."""
-        self._send(self._use_points, config, dataset)
+        self._send("use_points", config, dataset)
 
     def load_parameters(self, layers) -> str | None:
         """Start over from [(weight (out, in), bias (out,)), ...] (copied here), paused.
@@ -106,18 +140,21 @@ class TrainingSession(QObject):
             layers = [(np.array(w, dtype=float), np.array(b, dtype=float)) for w, b in layers]
         except (TypeError, ValueError) as exc:
             return f"parameters must be (weight, bias) pairs of numbers: {exc}"
-        return self._start_over(self._load_parameters, layers)
+        return self._start_over("load_parameters", layers)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         """Epochs per 1/60 s; 0 = as fast as it goes."""
-        self._send(self._set_speed, epochs_per_frame)
+        self._send("set_speed", epochs_per_frame)
 
     def set_stop_at(self, epoch: int) -> None:
         """Pause on reaching this epoch; 0 = never."""
-        self._send(self._set_stop_at, epoch)
+        self._send("set_stop_at", epoch)
 
     def set_grid_resolution(self, resolution: int) -> None:
-        self._send(self._set_grid_resolution, resolution)
+        if self._link is not None:  # pictures are made on this side
+            self._link.set_grid_resolution(resolution)
+            return
+        self._send("set_grid_resolution", resolution)
 
     def fetch_state(self) -> dict | None:
         """The trainer's whole state (copies), e.g. to save it; None after shutdown.
@@ -127,24 +164,24 @@ class TrainingSession(QObject):
         meanwhile, so nothing else can happen to the window while it waits.
         """
         holder: list = []
-        self._call(self._fill_state, holder)
+        self._call("fill_state", holder)
         return holder[0] if holder else None
 
     def load_state(self, state: dict) -> str | None:
         """Go on from a saved state (see Trainer.from_state), paused.  Returns None,
         or why the state was refused (then nothing changed)."""
-        return self._start_over(self._load_state, state)
+        return self._start_over("load_state", state)
 
     def restart(self, config: Config, dataset: Dataset | None = None) -> str | None:
         """A fresh trainer for `config`, epoch 0, even if it is the current config;
         on `dataset`'s points if given (a person's own), else on the config's."""
-        return self._start_over(self._restart, config, dataset)
+        return self._start_over("restart", config, dataset)
 
-    def _start_over(self, signal, *args) -> str | None:
+    def _start_over(self, name: str, *args) -> str | None:
         """A blocking command that begins a new generation: from its answer on,
         pictures of older generations (still in the mailbox) are dropped."""
         reply: list = []
-        self._call(signal, *args, reply)
+        self._call(name, *args, reply)
         if not reply:
             return "the trainer has stopped"
         if isinstance(reply[0], str):
@@ -152,15 +189,29 @@ class TrainingSession(QObject):
         self._floor = reply[0]
         return None
 
-    def _call(self, signal, *args) -> None:
+    def _call(self, name: str, *args) -> None:
+        """A blocking command to the worker's slot `name`; its last argument, a
+        list, gets the answers."""
+        if self._closed:
+            return
+        if self._link is not None:
+            *request, holder = args
+            answers = self._link.call(name, *request)
+            holder.extend(answers or ())
+            return
         if QThread.currentThread() == self._thread:
             raise RuntimeError("a blocking command from the worker's own thread would hang")
-        if not self._closed and self._thread.isRunning():
-            signal.emit(*args)
+        if self._thread.isRunning():
+            getattr(self, "_" + name).emit(*args)
 
-    def _send(self, signal, *args) -> None:
-        if not self._closed:  # after shutdown nobody is listening
-            signal.emit(*args)
+    def _send(self, name: str, *args) -> None:
+        """A command to the worker's slot `name`."""
+        if self._closed:  # after shutdown nobody is listening
+            return
+        if self._link is not None:
+            self._link.send(name, *args)
+        else:
+            getattr(self, "_" + name).emit(*args)
 
     # --- state -----------------------------------------------------------------
 
@@ -170,21 +221,58 @@ class TrainingSession(QObject):
         Each carries the newest grids of its generation (`fresh_grids` says
         whether they are new since the last snapshot put).
         """
-        snapshot = self._worker.mailbox.take()
+        mailbox = self._link.mailbox if self._link is not None else self._worker.mailbox
+        snapshot = mailbox.take()
+        if snapshot is not None and self._link is not None:
+            self._link.taken()
         if snapshot is None or snapshot.generation < max(self._generation, self._floor):
             return None
         self._generation = snapshot.generation
+        self._last = snapshot
         return snapshot
 
     @property
     def epochs_per_second(self) -> float:
         """Measured over the last ~0.5 s of training; 0.0 while paused."""
+        if self._link is not None:
+            return self._link.epochs_per_second if self._running else 0.0
         return self._worker.epochs_per_second
 
     @property
     def is_running(self) -> bool:
         """As last reported by the worker (a play() takes effect a moment later)."""
         return self._running
+
+    @property
+    def finished(self) -> bool:
+        """True once training has ended for good: the worker thread finished, or
+        the trainer's process ended (and was waited for)."""
+        if self._link is not None:
+            return self._link.finished
+        return self._thread.isFinished()
+
+    @Slot(bool)
+    def _on_link_ended(self, silent: bool) -> None:
+        """The trainer's process ended unasked: train in a thread of this process
+        from here on, from the last picture's parameters if there was one."""
+        if self._closed or self._link is None:
+            return
+        link, self._link = self._link, None
+        link.shutdown()
+        self.where = "thread"
+        last = self._last
+        self._start_thread(last.config if last is not None else self._config)
+        if self._running:
+            self._on_running_changed(False)
+        if last is not None:
+            self.load_parameters(list(zip(last.weights, last.biases, strict=True)))
+        if not silent:
+            self.error.emit(
+                "the trainer's process ended unexpectedly: training goes on in the window's "
+                f"own process, from the weights of epoch {last.epoch if last else 0} (epoch 0)"
+            )
+        else:
+            print("neural-playground: the trainer's process did not start", file=sys.stderr)
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:
@@ -199,7 +287,9 @@ class TrainingSession(QObject):
         if self._closed:
             return
         self._closed = True
-        if self._thread.isRunning():
+        if self._link is not None:
+            self._link.shutdown()
+        elif self._thread.isRunning():
             self._shutdown.emit()  # blocks until the worker's timer is stopped
             self._thread.quit()
             self._thread.wait()

@@ -41,8 +41,11 @@ class TrainerWorker(QObject):
     running_changed = Signal(bool)
     diverged = Signal(str)
     error = Signal(str)
+    ticked = Signal()  # a time box of training ended (its own process reads commands then)
 
-    def __init__(self, config: Config | None = None, mailbox: Mailbox | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, mailbox: Mailbox | None = None, pictures: bool = True
+    ) -> None:
         super().__init__()
         self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_fresh_grids)
         self.pace = Pace()
@@ -56,7 +59,7 @@ class TrainerWorker(QObject):
         self._step_to: int | None = None  # stepping: the epoch to pause at
         self._stop_at = 0  # 0 = never
         self._epoch_cost = 0.0  # smoothed seconds per epoch; 0 = not measured yet
-        self._publisher = Publisher(self.mailbox)
+        self._publisher = Publisher(self.mailbox, pictures=pictures)
         self._dirty = self._flush_posted = False  # an immediate publish (with grids) is due
 
     @property
@@ -227,6 +230,10 @@ class TrainerWorker(QObject):
             return
         self._stop_at = epoch
 
+    @property
+    def publisher(self) -> Publisher:
+        return self._publisher
+
     @Slot(int)
     def set_grid_resolution(self, resolution: int) -> None:
         lo, hi = MIN_GRID_RESOLUTION, MAX_GRID_RESOLUTION
@@ -285,6 +292,7 @@ class TrainerWorker(QObject):
             wait = self.pace.wait_ms()  # sleep until the next epoch is earned
             if self._timer.interval() != wait:
                 self._timer.setInterval(wait)
+        self.ticked.emit()
 
     def _stop_target(self) -> int:
         return self._stop_at if self._stop_at > self.trainer.epoch else 0

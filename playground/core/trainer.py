@@ -356,12 +356,22 @@ class Trainer:
         with np.errstate(all="ignore"):
             return self.network.forward(x).copy()
 
-    def diagnostics(self) -> Diagnostics:
+    def diagnostics(
+        self, update: np.ndarray | None = None, epoch: int | None = None, step: int | None = None
+    ) -> Diagnostics:
         """Inside the network over the training set (core/diagnostics.py): one
-        full-batch pass on arrays of its own, so training goes on bit for bit."""
-        update = self.optimizer.last_update
+        full-batch pass on arrays of its own, so training goes on bit for bit.
+        A copy of a trainer that trains elsewhere (the window's picture maker)
+        passes the last `update`, `epoch` and `step` of the one it copies."""
+        if update is None:
+            update = self.optimizer.last_update
         return measure(
-            self.network, self._x_train, self._t_train, update, epoch=self.epoch, step=self.steps
+            self.network,
+            self._x_train,
+            self._t_train,
+            update,
+            epoch=self.epoch if epoch is None else epoch,
+            step=self.steps if step is None else step,
         )
 
     def grids(self, resolution: int = 50) -> Grids:

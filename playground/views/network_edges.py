@@ -49,6 +49,8 @@ class EdgeLayer(Layer):
         self._arrays: tuple[np.ndarray, ...] = ()
         self._layers: list[tuple[int, int]] = []
         self._drawable: np.ndarray | None = None  # in view and not in a weight matrix
+        self._drawable_index = np.zeros(0, np.intp)
+        self._drawable_layers: list[tuple[int, int]] = []
         self._scale, self._alpha = 1.0, 255
         self.widths = np.zeros(0)
         self.shades = np.zeros(0, dtype=np.intp)
@@ -70,6 +72,10 @@ class EdgeLayer(Layer):
             if matrix:
                 drawable[start:stop] = False
         self._drawable = None if drawable.all() else drawable
+        self._drawable_index = np.flatnonzero(drawable)
+        # the layers' ranges within the drawable edges
+        bounds = np.searchsorted(self._drawable_index, [a for a, _ in self._layers] + [n])
+        self._drawable_layers = list(itertools.pairwise(bounds.tolist()))
         self._pens.clear()
         self._scale, self._alpha = layout.edge_scale, layout.edge_alpha
         for item in self._items.values():
@@ -84,7 +90,17 @@ class EdgeLayer(Layer):
     def set_weights(self, weights: np.ndarray) -> None:
         """Weights in the layout's edge order (snapshot weights, raveled and joined).
         A layer with more than MAX_LAYER_EDGES edges draws only its strongest."""
-        steps, self.shades, key = edge_buckets(weights, self._layers, self._drawable)
+        weights = np.asarray(weights, dtype=np.float64)
+        if self._drawable is None:
+            steps, self.shades, key = edge_buckets(weights, self._layers)
+        else:  # only the edges that may be drawn: zoomed out, a few of 61,000
+            some = self._drawable_index
+            steps = np.zeros(len(weights), np.intp)
+            self.shades = np.zeros(len(weights), np.intp)
+            key = np.full(len(weights), -1, np.intp)
+            steps[some], self.shades[some], key[some] = edge_buckets(
+                weights[some], self._drawable_layers
+            )
         self.widths = steps * (0.5 * self._scale)
         self.widths[key < 0] = 0.0
         self.drawn = int(np.count_nonzero(key >= 0))

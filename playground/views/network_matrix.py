@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from .network_items import Layer
@@ -72,26 +72,19 @@ def strip_hit(strips: tuple[Strip, ...], x: float, y: float) -> tuple[int, int, 
     return None
 
 
-def _rows(column: Column) -> tuple[np.ndarray, np.ndarray]:
-    """Per pixel row of a column: its unit, and whether it lies in a gap."""
-    y = np.arange(column.height)
-    return y // column.step, y % column.step >= column.size
-
-
 def _matrix_pixels(weights: np.ndarray, strip: Strip) -> np.ndarray:
-    """(height, width) uint32 screen-order texels of a weight matrix (out, in)."""
-    w = np.nan_to_num(np.asarray(weights, dtype=np.float32))
+    """(units, width, 4) screen-order texels of a weight matrix (out, in): one
+    row per unit, which Qt stretches to the unit's pitch (see _stretch)."""
+    w = np.asarray(weights, dtype=np.float32)  # NaN and inf land on an end of the scale
     n, width = w.shape[1], strip.width
     starts = (np.arange(width) * n) // width
     if width >= n:
         per_pixel = w[:, starts]  # each weight a few pixels wide
     else:  # more weights than pixels: each pixel their mean
         counts = np.diff(np.append(starts, n)).astype(np.float32)
-        per_pixel = (np.add.reduceat(w, starts, axis=1) / counts).astype(np.float32)
-    units, gaps = _rows(strip.target)
-    texels = values_to_rgba(per_pixel, _LUT32_SCREEN)[units]
-    texels[gaps] = 0
-    return texels
+        with np.errstate(all="ignore"):
+            per_pixel = (np.add.reduceat(w, starts, axis=1) / counts).astype(np.float32)
+    return values_to_rgba(per_pixel, _LUT32_SCREEN)
 
 
 def _image_item(item: QGraphicsPixmapItem, pixels: np.ndarray) -> None:
@@ -99,6 +92,13 @@ def _image_item(item: QGraphicsPixmapItem, pixels: np.ndarray) -> None:
     h, w = pixels.shape[:2]
     image = QImage(pixels.data, w, h, 4 * w, _SCREEN_FORMAT)  # shares the buffer
     item.setPixmap(QPixmap.fromImage(image))  # a copy
+
+
+def _stretch(item: QGraphicsPixmapItem, column: Column, across: float = 1.0) -> None:
+    """Draw `item`'s one-texel rows each `column.step` px tall from the column's
+    top, so row j covers unit j (and the gap under it): Qt scales the pixmap
+    as it paints, without Python, and a snapshot's image stays tiny."""
+    item.setTransform(QTransform.fromScale(across, column.step))
 
 
 class OverviewLayer(Layer):
@@ -118,6 +118,7 @@ class OverviewLayer(Layer):
             self._pool(self._strip_pool, len(self.strips)), self.strips, strict=True
         ):
             item.setPos(s.left, s.target.top)
+            _stretch(item, s.target)
             item.setPixmap(QPixmap())
         self._cell_columns = [
             c
@@ -128,6 +129,7 @@ class OverviewLayer(Layer):
             self._pool(self._cell_pool, len(self._cell_columns)), self._cell_columns, strict=True
         ):
             item.setPos(c.x - BIAS_CELL - 1, c.top)
+            _stretch(item, c, BIAS_CELL)
             item.setPixmap(QPixmap())
 
     def _pool(self, items: list[QGraphicsPixmapItem], n: int) -> list[QGraphicsPixmapItem]:
@@ -150,8 +152,6 @@ class OverviewLayer(Layer):
             if b is None or len(b) != c.count:
                 item.setVisible(False)
                 continue
-            units, gaps = _rows(c)
-            texels = values_to_rgba(np.asarray(b, np.float32), _LUT32_SCREEN)[units]
-            texels[gaps] = 0
+            texels = values_to_rgba(np.asarray(b, np.float32), _LUT32_SCREEN)
             item.setVisible(True)
-            _image_item(item, np.repeat(texels[:, None, :], BIAS_CELL, axis=1))
+            _image_item(item, texels[:, None, :])

@@ -44,7 +44,7 @@ from playground.core.snapshot import Grids, Snapshot
 from . import colors
 from .canvas import WHEEL_ZOOM, PointerCanvas
 from .heatmap import output_kind, target_limit
-from .network_chrome import BUTTON_STYLE, NetworkChrome
+from .network_chrome import NetworkChrome
 from .network_edges import EdgeLayer
 from .network_fit import dense_note, zoom_words
 from .network_hits import (
@@ -59,7 +59,7 @@ from .network_hits import (
     hovered_neuron,
 )
 from .network_items import BACKGROUND, Callout, NodeLayer, edge_point, node_rect
-from .network_layout import SHADES, Zoom, compute_layout, zoom_about
+from .network_layout import Zoom, compute_layout, zoom_about
 from .network_marks import MarkLayer
 from .network_matrix import OverviewLayer, strip_hit
 from .network_tiles import TileColumn, fitting_grids
@@ -83,7 +83,6 @@ class NetworkView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(360, 260)  # the graph and its words fit from here on
-        self.setStyleSheet(BUTTON_STYLE + EDITOR_STYLE)
         self.canvas = PointerCanvas(self, background=BACKGROUND)
         self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         box = QVBoxLayout(self)
@@ -121,6 +120,7 @@ class NetworkView(QWidget):
         self.add_layer_button = self._chrome.add_layer_button
         self.remove_layer_button = self._chrome.remove_layer_button
         self._editor = ValueEditor(self)
+        self._editor.setStyleSheet(EDITOR_STYLE)
         self._editor.accepted.connect(self._apply_edit)
         self._editor.cancelled.connect(self._close_editor)
 
@@ -287,10 +287,11 @@ class NetworkView(QWidget):
         match target:
             case None:
                 self._nodes.set_hover()
-            case EdgeHit():
+            case EdgeHit(layer, row, col):
                 e = edge_index(self._layout, target)
                 a, b = edge_point(self._layout, e, 0.0), edge_point(self._layout, e, 1.0)
-                colour = QColor(*colors.to_rgba(self._edges.shades[e] / SHADES).tolist())
+                w = 0.0 if self._snap is None else float(self._snap.weights[layer][row, col])
+                colour = QColor(*colors.to_rgba(np.clip(np.array(w), -1.0, 1.0)).tolist())
                 width = max(2.0, float(self._edges.widths[e]))  # (an undrawn one: a matrix cell)
                 self._nodes.set_hover(line=(a, b, width, colour))
             case FeatureHit(name):
@@ -372,12 +373,12 @@ class NetworkView(QWidget):
 
     def _show_grids(self) -> None:
         grids, last = self._grids(), len(self._tiles) - 1
+        limit = target_limit(self._snap.dataset) if self._snap is not None else 1.0
         for c, tile in enumerate(self._tiles[1:], start=1):
             if grids is None:
                 tile.show_blank()
-            else:
+            elif tile.shown:  # (a zoomed view leaves columns out of sight undrawn)
                 kind = output_kind(self._config) if c == last else "hidden"
-                limit = target_limit(self._snap.dataset) if self._snap is not None else 1.0
                 tile.show_values(grids.layers[c], kind, limit if c == last else 1.0)
 
     def resizeEvent(self, ev) -> None:

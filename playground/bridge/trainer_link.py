@@ -1,0 +1,194 @@
+"""The window's end of a trainer in its own process (trainer_process.py).
+
+`TrainerLink` starts the child, sends it commands, answers blocking calls,
+and runs two threads.  The reader takes the child's messages: a snapshot
+goes into a latest-value mailbox at once, as the thread worker's do, with
+the newest pictures of its generation; the child's news becomes the same Qt
+signals (queued to the GUI thread, since they are emitted from the reader).
+The picture thread makes the pictures that are due (pictures.py) from a
+snapshot's parameters, off the trainer's time and the GUI thread's, and then
+puts the newest snapshot again with them, so a paused network shows them too.
+`shutdown()` ends the child and both threads and waits for them: nothing is
+left behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import multiprocessing
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from playground.core import Config
+from playground.core.snapshot import Snapshot
+
+from . import trainer_process
+from .mailbox import Mailbox, keep_fresh_grids
+from .pictures import PictureMaker
+
+CALL_TIMEOUT = 60.0  # s a blocking call may wait (the child answers between time boxes)
+END_TIMEOUT = 5.0  # s the child may take to stop before it is made to
+
+
+class TrainerLink(QObject):
+    running_changed = Signal(bool)
+    diverged = Signal(str)
+    error = Signal(str)
+    ended = Signal(bool)  # the child ended unasked; True if it never said a word
+
+    def __init__(self, config: Config | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.mailbox = Mailbox(merge=keep_fresh_grids)
+        self.pictures = PictureMaker()
+        self.epochs_per_second = 0.0  # as the child last said
+        self._send_lock = threading.Lock()  # the reader thread acknowledges, the GUI commands
+        self._replies: dict[int, list] = {}
+        self._replied = threading.Condition()
+        self._ids = itertools.count()
+        self._dataset: object = None
+        context = multiprocessing.get_context("spawn")  # fork would copy the GUI's threads
+        self._conn, child_end = context.Pipe()
+        self.process = context.Process(
+            target=trainer_process.run,
+            args=(child_end, config if config is not None else Config()),
+            name="neural-playground-trainer",
+            daemon=True,  # should the window die anyway, the child goes with it
+        )
+        self.process.start()
+        child_end.close()  # the child's copy stays open: EOF reaches us when it ends
+        self._alive = True
+        self._ended = False
+        self._heard = False  # any message from the child yet
+        self._stopping = False  # shutdown() asked it to end
+        self._latest: Snapshot | None = None  # the newest snapshot, without pictures
+        self._job: tuple | None = None  # pictures to make: (snapshot, grids?, diagnostics?, ...)
+        self._work = threading.Condition()
+        self._painter = threading.Thread(target=self._paint, name="trainer-pictures", daemon=True)
+        self._painter.start()
+        self._reader = threading.Thread(target=self._read, name="trainer-reader", daemon=True)
+        self._reader.start()
+
+    # --- commands -----------------------------------------------------------------
+
+    def send(self, name: str, *args) -> None:
+        self._post(("send", name, args))
+
+    def call(self, name: str, *args) -> list | None:
+        """A blocking command: the child's answers (the reply list), None if it stopped."""
+        call_id = next(self._ids)
+        with self._replied:
+            if not self._post(("call", call_id, name, args)):
+                return None
+            self._replied.wait_for(
+                lambda: call_id in self._replies or not self._alive, CALL_TIMEOUT
+            )
+            return self._replies.pop(call_id, None)
+
+    def taken(self) -> None:
+        """The window took the last snapshot: the child may make the next."""
+        self._post(("taken",))
+
+    def set_grid_resolution(self, resolution: int) -> None:
+        self.pictures.set_resolution(resolution)
+
+    def _post(self, message: tuple) -> bool:
+        with self._send_lock:
+            if not self._alive:
+                return False
+            try:
+                self._conn.send(message)
+            except (OSError, ValueError):
+                return False
+            return True
+
+    # --- the child's news ---------------------------------------------------------
+
+    def _read(self) -> None:
+        try:
+            while True:
+                message = self._conn.recv()
+                self._heard = True
+                self._take(message)
+        except (EOFError, OSError):  # the child has ended
+            pass
+        finally:
+            with self._replied:
+                self._alive = False
+                self._replied.notify_all()
+            with self._work:
+                self._work.notify()
+            if not self._stopping:  # it died: a failed start, a crash, a kill
+                self.ended.emit(not self._heard)
+
+    def _paint(self) -> None:
+        """The picture thread: make what is due, then show it on the newest snapshot."""
+        while True:
+            with self._work:
+                self._work.wait_for(lambda: self._job is not None or not self._alive)
+                if not self._alive:
+                    return
+                job, self._job = self._job, None
+            assert job is not None
+            self.pictures.make(*job)
+            with self._work:
+                latest = self._latest
+                if latest is not None:
+                    self.mailbox.put(self.pictures.attach(latest))
+
+    def _take(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "snapshot":
+            _, snap, dataset, rate, changed_at, update = message
+            if dataset is not None:
+                self._dataset = dataset
+            self.epochs_per_second = rate
+            snap = dataclasses.replace(snap, dataset=self._dataset)
+            with self._work:
+                self._latest = snap
+                grids, diagnostics = self.pictures.due(snap, update is not None)
+                if grids or diagnostics:  # the newest job waits while the painter works
+                    if self._job is not None:  # one not begun yet: this one asks for more
+                        _, old_grids, old_diagnostics, _, old_update = self._job
+                        grids, diagnostics = grids or old_grids, diagnostics or old_diagnostics
+                        update = update if update is not None else old_update
+                    self._job = (snap, grids, diagnostics, changed_at, update)
+                    self._work.notify()
+                self.mailbox.put(self.pictures.attach(snap))
+        elif kind == "reply":
+            with self._replied:
+                self._replies[message[1]] = message[2]
+                self._replied.notify_all()
+        elif kind == "rate":
+            self.epochs_per_second = message[1]
+        elif kind == "running":
+            self.epochs_per_second = message[2]
+            self.running_changed.emit(message[1])
+        elif kind == "diverged":
+            self.diverged.emit(message[1])
+        elif kind == "error":
+            self.error.emit(message[1])
+
+    # --- lifetime -----------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        """True once the child and both threads have ended (after `shutdown`)."""
+        return self._ended
+
+    def shutdown(self) -> None:
+        """Stop the child and the reader; waits for both (a few seconds at most)."""
+        self._stopping = True
+        self._post(("shutdown",))
+        self.process.join(END_TIMEOUT)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self._reader.join(END_TIMEOUT)  # the child's end closed with it: the reader sees EOF
+        self._painter.join(END_TIMEOUT)  # told by the reader as it ended
+        with self._send_lock:
+            self._alive = False
+            self._conn.close()
+        self._ended = not (self._reader.is_alive() or self._painter.is_alive())
+        self.process.close()
