@@ -58,9 +58,10 @@ def test_it_trains_exactly_as_the_engine_does(qtbot, session):
 def test_its_pictures_are_the_trainers_own(qtbot, session):
     session.set_grid_resolution(20)
     session.step(3)
-    snap = newest(
-        qtbot, session, lambda s: s.epoch == 3 and s.grids is not None and s.grids.resolution == 20
-    )
+    newest(qtbot, session, lambda s: s.epoch == 3 and s.grids is not None)
+    # pictures lag a little while training; once made, the newest snapshot has its own
+    qtbot.waitUntil(lambda: session._link.pictures_done, timeout=10_000)
+    snap = newest(qtbot, session, lambda s: s.grids.resolution == 20)
     here = Trainer(SMALL)
     here.network.set_parameters(list(zip(snap.weights, snap.biases, strict=True)))
     grids = here.grids(20)

@@ -65,6 +65,7 @@ class TrainerLink(QObject):
         self._latest: Snapshot | None = None  # the newest snapshot, without pictures
         self._job: tuple | None = None  # pictures to make: (snapshot, grids?, diagnostics?, ...)
         self._work = threading.Condition()
+        self._painting = False
         self._painter = threading.Thread(target=self._paint, name="trainer-pictures", daemon=True)
         self._painter.start()
         self._reader = threading.Thread(target=self._read, name="trainer-reader", daemon=True)
@@ -130,9 +131,11 @@ class TrainerLink(QObject):
                 if not self._alive:
                     return
                 job, self._job = self._job, None
+                self._painting = True
             assert job is not None
             self.pictures.make(*job)
             with self._work:
+                self._painting = False
                 latest = self._latest
                 if latest is not None:
                     self.mailbox.put(self.pictures.attach(latest))
@@ -171,6 +174,12 @@ class TrainerLink(QObject):
             self.error.emit(message[1])
 
     # --- lifetime -----------------------------------------------------------------
+
+    @property
+    def pictures_done(self) -> bool:
+        """No picture is being made or waiting to be (the newest snapshot put has them)."""
+        with self._work:
+            return self._job is None and not self._painting
 
     @property
     def finished(self) -> bool:
