@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground import Config, Trainer
 from playground.core.config import FEATURES
-from playground.views.network_fit import MATRIX_NOTE, ZOOMED_NOTE, text_width
+from playground.views.network_fit import MATRIX_NOTE, ZOOMED_DENSE_NOTE, ZOOMED_NOTE, text_width
 from playground.views.network_hits import EdgeHit, NodeHit
 from playground.views.network_layout import (
     DETAIL_STEP,
@@ -304,7 +304,8 @@ def test_zoomed_in_tiles_appear_and_only_those_in_sight_are_drawn(view):
     assert col.node_top(first) + col.size >= lay.view_top
     assert col.node_top(first + tile.shown - 1) <= lay.view_bottom
     assert tile.tiles().shape == (tile.shown, col.size, col.size, 4)
-    assert any(ZOOMED_NOTE in line or MATRIX_NOTE in line for line in probe.legend_texts(view))
+    notes = (ZOOMED_NOTE, ZOOMED_DENSE_NOTE, MATRIX_NOTE)
+    assert any(n in line for n in notes for line in probe.legend_texts(view))
 
 
 @pytest.mark.parametrize("size", [(360, 260), (560, 330), (900, 560)])
@@ -317,7 +318,8 @@ def test_the_legend_of_a_zoomed_view_is_never_cut_off(view, size):
         legend = view._chrome.legend(view.width(), "", ())  # (only for its font size)
         lines = probe.legend_texts(view)
         assert lines and not any("…" in line for line in lines)
-        assert any("dense layers" in line for line in lines), lines
+        said = ("dense layers", "zoomed: ")  # what is left out: the matrices, or edges
+        assert any(w in line for w in said for line in lines), lines
         for text, box in probe.texts(view):
             assert box.right() <= size[0] + 0.5, text
         assert all(text_width(line, legend.px) < size[0] for line in lines)

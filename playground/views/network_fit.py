@@ -40,7 +40,9 @@ BAR_WORDS = "weights, biases, outputs"
 HINT = "click an edge or node to edit"
 # what the drawing leaves out of dense layers (network_layout's levels of detail)
 DENSE_NOTE = f"dense layers: only the {MAX_LAYER_EDGES} strongest edges"
-ZOOMED_NOTE = f"dense layers: the {MAX_LAYER_EDGES} strongest edges in view"
+ZOOMED_NOTE = "zoomed: only the edges between neurons in view"
+ZOOMED_DENSE_NOTE = f"zoomed: the {MAX_LAYER_EDGES} strongest edges between neurons in view"
+# (neurons in view: at heights in sight; an edge may run off to the side)
 MATRIX_NOTE = "dense layers as weight matrices: zoom in for edges"
 MATRIX_ROWS = "matrix row = a neuron's weights in"  # how to read one, while there is room
 MARK_KEEP = 0.5  # the marks' words (unit_marks.legend_words) go last but for the note
@@ -60,11 +62,10 @@ def dense_note(lay: Layout) -> str:
     matrices = matrix_pairs(lay)
     if any(matrices):
         return MATRIX_NOTE
-    in_view = edges_in_view(lay) if not lay.zoom.fitted else np.ones(len(lay.edge_layer), bool)
-    per_pair = np.bincount(lay.edge_layer[in_view], minlength=len(matrices))
-    if not np.any(per_pair > MAX_LAYER_EDGES):
-        return ""
-    return DENSE_NOTE if lay.zoom.fitted else ZOOMED_NOTE
+    if lay.zoom.fitted:
+        return DENSE_NOTE if np.any(np.bincount(lay.edge_layer) > MAX_LAYER_EDGES) else ""
+    per_pair = np.bincount(lay.edge_layer[edges_in_view(lay)], minlength=len(matrices))
+    return ZOOMED_DENSE_NOTE if np.any(per_pair > MAX_LAYER_EDGES) else ZOOMED_NOTE
 
 
 def zoom_words(scale: float) -> str:

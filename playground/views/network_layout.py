@@ -336,13 +336,13 @@ def matrix_pairs(lay: Layout) -> tuple[bool, ...]:
 
 
 def edges_in_view(lay: Layout) -> np.ndarray:
-    """Whether each edge has an end on screen (a zoomed view shows the edges of
-    the nodes in sight, not those merely passing through)."""
-
-    def seen(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (x >= 0) & (x <= lay.width) & (y >= lay.view_top) & (y <= lay.view_bottom)
-
-    return seen(lay.edge_x0, lay.edge_y0) | seen(lay.edge_x1, lay.edge_y1)
+    """Whether each edge joins two nodes at heights in sight and crosses the
+    screen: a zoomed view shows the edges between the rows of nodes it shows
+    (those to nodes above or below, long and steep, made a tangle of it)."""
+    top, bottom = lay.view_top, lay.view_bottom
+    level = (lay.edge_y0 >= top) & (lay.edge_y0 <= bottom)
+    level &= (lay.edge_y1 >= top) & (lay.edge_y1 <= bottom)
+    return level & (lay.edge_x1 >= 0) & (lay.edge_x0 <= lay.width)
 
 
 def edge_widths(weights: np.ndarray, scale: float = 1.0) -> np.ndarray:
