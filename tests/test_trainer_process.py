@@ -128,7 +128,7 @@ def test_a_trainer_that_never_started_is_replaced_at_once(qtbot, monkeypatch):
         s.shutdown()
 
 
-def _no_trainer(conn, config) -> None:
+def _no_trainer(hears, says, config) -> None:
     """A child that ends at once, as one that cannot start would."""
     raise SystemExit(3)
 

@@ -21,6 +21,7 @@ def run_self_test(out: str) -> int:
     try:
         from PySide6.QtCore import QSettings
 
+        from ..bridge.session import backend
         from ..core.config import Config
         from .application import make_application
         from .main_window import MainWindow
@@ -34,12 +35,18 @@ def run_self_test(out: str) -> int:
             window.files.ask_discard = lambda: "discard"
             try:
                 epoch = _train_and_shoot(app, window, out)
+                where = window.session.where
+                if where != backend():  # a build whose child process cannot start
+                    raise RuntimeError(f"the trainer ran in a {where}, not in a {backend()}")
             finally:
                 window.close()  # always: the trainer thread must end before Python does
     except Exception as exc:  # a broken build: say what, never a traceback
         print(f"neural-playground: self-test failed: {exc}", file=sys.stderr)
         return 1
-    print(f"neural-playground: self-test passed ({epoch} epochs, screenshot {out})")
+    print(
+        f"neural-playground: self-test passed ({epoch} epochs, the trainer in a {where}, "
+        f"screenshot {out})"
+    )
     return 0
 
 

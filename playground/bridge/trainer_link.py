@@ -49,15 +49,19 @@ class TrainerLink(QObject):
         self._ids = itertools.count()
         self._dataset: object = None
         context = multiprocessing.get_context("spawn")  # fork would copy the GUI's threads
-        self._conn, child_end = context.Pipe()
+        # two one-way pipes; the child's way holds a whole snapshot (see _widen)
+        self._news, child_says = context.Pipe(duplex=False)
+        child_hears, self._conn = context.Pipe(duplex=False)
+        _widen(child_says)
         self.process = context.Process(
             target=trainer_process.run,
-            args=(child_end, config if config is not None else Config()),
+            args=(child_hears, child_says, config if config is not None else Config()),
             name="neural-playground-trainer",
             daemon=True,  # should the window die anyway, the child goes with it
         )
         self.process.start()
-        child_end.close()  # the child's copy stays open: EOF reaches us when it ends
+        child_hears.close()  # the child's copies stay open: EOF reaches us when it ends
+        child_says.close()
         self._alive = True
         self._ended = False
         self._heard = False  # any message from the child yet
@@ -109,7 +113,7 @@ class TrainerLink(QObject):
     def _read(self) -> None:
         try:
             while True:
-                message = self._conn.recv()
+                message = self._news.recv()
                 self._heard = True
                 self._take(message)
         except (EOFError, OSError):  # the child has ended
@@ -199,5 +203,22 @@ class TrainerLink(QObject):
         with self._send_lock:
             self._alive = False
             self._conn.close()
+        self._news.close()
         self._ended = not (self._reader.is_alive() or self._painter.is_alive())
         self.process.close()
+
+
+PIPE_BYTES = 1 << 20  # a 16 x 64 network's snapshot is ~0.5 MB
+
+
+def _widen(end) -> None:
+    """Let the pipe hold a whole snapshot (Linux; elsewhere it stays as it is).
+    With the usual 64 KiB the child waited in send() while the reader, which
+    needs the interpreter lock for every chunk, read one chunk at a time:
+    gaps of 75 ms between snapshots."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass

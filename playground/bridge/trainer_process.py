@@ -6,7 +6,7 @@ each frame's Python (views, pictures) made it wait: in-app training ran at
 0.4-0.65 of headless (benchmarks/bench_window.py).  In a process of its own
 the trainer keeps a core to itself.
 
-`run(conn, config)` is the child's whole life: a `QCoreApplication` whose
+`run(hears, says, config)` is the child's whole life: a `QCoreApplication` whose
 event loop runs the worker (its timer, its time boxes) and reads commands
 from the pipe as they come (a socket notifier on its end).  The child makes
 no pictures (grids, diagnostics): the window's picture maker does, from the
@@ -82,8 +82,9 @@ def _send(conn, message: tuple) -> None:
         conn.send(message)
 
 
-def run(conn, config: Config) -> None:
-    """The child process's main: train as the window commands until told to stop."""
+def run(hears, says, config: Config) -> None:
+    """The child process's main: train as the window commands (on `hears`)
+    until told to stop; snapshots and news go out on `says`."""
     from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
     from ..blas import use_one_blas_thread
@@ -92,7 +93,8 @@ def run(conn, config: Config) -> None:
     use_one_blas_thread()  # as in the window: one core trains, the other draws
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    mailbox = PipeMailbox(conn)
+    mailbox = PipeMailbox(says)
+    conn = says
     worker = TrainerWorker(config, mailbox=mailbox, pictures=False)
     worker.publisher.frame = PROCESS_FRAME
     mailbox.worker = worker
@@ -104,8 +106,8 @@ def run(conn, config: Config) -> None:
 
     def serve() -> None:
         try:
-            while conn.poll():
-                if not _handle(conn.recv(), worker, mailbox, conn):
+            while hears.poll():
+                if not _handle(hears.recv(), worker, mailbox, conn):
                     break
             else:
                 return
@@ -115,7 +117,7 @@ def run(conn, config: Config) -> None:
         notifier.setEnabled(False)
         app.quit()
 
-    notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
+    notifier = QSocketNotifier(hears.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(serve)
     # while training, the worker's timer fires back to back and the event loop
     # may leave the pipe's news for later: read it after every time box too
@@ -130,7 +132,8 @@ def run(conn, config: Config) -> None:
     worker.ticked.connect(tell_rate)
     worker.start()
     app.exec()
-    conn.close()
+    says.close()
+    hears.close()
 
 
 def _handle(message: tuple, worker, mailbox: PipeMailbox, conn) -> bool:

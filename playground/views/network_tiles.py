@@ -136,7 +136,8 @@ class TileColumn(QGraphicsPixmapItem):
             flat = grid.reshape(-1, units)
             # the mean as one BLAS product: ~8x cheaper than mean() over the grid
             with np.errstate(all="ignore"):  # a diverging network's inf and NaN
-                means = np.nan_to_num(_ones(len(flat)) @ flat / len(flat))
+                means = _ones(len(flat)) @ flat / np.float32(len(flat))
+            means[np.isnan(means)] = 0.0  # (inf stays: it is clamped to an end)
             if classes:
                 rows = class_rgba(means[unit_of_row], kind, unit_of_row)
             else:
