@@ -184,7 +184,7 @@ def test_the_picture_maker_spends_within_its_budget():
     first = maker.attach(snap)
     assert first.grids is not None and first.fresh_grids
     assert not maker.attach(snap).fresh_grids  # the same grids again: not fresh
-    # 10 ms since: not due (GRID_SHARE x 10 ms must pass), unless asked
+    # 10 ms since: not due (PICTURE_SHARE x 10 ms must pass), unless asked
     assert maker.due(snap, False) == (False, False)
     asked = dataclasses.replace(snap, fresh_grids=True)
     assert maker.due(asked, True) == (True, True)

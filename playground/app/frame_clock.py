@@ -21,9 +21,11 @@ FRAME_MS = 16  # at most ~60 frames a second when idle (hover, edits)
 # ~0.8x headless; 40 a second costs it ~0.1 more.
 TRAINING_FRAME_MS = 30
 # A trainer in its own process (the default) shares no lock with the window:
-# the clock may look more often, so a snapshot made just after a look waits
-# less, and the frames drawn reach the snapshots made (~40 a second).
-PROCESS_TRAINING_FRAME_MS = 20
+# the clock looks as often as keeps the GUI thread within GUI_BUDGET of a core
+# (its own CPU time, measured every RATE_EVERY_S), between these bounds: a
+# small network gets ~50 frames a second, a big one as many as the budget buys.
+PROCESS_FRAME_MS = (16, 60)
+GUI_BUDGET = 0.3
 RATE_EVERY_S = 1.0  # how often the status read-out is worked out anew
 
 
@@ -39,8 +41,11 @@ class FrameClock(QObject):
         self.session = session
         self.experiment = experiment
         self.fps = 0.0
+        self.gui_share = 0.0  # of a core, the GUI thread's, over the last RATE_EVERY_S
         self._frames = 0
         self._since = time.perf_counter()
+        self._cpu_since = time.thread_time()
+        self._training_ms = float(PROCESS_FRAME_MS[0])
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.tick)
@@ -61,18 +66,30 @@ class FrameClock(QObject):
         return snapshot is not None
 
     def _pace(self, running: bool) -> None:
-        training = (
-            PROCESS_TRAINING_FRAME_MS if self.session.where == "process" else TRAINING_FRAME_MS
-        )
+        process = self.session.where == "process"
+        training = round(self._training_ms) if process else TRAINING_FRAME_MS
         self._timer.setInterval(training if running else FRAME_MS)
+
+    def _budget(self) -> None:
+        """Look less often when the GUI thread went over its budget, more when under."""
+        low, high = PROCESS_FRAME_MS
+        if self.gui_share > GUI_BUDGET:
+            self._training_ms = min(high, self._training_ms * 1.25)
+        elif self.gui_share < 0.8 * GUI_BUDGET:
+            self._training_ms = max(low, self._training_ms / 1.1)
+        self._pace(True)
 
     def _count(self, drew: bool) -> None:
         self._frames += drew
         now = time.perf_counter()
         if now - self._since < RATE_EVERY_S:
             return
+        cpu = time.thread_time()
         self.fps = self._frames / (now - self._since)
-        self._frames, self._since = 0, now
+        self.gui_share = (cpu - self._cpu_since) / (now - self._since)
+        self._frames, self._since, self._cpu_since = 0, now, cpu
+        if self.session.is_running and self.session.where == "process":
+            self._budget()
         if self.session.is_running:
             rate = self.session.epochs_per_second
             self.rate_text.emit(f"{rate:,.0f} epochs/s  ·  {self.fps:.0f} fps")

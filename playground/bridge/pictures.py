@@ -6,7 +6,7 @@ diagnostics with the doctor's findings.  It keeps a copy of the trainer
 (same config, same data) whose parameters it sets from each snapshot, so
 the pictures are exactly those the trainer would make, computed off the
 trainer's time.  Within a budget: grids when the time since the last is at
-least GRID_SHARE times their cost, diagnostics at most every
+least PICTURE_SHARE times their cost, diagnostics at most every
 DIAGNOSTICS_EVERY seconds and at least DIAGNOSTICS_SHARE times their cost
 apart; a new generation or a snapshot marked `fresh_grids` (a change to
 show) gets grids at once.  No Qt here.
@@ -27,7 +27,11 @@ from playground.core.snapshot import Snapshot
 
 from .publisher import DEFAULT_GRID_RESOLUTION, DIAGNOSTICS_EVERY, Costly, diagnosis
 
-DIAGNOSTICS_SHARE = 6  # diagnostics take at most 1/7 of the picture thread's time
+# The picture thread shares two cores with the trainer and the GUI thread: grids
+# take at most 1/5 of a core, diagnostics 1/11 (a 16 x 64 network's cost 16 and
+# 53 ms: ~12 new pictures and ~2 diagnostics a second)
+PICTURE_SHARE = 4
+DIAGNOSTICS_SHARE = 10
 
 
 class PictureMaker:
@@ -43,7 +47,7 @@ class PictureMaker:
         self.resolution = resolution
         self.clock = clock
         self._copy: Trainer | None = None  # the trainer's twin, for its pictures
-        self._grids = Costly()
+        self._grids = Costly(share=PICTURE_SHARE)
         self._diagnostics = Costly(at_least=DIAGNOSTICS_EVERY, share=DIAGNOSTICS_SHARE)
         self._recorder = DiagnosticsRecorder()
         self._lock = threading.Lock()

@@ -38,7 +38,7 @@ from playground.core import Config
 from .mailbox import Mailbox
 
 UPDATE_EVERY = 0.25  # s: how often a snapshot carries the last update (for diagnostics)
-PROCESS_FRAME = 1 / 40  # s between snapshots: the window draws at most ~33 a second
+PROCESS_FRAME = 1 / 50  # s between snapshots: the window draws up to ~50 a second
 UNTAKEN = 3
 
 
