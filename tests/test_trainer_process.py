@@ -5,6 +5,7 @@ training, and nothing left behind when the window closes."""
 import dataclasses
 import multiprocessing
 import os
+import sys
 import threading
 
 import numpy as np
@@ -190,3 +191,17 @@ def test_the_picture_maker_spends_within_its_budget():
     assert maker.due(asked, True) == (True, True)
     now[0] += 10.0
     assert maker.due(snap, True) == (True, True)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority: Linux")
+def test_pictures_yield_first_when_the_machine_is_busy(session, qtbot):
+    """The picture thread runs at a lower priority than the window and the
+    trainer's process, so a busy machine slows pictures before training."""
+    painter = next(t for t in threading.enumerate() if t.name == "trainer-pictures")
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def lowered() -> bool:  # (set by the thread itself as it starts)
+        return os.getpriority(os.PRIO_PROCESS, painter.native_id) >= min(19, here + 10)
+
+    qtbot.waitUntil(lowered, timeout=5000)
+    assert os.getpriority(os.PRIO_PROCESS, session._link.process.pid) == here

@@ -22,10 +22,10 @@ FRAME_MS = 16  # at most ~60 frames a second when idle (hover, edits)
 TRAINING_FRAME_MS = 30
 # A trainer in its own process (the default) shares no lock with the window:
 # the clock looks as often as keeps the GUI thread within GUI_BUDGET of a core
-# (its own CPU time, measured every RATE_EVERY_S), between these bounds: a
-# small network gets ~50 frames a second, a big one as many as the budget buys.
-PROCESS_FRAME_MS = (16, 60)
-GUI_BUDGET = 0.3
+# (its own CPU time, measured every RATE_EVERY_S), between these bounds: up to
+# ~60 looks a second, and never fewer than ~30, whatever a frame costs.
+PROCESS_FRAME_MS = (16, 33)
+GUI_BUDGET = 1 / 3
 RATE_EVERY_S = 1.0  # how often the status read-out is worked out anew
 
 

@@ -14,9 +14,12 @@ left behind.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import multiprocessing
+import os
+import sys
 import threading
 
 from PySide6.QtCore import QObject, Signal
@@ -129,6 +132,7 @@ class TrainerLink(QObject):
 
     def _paint(self) -> None:
         """The picture thread: make what is due, then show it on the newest snapshot."""
+        _yield_to_others()
         while True:
             with self._work:
                 self._work.wait_for(lambda: self._job is not None or not self._alive)
@@ -222,3 +226,18 @@ def _widen(end) -> None:
         fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except (ImportError, AttributeError, OSError):
         pass
+
+
+PICTURE_NICENESS = 10  # how much the picture thread yields when the cores are busy
+
+
+def _yield_to_others() -> None:
+    """Lower the calling thread's priority (Linux; elsewhere nothing): when the
+    machine is busy, pictures come less often before training or drawing slow."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        thread = threading.get_native_id()
+        os.setpriority(
+            os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + PICTURE_NICENESS
+        )

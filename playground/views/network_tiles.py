@@ -77,6 +77,26 @@ def class_rgba(values: np.ndarray, kind: str, classes: np.ndarray) -> np.ndarray
     return np.take(_CLASS32_SCREEN, index).view(np.uint8).reshape(*index.shape, 4)
 
 
+def show_hidden_means(tiles: list[TileColumn], layers: list[np.ndarray]) -> None:
+    """Hidden columns too small for pictures, all at once: each unit's mean
+    output over the grid, coloured by one lookup (one per column cost ~0.1 ms
+    each, ~2 ms a frame for 16 layers)."""
+    means = []
+    for grid in layers:
+        flat = grid.reshape(-1, grid.shape[2])
+        with np.errstate(all="ignore"):  # a diverging network's inf and NaN
+            means.append(_ones(len(flat)) @ flat / np.float32(len(flat)))
+    if not means:
+        return
+    values = np.concatenate(means)
+    values[np.isnan(values)] = 0.0  # (inf stays: it is clamped to an end)
+    rgba = values_to_rgba(values, _LUT32_SCREEN)
+    at = 0
+    for tile, m in zip(tiles, means, strict=True):
+        tile.show_unit_colours(rgba[at : at + len(m)])
+        at += len(m)
+
+
 def fitting_grids(grids: Grids | None, layer_sizes: tuple[int, ...]) -> Grids | None:
     """`grids` if they picture a network of these layer sizes, else None."""
     if grids is None or len(grids.layers) != len(layer_sizes):
@@ -157,6 +177,11 @@ class TileColumn(QGraphicsPixmapItem):
         if kind in ("sigmoid", "softmax"):
             values = output_scale(kind, values)
         self._show(values_to_rgba(values, _LUT32_SCREEN))
+
+    def show_unit_colours(self, rgba: np.ndarray) -> None:
+        """Tiny tiles: each unit's one colour, (units, 4) screen-order RGBA."""
+        rows = rgba[np.minimum(self._node, len(rgba) - 1)]
+        self._show(np.repeat(rows[:, None, :], self.column.size, axis=1))
 
     def show_blank(self) -> None:
         """Neutral tiles (a snapshot without grids)."""

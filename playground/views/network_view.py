@@ -62,7 +62,7 @@ from .network_items import BACKGROUND, Callout, NodeLayer, edge_point, node_rect
 from .network_layout import Zoom, compute_layout, zoom_about
 from .network_marks import MarkLayer
 from .network_matrix import OverviewLayer, strip_hit
-from .network_tiles import TileColumn, fitting_grids
+from .network_tiles import TileColumn, fitting_grids, show_hidden_means
 from .value_editor import EDITOR_STYLE, ValueEditor
 from .zero_line import tile_zero_line
 
@@ -374,12 +374,19 @@ class NetworkView(QWidget):
     def _show_grids(self) -> None:
         grids, last = self._grids(), len(self._tiles) - 1
         limit = target_limit(self._snap.dataset) if self._snap is not None else 1.0
+        compact: list[tuple[TileColumn, np.ndarray]] = []  # tiny hidden tiles: all at once
         for c, tile in enumerate(self._tiles[1:], start=1):
             if grids is None:
                 tile.show_blank()
-            elif tile.shown:  # (a zoomed view leaves columns out of sight undrawn)
+            elif not tile.shown:  # (a zoomed view leaves columns out of sight undrawn)
+                continue
+            elif c < last and not tile.column.tiles:
+                compact.append((tile, grids.layers[c]))
+            else:
                 kind = output_kind(self._config) if c == last else "hidden"
                 tile.show_values(grids.layers[c], kind, limit if c == last else 1.0)
+        if compact:
+            show_hidden_means([t for t, _ in compact], [g for _, g in compact])
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
