@@ -323,3 +323,39 @@ def test_the_legend_of_a_zoomed_view_is_never_cut_off(view, size):
         for text, box in probe.texts(view):
             assert box.right() <= size[0] + 0.5, text
         assert all(text_width(line, legend.px) < size[0] for line in lines)
+
+
+def test_a_double_click_that_fits_clicks_nothing_under_the_fitted_graph(view):
+    """The release after a double click is no click: the fit moved the graph, and
+    a feature tile now under the pointer must not be toggled (nor an editor open)."""
+    view.set_snapshot(snapshot(hidden=(4, 2), features=("x1", "x2")))
+    fitted = view._layout
+    view.zoom_at(QPointF(fitted.width * 0.7, fitted.height * 0.6), 1.7)
+    zoomed = view._layout
+    spots = []  # empty while zoomed, on a feature once fitted
+    for y in range(90, 480, 3):
+        for x in range(20, 880, 3):
+            spot = QPointF(x, y)
+            if view._target_at(spot) is None:
+                view._layout = fitted
+                fitted_hit = view._target_at(spot)
+                view._layout = zoomed
+                if fitted_hit is not None:
+                    spots.append(spot)
+    assert spots
+    toggled, edits = [], []
+    view.feature_toggled.connect(toggled.append)
+    view.weight_edited.connect(lambda *a: edits.append(a))
+    spot = spots[0]
+    mouse(view, QEvent.Type.MouseButtonPress, spot)
+    mouse(view, QEvent.Type.MouseButtonRelease, spot, Qt.MouseButton.NoButton)
+    mouse(view, QEvent.Type.MouseButtonDblClick, spot)
+    mouse(view, QEvent.Type.MouseButtonRelease, spot, Qt.MouseButton.NoButton)
+    assert view.zoom.fitted
+    assert toggled == [] and edits == [] and not view._editor.isVisible()
+    # a move with no button held (its release was lost) does not pan
+    view.zoom_at(QPointF(450, 300), 3.0)
+    before = view.zoom
+    mouse(view, QEvent.Type.MouseButtonPress, empty_spot(view))
+    mouse(view, QEvent.Type.MouseMove, empty_spot(view) + QPointF(40, 0), Qt.MouseButton.NoButton)
+    assert view.zoom == before

@@ -205,3 +205,56 @@ def test_pictures_yield_first_when_the_machine_is_busy(session, qtbot):
 
     qtbot.waitUntil(lowered, timeout=5000)
     assert os.getpriority(os.PRIO_PROCESS, session._link.process.pid) == here
+
+
+def test_after_a_crash_the_thread_shows_its_snapshots_and_keeps_own_points(qtbot):
+    """Rebuilds first (the dead child's generations ran ahead), on a person's
+    own points: the thread that takes over trains on those points, from the
+    last picture's weights, and the window shows its snapshots."""
+    import numpy as np
+
+    from playground.core.datasets import own_dataset
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-3, 3, (120, 2)) + np.array([20.0, 5.0])
+    points = own_dataset(x, (x[:, 0] > 20).astype(int), num_classes=2)
+    own = Config(dataset="own", classes=2, points=120, features=("x1", "x2"), hidden=(3,))
+    SEEN.clear()
+    s = TrainingSession(SMALL, where="process")
+    try:
+        for seed in range(1, 4):
+            assert s.restart(SMALL.replace(init_seed=seed)) is None
+        assert s.restart(own, points) is None
+        s.step(2)
+        last = newest(qtbot, s, lambda snap: snap.config == own and snap.epoch == 2)
+        with qtbot.waitSignal(s.error, timeout=10_000):
+            s._link.process.kill()
+        assert s.where == "thread"
+        state = s.fetch_state()
+        assert state is not None and state["config"]["dataset"] == "own"
+        s.step(3)
+        snap = newest(qtbot, s, lambda snap: snap.generation < last.generation and snap.epoch == 3)
+        assert snap.dataset is not None and np.array_equal(snap.dataset.x_train, points.x_train)
+    finally:
+        s.shutdown()
+
+
+def test_a_new_network_never_reaches_the_window_without_its_pictures(qtbot, session):
+    """A reset or rebuild is shown once its pictures are made, not blank before."""
+    newest(qtbot, session, lambda s: s.grids is not None)
+    seen = []
+
+    def shown(seed: int) -> bool:
+        snap = session.latest()
+        if snap is not None:
+            seen.append(snap)
+        return bool(seen) and seen[-1].config.init_seed == seed
+
+    with qtbot.waitSignal(session.running_changed, timeout=10_000):
+        session.play()
+    for seed in range(1, 6):
+        session.set_config(SMALL.replace(init_seed=seed, hidden=(8, 6)))
+        qtbot.waitUntil(lambda seed=seed: shown(seed), timeout=10_000)
+    session.pause()
+    assert len({s.generation for s in seen}) >= 5
+    assert all(s.grids is not None for s in seen)

@@ -86,6 +86,17 @@ class PictureMaker:
         if diagnostics and update is not None:
             self._diagnose(copy, snap, settings_changed_at, update)
 
+    def has_grids(self, generation: int) -> bool:
+        """Whether there are grids of this generation to attach."""
+        with self._lock:
+            return self._grids.generation == generation
+
+    def give_up(self, snap: Snapshot) -> None:
+        """Making `snap`'s pictures failed: its generation is shown without them
+        (and tried again only when they fall due)."""
+        with self._lock:
+            self._grids.done(snap.generation, self.clock(), self.clock(), None)
+
     def attach(self, snap: Snapshot) -> Snapshot:
         """`snap` with the newest grids and diagnostics of its generation
         (`fresh_grids`: grids not attached before)."""

@@ -25,6 +25,7 @@ from .worker import TrainerWorker
 QUEUED = Qt.ConnectionType.QueuedConnection
 BLOCKING = Qt.ConnectionType.BlockingQueuedConnection
 BACKEND_VARIABLE = "NEURAL_PLAYGROUND_TRAINER"  # "process" (the default) or "thread"
+_SETTINGS = ("set_speed", "set_stop_at", "set_grid_resolution")  # sent again to a new worker
 
 
 def backend() -> str:
@@ -79,6 +80,7 @@ class TrainingSession(QObject):
             self._link.error.connect(self.error)
             self._link.ended.connect(self._on_link_ended)
         self._config = config  # to start over in a thread, should the process die
+        self._settings: dict[str, tuple] = {}  # the last of each of _SETTINGS sent
         self._last: Snapshot | None = None  # the newest snapshot latest() returned
         app = QCoreApplication.instance()
         if app is not None:  # a safety net; the window should call shutdown() itself
@@ -86,10 +88,10 @@ class TrainingSession(QObject):
         if self._link is None:
             self._start_thread(config)
 
-    def _start_thread(self, config: Config | None) -> None:
+    def _start_thread(self, config: Config | None, dataset: Dataset | None = None) -> None:
         self._thread = QThread(self)
         self._thread.setObjectName("trainer")
-        worker = self._worker = TrainerWorker(config)
+        worker = self._worker = TrainerWorker(config, dataset=dataset)
         worker.moveToThread(self._thread)
         # direct (same thread): the trainer is built in the worker thread, before its event loop
         self._thread.started.connect(worker.start)
@@ -151,6 +153,7 @@ class TrainingSession(QObject):
         self._send("set_stop_at", epoch)
 
     def set_grid_resolution(self, resolution: int) -> None:
+        self._settings["set_grid_resolution"] = (resolution,)
         if self._link is not None:  # pictures are made on this side
             self._link.set_grid_resolution(resolution)
             return
@@ -206,6 +209,8 @@ class TrainingSession(QObject):
 
     def _send(self, name: str, *args) -> None:
         """A command to the worker's slot `name`."""
+        if name in _SETTINGS:
+            self._settings[name] = args
         if self._closed:  # after shutdown nobody is listening
             return
         if self._link is not None:
@@ -261,11 +266,16 @@ class TrainingSession(QObject):
         link.shutdown()
         self.where = "thread"
         last = self._last
-        self._start_thread(last.config if last is not None else self._config)
+        self._generation = self._floor = -1  # the new trainer counts generations afresh
+        if last is None:
+            self._start_thread(self._config)
+        else:  # on the same points (a person's own, too) and parameters
+            self._start_thread(last.config, last.dataset)
+            self.load_parameters(list(zip(last.weights, last.biases, strict=True)))
+        for name, args in self._settings.items():  # speed, stop-at, picture size
+            self._send(name, *args)
         if self._running:
             self._on_running_changed(False)
-        if last is not None:
-            self.load_parameters(list(zip(last.weights, last.biases, strict=True)))
         if not silent:
             self.error.emit(
                 "the trainer's process ended unexpectedly: training goes on in the window's "

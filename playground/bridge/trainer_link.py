@@ -118,7 +118,10 @@ class TrainerLink(QObject):
             while True:
                 message = self._news.recv()
                 self._heard = True
-                self._take(message)
+                try:
+                    self._take(message)
+                except Exception as exc:  # a bug here must not cost the trainer's news
+                    _report("a message from the trainer", exc)
         except (EOFError, OSError):  # the child has ended
             pass
         finally:
@@ -141,12 +144,23 @@ class TrainerLink(QObject):
                 job, self._job = self._job, None
                 self._painting = True
             assert job is not None
-            self.pictures.make(*job)
+            try:
+                self.pictures.make(*job)
+            except Exception as exc:  # shown without pictures, rather than never again
+                _report("the pictures", exc)
+                self.pictures.give_up(job[0])
             with self._work:
                 self._painting = False
-                latest = self._latest
-                if latest is not None:
-                    self.mailbox.put(self.pictures.attach(latest))
+                if self._latest is not None:
+                    self._offer(self._latest)
+
+    def _offer(self, snap: Snapshot) -> None:
+        """Put `snap` with its generation's pictures, unless it has none yet and
+        they are being made (a new network, a reset): then the painter puts it
+        when they are, so the window never shows a new network's tiles blank."""
+        if not self.pictures.has_grids(snap.generation) and (self._job or self._painting):
+            return
+        self.mailbox.put(self.pictures.attach(snap))
 
     def _take(self, message: tuple) -> None:
         kind = message[0]
@@ -166,7 +180,7 @@ class TrainerLink(QObject):
                         update = update if update is not None else old_update
                     self._job = (snap, grids, diagnostics, changed_at, update)
                     self._work.notify()
-                self.mailbox.put(self.pictures.attach(snap))
+                self._offer(snap)
         elif kind == "reply":
             with self._replied:
                 self._replies[message[1]] = message[2]
@@ -226,6 +240,10 @@ def _widen(end) -> None:
         fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except (ImportError, AttributeError, OSError):
         pass
+
+
+def _report(what: str, exc: Exception) -> None:
+    print(f"neural-playground: {what} failed: {exc!r}", file=sys.stderr)
 
 
 PICTURE_NICENESS = 10  # how much the picture thread yields when the cores are busy

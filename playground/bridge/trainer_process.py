@@ -145,8 +145,10 @@ def _handle(message: tuple, worker, mailbox: PipeMailbox, conn) -> bool:
     elif kind == "call":
         _, call_id, name, args = message
         answers: list = []
-        getattr(worker, name)(*args, answers)
-        _send(conn, ("reply", call_id, answers))
+        try:
+            getattr(worker, name)(*args, answers)
+        finally:  # whatever happened, the window waits for an answer
+            _send(conn, ("reply", call_id, answers))
     elif kind == "taken":
         mailbox.taken()
     elif kind == "shutdown":

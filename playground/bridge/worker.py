@@ -44,9 +44,14 @@ class TrainerWorker(QObject):
     ticked = Signal()  # a time box of training ended (its own process reads commands then)
 
     def __init__(
-        self, config: Config | None = None, mailbox: Mailbox | None = None, pictures: bool = True
+        self,
+        config: Config | None = None,
+        mailbox: Mailbox | None = None,
+        pictures: bool = True,
+        dataset: Dataset | None = None,  # a person's own points, for an own-data config
     ) -> None:
         super().__init__()
+        self._dataset = dataset
         self.mailbox = mailbox if mailbox is not None else Mailbox(merge=keep_fresh_grids)
         self.pace = Pace()
         self._config = config if config is not None else Config()
@@ -82,7 +87,7 @@ class TrainerWorker(QObject):
     @Slot()
     def start(self) -> None:
         """Build the trainer in the worker thread; publish a first picture."""
-        self._trainer = Trainer(self._config)
+        self._trainer = Trainer(self._config, self._dataset)
         self._publish_soon()
 
     @Slot()

@@ -93,11 +93,14 @@ class PointerCanvas(PixelCanvas):
         self.viewport().setMouseTracking(True)  # moves without a button pressed, too
         self._press: QPointF | None = None
         self._dragging = False
+        self._second_click = False  # the press was a double click's second: no click
         self._pinch = _PinchFilter(self)
         self.viewport().installEventFilter(self._pinch)
 
     def mouseMoveEvent(self, ev) -> None:
         here = self.mapToScene(ev.position().toPoint())
+        if not ev.buttons() & Qt.MouseButton.LeftButton:  # a release we never saw
+            self._press, self._dragging = None, False
         press = self._press
         if press is not None and not self._dragging:
             self._dragging = (ev.position() - press).manhattanLength() > _drag_distance()
@@ -126,6 +129,9 @@ class PointerCanvas(PixelCanvas):
     def mouseDoubleClickEvent(self, ev) -> None:  # the second click of a double click
         self.mousePressEvent(ev)
         if ev.button() == Qt.MouseButton.LeftButton:
+            # its release is no click: the double click may have changed what lies
+            # under the pointer (a fit re-lays the graph), and a click there would act
+            self._second_click = True
             self.double_clicked.emit(self.mapToScene(ev.position().toPoint()))
 
     def mouseReleaseEvent(self, ev) -> None:
@@ -133,6 +139,9 @@ class PointerCanvas(PixelCanvas):
             return
         press, self._press = self._press, None
         dragging, self._dragging = self._dragging, False
+        second, self._second_click = self._second_click, False
+        if second:
+            return
         if dragging:
             self.drag_ended.emit()
         elif press is not None and (ev.position() - press).manhattanLength() <= _drag_distance():
