@@ -155,7 +155,7 @@ def test_the_fit_key_of_the_window_restores_the_whole_network(open_window, qtbot
     assert net.zoom.fitted
 
 
-def test_a_drag_on_empty_space_pans_and_one_on_a_node_does_not(view):
+def test_a_drag_pans_a_zoomed_graph_and_a_click_still_edits(view):
     view.set_snapshot(snapshot(**BIG))
     view.zoom_at(QPointF(450, 300), 4.0)
     before = view.zoom
@@ -164,15 +164,29 @@ def test_a_drag_on_empty_space_pans_and_one_on_a_node_does_not(view):
     assert view.zoom.scale == before.scale
     assert view.zoom.dx == pytest.approx(before.dx - 30)
     assert view.zoom.dy == pytest.approx(before.dy + 25)
-    # a drag that starts on a node moves nothing
+    # a drag that starts on a node pans too (zoomed in, edges leave little empty space)
     moved = view.zoom
     lay = view._layout
     col = lay.columns[2]
     unit = next(iter(lay.units_in_view(col))) + 1
     start = node_centre(view, 2, unit)
     assert view._target_at(start) == NodeHit(2, unit)
-    drag(view, start, start + QPointF(40, 40))
-    assert view.zoom == moved
+    drag(view, start, start + QPointF(20, 10))
+    assert (view.zoom.dx, view.zoom.dy) == pytest.approx((moved.dx + 20, moved.dy + 10))
+    # while a click (no move) on the node still selects it and opens its editor
+    selected = []
+    view.neuron_selected.connect(lambda *a: selected.append(a))
+    here = node_centre(view, 2, unit)
+    mouse(view, QEvent.Type.MouseButtonPress, here)
+    mouse(view, QEvent.Type.MouseButtonRelease, here, Qt.MouseButton.NoButton)
+    assert selected == [(2, unit)] and view._editor.isVisible()
+    assert (view.zoom.dx, view.zoom.dy) == pytest.approx((moved.dx + 20, moved.dy + 10))
+    view._close_editor()
+    # a drag with the graph fitted moves nothing
+    view.fit()
+    drag(view, empty_spot(view), empty_spot(view) + QPointF(30, 30))
+    assert view.zoom.fitted
+    view.zoom_at(QPointF(450, 300), 4.0)
     # and the graph never pans off into emptiness
     drag(view, empty_spot(view), QPointF(899, 559), steps=2)
     assert view._layout.columns[0].centre_x <= 16 + 58 + 20 + 0.5

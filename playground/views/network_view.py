@@ -10,8 +10,9 @@ the view only emits signals, the main window applies them.  The signals'
 indices are those of network_hits.py; `neuron_added(i)` / `neuron_removed(i)`
 name hidden layer i from 0.
 
-Zoom and pan: the wheel or a pinch zooms about the pointer, a drag on empty
-space pans, a double click on empty space (or `fit()`, the window's Ctrl+0)
+Zoom and pan: the wheel or a pinch zooms about the pointer, a drag anywhere
+on a zoomed graph pans (zoomed in, edges leave little empty space; a click
+without a move still edits), a double click on empty space (or `fit()`, Ctrl+0)
 shows the whole network again.  Zoomed out over dense layers, each pair of
 layers is its weight matrix and each small node a cell of its mean output
 with its bias beside it (network_matrix.py); zoomed in, edges and tiles
@@ -240,11 +241,10 @@ class NetworkView(QWidget):
                 self._hover_at(self._hover_pos)
 
     def _drag(self, start: QPointF, now: QPointF) -> None:
-        """A left drag: on empty space of a zoomed graph it pans."""
+        """A left drag on a zoomed graph pans it."""
         if not self._drag_decided:
             self._drag_decided = True
-            empty = self._target_at(start) is None
-            self._pan_from = self._layout.zoom if empty and not self._layout.zoom.fitted else None
+            self._pan_from = None if self._layout.zoom.fitted else self._layout.zoom
             self.canvas.viewport().setCursor(self._cursor(None))
         if self._pan_from is not None:
             z = self._pan_from
