@@ -258,3 +258,24 @@ def test_a_new_network_never_reaches_the_window_without_its_pictures(qtbot, sess
     session.pause()
     assert len({s.generation for s in seen}) >= 5
     assert all(s.grids is not None for s in seen)
+
+
+def test_a_trainer_that_ended_before_anyone_listened_is_replaced(qtbot, monkeypatch):
+    """Its news (a signal from the reader) went out before the session connected."""
+    from playground.bridge import trainer_link, trainer_process
+
+    monkeypatch.setattr(trainer_process, "run", _no_trainer)
+    real_init = trainer_link.TrainerLink.__init__
+
+    def slow_to_listen(self, *args, **kwargs) -> None:
+        real_init(self, *args, **kwargs)
+        self._reader.join(20)  # the child has ended and the reader said so, to nobody
+
+    monkeypatch.setattr(trainer_link.TrainerLink, "__init__", slow_to_listen)
+    SEEN.clear()
+    s = TrainingSession(SMALL, where="process")
+    try:
+        qtbot.waitUntil(lambda: s.where == "thread", timeout=20_000)
+        assert newest(qtbot, s, lambda snap: True).epoch == 0
+    finally:
+        s.shutdown()

@@ -14,7 +14,7 @@ import os
 import sys
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from playground.core import Config, Snapshot
 from playground.core.datasets import Dataset
@@ -87,6 +87,12 @@ class TrainingSession(QObject):
             app.aboutToQuit.connect(self.shutdown)
         if self._link is None:
             self._start_thread(config)
+        elif self._link.dead:  # it ended before anyone listened: its news was lost
+            QTimer.singleShot(0, self._replace_dead_link)
+
+    def _replace_dead_link(self) -> None:
+        if self._link is not None:
+            self._on_link_ended(not self._link.heard)
 
     def _start_thread(self, config: Config | None, dataset: Dataset | None = None) -> None:
         self._thread = QThread(self)

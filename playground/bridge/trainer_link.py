@@ -198,6 +198,16 @@ class TrainerLink(QObject):
     # --- lifetime -----------------------------------------------------------------
 
     @property
+    def dead(self) -> bool:
+        """The child has ended (asked or not) and its news stopped."""
+        return not self._alive
+
+    @property
+    def heard(self) -> bool:
+        """The child said something before it ended."""
+        return self._heard
+
+    @property
     def pictures_done(self) -> bool:
         """No picture is being made or waiting to be (the newest snapshot put has them)."""
         with self._work:
