@@ -24,8 +24,8 @@ from playground.views.network_layout import (
     compute_layout,
     matrix_pairs,
 )
-from playground.views.network_matrix import _matrix_pixels
-from playground.views.network_tiles import _SCREEN_ORDER, values_to_rgba
+from playground.views.network_matrix import _per_pixel
+from playground.views.network_tiles import _LUT32_SCREEN, _SCREEN_ORDER, values_to_rgba
 
 BIG = dict(hidden=(64,) * 4, features=FEATURES)
 
@@ -273,7 +273,7 @@ def test_zoomed_out_a_dense_pair_is_its_weight_matrix(view):
         )
     # each row holds its incoming weights' colours
     w = snap.weights[1]
-    expected = _matrix_pixels(w, strip)
+    expected = values_to_rgba(_per_pixel(w, strip), _LUT32_SCREEN)
     pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
     assert np.array_equal(pixels[:, : strip.width], expected)
     # where a row has more weights than pixels, a pixel is their mean

@@ -91,12 +91,6 @@ def _per_pixel(weights: np.ndarray, strip: Strip) -> np.ndarray:
         return np.add.reduceat(w, starts, axis=1) / counts
 
 
-def _matrix_pixels(weights: np.ndarray, strip: Strip) -> np.ndarray:
-    """(units, width, 4) screen-order texels of a weight matrix (out, in): one
-    row per unit, which Qt stretches to the unit's pitch (see _stretch)."""
-    return values_to_rgba(_per_pixel(weights, strip), _LUT32_SCREEN)
-
-
 def _image_item(item: QGraphicsPixmapItem, pixels: np.ndarray) -> None:
     pixels = np.ascontiguousarray(pixels)
     h, w = pixels.shape[:2]

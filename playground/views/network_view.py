@@ -200,7 +200,7 @@ class NetworkView(QWidget):
             return Qt.CursorShape.PointingHandCursor
         if self._pan_from is not None:
             return Qt.CursorShape.ClosedHandCursor
-        fitted = self._layout.zoom.fitted if hasattr(self, "_layout") else True
+        fitted = self._layout.zoom.fitted
         return Qt.CursorShape.ArrowCursor if fitted else Qt.CursorShape.OpenHandCursor
 
     def _pointer_left(self) -> None:
