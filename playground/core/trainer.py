@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from .network import Network
 from .optimizers import learning_rate, make_optimizer
 from .regularizers import Regularizer
 from .snapshot import Grids, History, Metrics, Snapshot, frozen
+from .timeline import Checkpoint, CheckpointStore, capture
 
 DATA_FIELDS = (
     "dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed", "shift",
@@ -50,6 +52,8 @@ class Trainer:
         self.config = config if config is not None else Config()
         self.generation = 0
         self._grid_inputs: dict[int, np.ndarray] = {}
+        self.timeline: CheckpointStore | None = None  # see record_checkpoints
+        self._checkpoint_sink: Callable[[Checkpoint], None] | None = None
         self._build(dataset)
 
     # --- building ------------------------------------------------------------
@@ -130,6 +134,9 @@ class Trainer:
         self._history = np.full((64, 5), np.nan)
         self._rows = 0
         self._record()
+        if self.timeline is not None:  # a new run: a new timeline
+            self.timeline.clear()
+            self._take_checkpoint(always=True)
 
     def _make_regularizer(self) -> None:
         cfg = self.config
@@ -263,6 +270,8 @@ class Trainer:
         if problem is not None:
             self._diverge(problem)
             return False
+        if self.timeline is not None:
+            self._take_checkpoint()
         return True
 
     def _diverge(self, what: str) -> None:
@@ -281,6 +290,66 @@ class Trainer:
             f"Try a smaller learning rate (now {self._lr:g}) or another initializer; "
             f"the network is back at the end of epoch {self.epoch}."
         )
+
+    # --- the timeline ------------------------------------------------------------
+
+    def record_checkpoints(
+        self, store: CheckpointStore | None, sink: Callable[[Checkpoint], None] | None = None
+    ) -> None:
+        """Keep checkpoints in `store` as training goes (core/timeline.py), from
+        now (this epoch's is taken at once); each kept one is also handed to
+        `sink` (the window's trainer sends it there).  None stops recording."""
+        self.timeline, self._checkpoint_sink = store, sink
+        if store is not None:
+            self._take_checkpoint(always=True)
+
+    def _take_checkpoint(self, always: bool = False) -> None:
+        store = self.timeline
+        if store is None or self._cursor or self.diverged:
+            return
+        if always or store.wants(self.epoch):
+            checkpoint = capture(self)
+            store.add(checkpoint)
+            if self._checkpoint_sink is not None:
+                self._checkpoint_sink(checkpoint)
+
+    @property
+    def at_epoch_start(self) -> bool:
+        """True between epochs (none begun), where checkpoints are taken."""
+        return self._cursor == 0
+
+    def shuffle_state(self) -> dict:
+        """The mini-batch order's random state (a fresh dict of ints)."""
+        return dict(self._shuffle_rng.bit_generator.state)
+
+    def last_record(self) -> np.ndarray:
+        """The newest history row: epoch, train/test loss, train/test accuracy."""
+        return self._history[self._rows - 1].copy()
+
+    def show_checkpoint(
+        self, checkpoint: Checkpoint, grid_resolution: int | None = None
+    ) -> Snapshot:
+        """A snapshot of this network with `checkpoint`'s parameters, epoch and
+        metrics, for a trainer kept only to picture checkpoints (the window's
+        timeline): its parameters become the checkpoint's.  The checkpoint must
+        be of this network (its config's layer sizes)."""
+        if checkpoint.params.shape != self.network.params.shape:
+            raise ValueError("that checkpoint is of another network")
+        self.network.params[:] = checkpoint.params
+        snap = self.snapshot(grid_resolution=grid_resolution)
+        epoch, train_loss, test_loss, train_acc, test_acc = (float(v) for v in checkpoint.record)
+        classification = self.config.num_classes > 0
+        metrics = Metrics(
+            epoch=int(epoch),
+            train_loss=train_loss,
+            test_loss=test_loss,
+            train_accuracy=train_acc if classification else None,
+            test_accuracy=test_acc if classification else None,
+        )
+        return replace(
+            snap, epoch=checkpoint.epoch, step=checkpoint.steps, metrics=metrics,
+            config=checkpoint.config,
+        )  # fmt: skip
 
     # --- measuring -----------------------------------------------------------
 
