@@ -446,7 +446,7 @@ def test_a_pickled_object_array_is_never_unpickled(tmp_path):
 @pytest.mark.parametrize(
     ("change", "match"),
     [
-        ({"version": 2}, "newer Neural Playground (format version 2"),
+        ({"version": 3}, "newer Neural Playground (format version 3"),
         ({"version": "1"}, "format version is missing"),
         ({"version": None}, "format version is missing"),
         ({"format": "neural-playground-parameters"}, "not a Neural Playground experiment"),
@@ -631,7 +631,7 @@ def test_a_member_no_part_of_the_state_uses_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [('"version": 1', '"version": 1, "version": 1'),  # the same value twice is still twice
+    [('"version": 2', '"version": 2, "version": 2'),  # the same value twice is still twice
      ('"epoch": ', '"epoch": 0, "epoch": '),
      ('"lr": ', '"lr": 0.5, "lr": '),
      ('"extra": {}', '"extra": {"a": 1, "a": 2}')],

@@ -265,6 +265,16 @@ def _dataset(data, config: Config) -> Dataset:
     return Dataset(num_classes=k, class_names=_class_names(data, k), origin=origin, **arrays)
 
 
+def check_optimizer_state(name: str, state, config: Config, size: int) -> OptimizerState:
+    """A copy of an optimizer state that `config.optimizer` loads (ValueError else)."""
+    return _optimizer(name, state, config, size)
+
+
+def check_rng_state(name: str, state: Any) -> PCG64State:
+    """A copy of a PCG64 `bit_generator.state` (ValueError else)."""
+    return _rng(name, state)
+
+
 def _optimizer(name: str, state, config: Config, size: int) -> OptimizerState:
     """A copy of an optimizer state that `config.optimizer` loads."""
     if not isinstance(state, Mapping):

@@ -218,6 +218,157 @@ def rewind(state: Mapping, checkpoint: Checkpoint) -> dict:
     }
 
 
+# --- in a file ---------------------------------------------------------------------
+
+
+def timeline_to_tree(checkpoints: Iterable[Checkpoint]) -> dict:
+    """The checkpoints as JSON values and two arrays, for an experiment file:
+    every parameter and optimizer array is a row of `arrays` (entries name
+    their rows), the history rows are `records`, and settings shared by many
+    checkpoints are written once."""
+    checkpoints = list(checkpoints)
+    configs: list[Config] = []
+    entries: list[dict] = []
+    rows: list[np.ndarray] = []
+    for c in checkpoints:
+        if c.config not in configs:
+            configs.append(c.config)
+        optimizer: dict = {}
+        entries.append(
+            {
+                "epoch": c.epoch,
+                "steps": c.steps,
+                "config": configs.index(c.config),
+                "shuffle_rng": _plain(c.shuffle_rng),
+                "params": len(rows),
+                "optimizer": optimizer,
+            }
+        )
+        rows.append(c.params)
+        for key, value in c.optimizer.items():
+            if isinstance(value, np.ndarray):
+                optimizer[key] = {"row": len(rows)}
+                rows.append(value)
+            else:
+                optimizer[key] = int(value)
+    size = rows[0].size if rows else 0
+    return {
+        "configs": [c.to_dict() for c in configs],
+        "checkpoints": entries,
+        "arrays": np.array(rows, dtype=np.float64).reshape(len(rows), size),
+        "records": np.array([c.record for c in checkpoints], dtype=np.float64).reshape(-1, 5),
+    }
+
+
+def timeline_from_tree(tree: object, config: Config, epoch: int) -> list[Checkpoint]:
+    """The checkpoints `timeline_to_tree` gave, from a file, for a trainer state
+    of `config`'s network at `epoch`: checked as a trainer state is (ValueError,
+    one sentence), oldest first."""
+    from .checkpoint import check_optimizer_state, check_rng_state, parameter_count
+
+    if not isinstance(tree, Mapping) or set(tree) != {
+        "configs",
+        "checkpoints",
+        "arrays",
+        "records",
+    }:
+        raise ValueError("the timeline must hold exactly configs, checkpoints, arrays and records")
+    entries, arrays, records = tree["checkpoints"], tree["arrays"], tree["records"]
+    size = parameter_count(config)
+    if not isinstance(entries, list) or len(entries) > MAX_CHECKPOINTS:
+        raise ValueError(f"the timeline must list at most {MAX_CHECKPOINTS} checkpoints")
+    if not entries:
+        return []
+    if not (
+        isinstance(arrays, np.ndarray) and arrays.dtype == np.float64 and arrays.ndim == 2
+        and arrays.shape[1] == size and np.isfinite(arrays).all()
+    ):  # fmt: skip
+        raise ValueError(f"the timeline's arrays must be finite rows of {size} numbers")
+    if not (
+        isinstance(records, np.ndarray) and records.dtype == np.float64
+        and records.shape == (len(entries), 5)
+    ):  # fmt: skip
+        raise ValueError("the timeline needs one history row of 5 numbers per checkpoint")
+    configs = _configs(tree["configs"], config)
+    used: set[int] = set()
+
+    def row(value: object) -> np.ndarray:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(arrays):
+            raise ValueError("a timeline checkpoint names a row its arrays do not have")
+        if value in used:
+            raise ValueError("two timeline checkpoints share an array row")
+        used.add(value)
+        return arrays[value].copy()
+
+    out: list[Checkpoint] = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or set(entry) != {
+            "epoch", "steps", "config", "shuffle_rng", "params", "optimizer",
+        }:  # fmt: skip
+            raise ValueError(
+                "a timeline checkpoint must hold epoch, steps, config, shuffle_rng, "
+                "params and optimizer"
+            )
+        at, steps, which = entry["epoch"], entry["steps"], entry["config"]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (at, steps, which)):
+            raise ValueError(
+                "a timeline checkpoint's epoch, steps and config must be whole numbers"
+            )
+        if not 0 <= at <= epoch or (out and at <= out[-1].epoch) or steps < 0:
+            raise ValueError(f"the timeline's epochs must rise from 0 to at most {epoch}")
+        if not 0 <= which < len(configs):
+            raise ValueError("a timeline checkpoint names settings the timeline does not have")
+        record = records[len(out)]
+        if record[0] != at:
+            raise ValueError("a timeline checkpoint's history row is of another epoch")
+        params = row(entry["params"])
+        optimizer_tree = entry["optimizer"]
+        if not isinstance(optimizer_tree, Mapping):
+            raise ValueError("a timeline checkpoint's optimizer must be a mapping")
+        optimizer = {
+            key: row(value["row"])
+            if isinstance(value, Mapping) and set(value) == {"row"}
+            else value
+            for key, value in optimizer_tree.items()
+        }
+        optimizer = check_optimizer_state("a timeline optimizer", optimizer, configs[which], size)
+        for value in optimizer.values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+        out.append(
+            Checkpoint(
+                generation=-1,
+                epoch=at,
+                steps=steps,
+                config=configs[which],
+                params=frozen(params),
+                optimizer=optimizer,
+                shuffle_rng=check_rng_state("a timeline shuffle_rng", entry["shuffle_rng"]),
+                record=frozen(record),
+            )
+        )
+    if len(used) != len(arrays):
+        raise ValueError("the timeline's arrays have rows no checkpoint uses")
+    return out
+
+
+def _configs(values: object, config: Config) -> list[Config]:
+    if not isinstance(values, list) or not 0 < len(values) <= MAX_CHECKPOINTS:
+        raise ValueError("the timeline's settings must be a list")
+    out = []
+    for value in values:
+        if not isinstance(value, dict):
+            raise ValueError("the timeline's settings must be mappings of options")
+        try:
+            c = Config.from_dict(value)
+        except ValueError as exc:  # ConfigError
+            raise ValueError(f"the timeline's settings: {exc}") from None
+        if c.layer_sizes != config.layer_sizes:
+            raise ValueError("the timeline's settings are of another network")
+        out.append(c)
+    return out
+
+
 def _plain(value):
     """A deep copy of nested dicts of plain values (a PCG64 state)."""
     if isinstance(value, Mapping):

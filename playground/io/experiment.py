@@ -4,12 +4,16 @@ Opening one and training on gives the same bits as never having stopped.
 The archive (format "neural-playground-experiment", version 1) holds
 
     experiment.json         format, version, app_version, state, extra
+                            (version 2 also: timeline, pins)
     params.npy              one .npy member per array of the state, named by
     dataset/x_train.npy     its place in it; in experiment.json each array is
     optimizer/m.npy ...     replaced by {"$npy": "<member name>"}
+    timeline/arrays.npy     the timeline's checkpoints (core/timeline.py), and
+    pins/0/history.npy ...  the pinned runs (core/pins.py), likewise
 
 `state` is `Trainer.state_dict()` (layout in core/checkpoint.py); `extra` is
-whatever JSON the window wants back.  Nothing is pickled, so any ZIP tool and
+whatever JSON the window wants back.  A file without a timeline or pins is
+written as version 1, which older versions of the app read.  Nothing is pickled, so any ZIP tool and
 `np.load(..., allow_pickle=False)` can read the parts.
 
 Reading trusts nothing: only a regular file of bounded size is opened
@@ -33,6 +37,7 @@ import struct
 import tokenize
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +45,8 @@ import numpy as np
 
 from .. import __version__
 from ..core.checkpoint import check_state
+from ..core.pins import MAX_PINS, PinnedRun, pin_from_tree
+from ..core.timeline import Checkpoint, timeline_from_tree, timeline_to_tree
 from . import strict_json
 from .atomic import atomic_write
 from .formats import EXPERIMENT_SUFFIX
@@ -47,7 +54,7 @@ from .reading import FileTooLarge, UnreadableFile, open_regular, printable_path
 from .zip_directory import claimed_directory_sizes
 
 FORMAT_NAME = "neural-playground-experiment"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a timeline and pinned runs beside the state
 SUFFIX = EXPERIMENT_SUFFIX  # its name here, which tests use
 JSON_MEMBER = "experiment.json"
 
@@ -81,10 +88,19 @@ class Experiment:
     state: dict  # for Trainer.from_state
     extra: dict
     app_version: str  # the app that wrote the file
+    timeline: tuple[Checkpoint, ...] = ()  # oldest first
+    pins: tuple[PinnedRun, ...] = ()
 
 
-def save_experiment(path, trainer_state: dict, extra: dict | None = None) -> None:
-    """Write `trainer_state` (Trainer.state_dict()) and `extra` to `path`, atomically.
+def save_experiment(
+    path,
+    trainer_state: dict,
+    extra: dict | None = None,
+    timeline: Iterable[Checkpoint] = (),
+    pins: Iterable[PinnedRun] = (),
+) -> None:
+    """Write `trainer_state` (Trainer.state_dict()), `extra`, the timeline's
+    checkpoints and the pinned runs to `path`, atomically.
 
     The state is checked first, so every file written opens again.
     """
@@ -92,13 +108,21 @@ def save_experiment(path, trainer_state: dict, extra: dict | None = None) -> Non
     try:
         check_state(trainer_state)
         arrays: dict[str, np.ndarray] = {}
+        timeline, pins = list(timeline), list(pins)
+        if len(pins) > MAX_PINS:
+            raise ValueError(f"an experiment keeps at most {MAX_PINS} pinned runs")
         document = {
             "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
+            "version": FORMAT_VERSION if timeline or pins else 1,
             "app_version": __version__,
             "state": _split(trainer_state, (), arrays),
             "extra": {} if extra is None else extra,
         }
+        if timeline:
+            document["timeline"] = _split(timeline_to_tree(timeline), ("timeline",), arrays)
+        if pins:
+            trees = [pin.to_tree() for pin in pins]
+            document["pins"] = _split(trees, ("pins",), arrays)
         if not isinstance(document["extra"], dict):
             raise ValueError("extra must be a dict of JSON values")
         text = json.dumps(document, allow_nan=False, indent=1)
@@ -210,10 +234,38 @@ def _read(archive: zipfile.ZipFile) -> Experiment:
         return _read_npy(archive, members[name])
 
     state = _join(document["state"], read_array, 0)
+    timeline = _join(document.get("timeline"), read_array, 0)
+    pins = _join(document.get("pins", []), read_array, 0)
+    experiment = Experiment(
+        state=state,
+        extra=document["extra"],
+        app_version=document["app_version"],
+        timeline=_timeline(timeline, state),
+        pins=_pins(pins),
+    )
     unused = sorted(set(members) - seen - {JSON_MEMBER})
     if unused:
         raise ValueError(f"it has a member {unused[0]!r:.60} that no part of the state uses")
-    return Experiment(state=state, extra=document["extra"], app_version=document["app_version"])
+    return experiment
+
+
+def _timeline(tree: object, state: dict) -> tuple[Checkpoint, ...]:
+    if tree is None:
+        return ()
+    checked = check_state(state)  # the timeline is checked against the state's network
+    try:
+        return tuple(timeline_from_tree(tree, checked.config, checked.epoch))
+    except ValueError as exc:
+        raise ValueError(f"its timeline is damaged: {exc}") from None
+
+
+def _pins(trees: object) -> tuple[PinnedRun, ...]:
+    if not isinstance(trees, list) or len(trees) > MAX_PINS:
+        raise ValueError(f"it must hold a list of at most {MAX_PINS} pinned runs")
+    try:
+        return tuple(pin_from_tree(tree) for tree in trees)
+    except ValueError as exc:
+        raise ValueError(f"its pinned runs are damaged: {exc}") from None
 
 
 def _read_json(archive: zipfile.ZipFile, members: dict) -> dict:
