@@ -21,7 +21,10 @@ from ..bridge.session import TrainingSession
 from ..core.config import MAX_HIDDEN_LAYERS, MAX_NEURONS, Config, ConfigError, next_seed
 from ..core.datasets import Dataset
 from ..core.diagnostics_types import Remedy
+from ..core.pins import PinnedRun
 from ..core.snapshot import Snapshot
+from ..core.timeline import Checkpoint
+from .run_records import RunRecords
 
 NEW_LAYER_NEURONS = 2  # as TensorFlow Playground
 
@@ -84,6 +87,8 @@ class Experiment(QObject):
         self._saved = SavedMark()
         self._dirty = False
         self._path: Path | None = None
+        self._past: Snapshot | None = None  # a checkpoint on show instead of the live run
+        self.records = RunRecords(session, self)  # the timeline and the pinned runs
         session.set_grid_resolution(grid_resolution_for(config))
 
     # --- reading -----------------------------------------------------------------
@@ -104,10 +109,16 @@ class Experiment(QObject):
     def is_dirty(self) -> bool:
         return self._saved.is_dirty(self._snapshot, self._config)
 
+    @property
+    def past(self) -> Snapshot | None:
+        """The checkpoint shown instead of the live run (the timeline), or None."""
+        return self._past
+
     # --- changing the configuration ------------------------------------------------
 
     def propose(self, changes: Mapping[str, object]) -> bool:
         """Apply {field: value} changes if the Config accepts them; else say why."""
+        self.leave_past()  # a change applies to the live run: show it
         try:
             new = self._config.replace(**changes)
         except ConfigError as exc:
@@ -160,10 +171,12 @@ class Experiment(QObject):
         return self.propose(changes)
 
     def edit_weight(self, layer: int, row: int, col: int, value: float) -> None:
+        self.leave_past()  # an edit is of the live network: show it
         self.session.set_weight(layer, row, col, value)
         self._mark_edited()
 
     def edit_bias(self, layer: int, row: int, value: float) -> None:
+        self.leave_past()  # an edit is of the live network: show it
         self.session.set_bias(layer, row, value)
         self._mark_edited()
 
@@ -180,15 +193,22 @@ class Experiment(QObject):
 
     # --- files ---------------------------------------------------------------------
 
-    def open_state(self, path: Path, state: dict) -> str | None:
-        """Go on from a saved experiment.  Returns None, or why the trainer refused
-        the state (then nothing changed)."""
+    def open_state(
+        self,
+        path: Path,
+        state: dict,
+        timeline: tuple[Checkpoint, ...] = (),
+        pins: tuple[PinnedRun, ...] = (),
+    ) -> str | None:
+        """Go on from a saved experiment, with its timeline and pinned runs.
+        Returns None, or why the trainer refused the state (then nothing changed)."""
         mark = SavedMark.of_state(state)
         assert mark.config is not None
         refused = self.session.load_state(state)
         if refused is not None:
             return refused
         self._start_over(mark.config, mark, path)
+        self.records.load(timeline, pins)
         return None
 
     def new(self, config: Config) -> str | None:
@@ -197,6 +217,20 @@ class Experiment(QObject):
         if refused is not None:
             return refused
         self._start_over(config, SavedMark(), None)
+        self.records.clear()
+        return None
+
+    def go_on_from(self, state: dict) -> str | None:
+        """Train on from another state of this experiment (a checkpoint of its
+        timeline, a seed's run): the file and pins stay, the run is replaced.
+        Returns None, or why the trainer refused it (then nothing changed)."""
+        refused = self.session.load_state(state)
+        if refused is not None:
+            return refused
+        self._leave_past(show=False)
+        self._adopt(Config.from_dict(state["config"]), send=False)  # the trainer has it
+        self._snapshot = None  # the next picture is of the new run
+        self._mark_edited()
         return None
 
     def use_data(self, config: Config, dataset: Dataset) -> str | None:
@@ -211,6 +245,7 @@ class Experiment(QObject):
 
     def use_points(self, config: Config, dataset: Dataset) -> None:
         """Painted points: the trainer goes on with its network on them."""
+        self.leave_past()
         self.session.use_points(config, dataset)
         self._adopt(config, send=False)
         self._mark_edited()
@@ -218,6 +253,7 @@ class Experiment(QObject):
     def import_parameters(self, config: Config, layers: list) -> str | None:
         """Start over from imported parameters, with the architecture they need.
         Returns None, or why the trainer refused them."""
+        self.leave_past()
         self._adopt(config, send=True)
         refused = self.session.load_parameters(layers)
         if refused is not None:
@@ -227,6 +263,7 @@ class Experiment(QObject):
         return None
 
     def _start_over(self, config: Config, mark: SavedMark, path: Path | None) -> None:
+        self._leave_past(show=False)
         self._adopt(config, send=False)  # the trainer has it already
         # the last picture is of what came before: none until the trainer's first
         # (views keep showing the old one meanwhile; it counts as nothing to save)
@@ -258,10 +295,28 @@ class Experiment(QObject):
     # --- pictures ------------------------------------------------------------------
 
     def take(self, snapshot: Snapshot) -> None:
-        """The newest snapshot from the trainer (the frame clock hands them over)."""
+        """The newest snapshot from the trainer (the frame clock hands them over);
+        shown unless a checkpoint of the past is."""
         self._snapshot = snapshot
-        self.snapshot_changed.emit(snapshot)
+        if self._past is None:
+            self.snapshot_changed.emit(snapshot)
         self._update_dirty()
+
+    def show_past(self, snapshot: Snapshot) -> None:
+        """Show a checkpoint's snapshot in place of the live run (the timeline)."""
+        self._past = snapshot
+        self.snapshot_changed.emit(snapshot)
+
+    def leave_past(self) -> None:
+        """Back to the live run, if a checkpoint was on show."""
+        self._leave_past(show=True)
+
+    def _leave_past(self, show: bool) -> None:
+        if self._past is None:
+            return
+        self._past = None
+        if show and self._snapshot is not None:
+            self.snapshot_changed.emit(self._snapshot)
 
     def _update_dirty(self) -> None:
         dirty = self.is_dirty()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from ..core.config import Config
 from ..core.datasets import input_scaling, with_made_data
-from ..io.experiment import ExperimentFileError, load_experiment, save_experiment
+from ..io.experiment import ExperimentFileError, read_experiment, save_experiment
 from ..io.formats import DATA_SUFFIX, EXPERIMENT_SUFFIX, LESSON_SUFFIX, PARAMETER_SUFFIXES
 from ..io.parameter_file import SCALING_KEY
 from ..io.parameters import ParameterFileError, export_parameters, import_parameters
@@ -131,12 +131,13 @@ class FileActions(QObject):
         if path.suffix.lower() == LESSON_SUFFIX and self.open_lesson is not None:
             return self.open_lesson(path)
         try:
-            state = load_experiment(path)
+            opened = read_experiment(path)
+            state = opened.state
             Config.from_dict(state["config"])
         except (ExperimentFileError, ValueError, KeyError, TypeError) as exc:
             self.tell(str(exc) if isinstance(exc, ExperimentFileError) else f"{path}: {exc}")
             return False
-        refused = self.experiment.open_state(path, state)
+        refused = self.experiment.open_state(path, state, opened.timeline, opened.pins)
         if refused is not None:
             self.tell(f"{_shown(path)}: {refused}")
             return False
@@ -164,7 +165,8 @@ class FileActions(QObject):
             self.tell("The trainer has stopped; nothing was saved.")
             return False
         try:
-            save_experiment(path, state)
+            records = self.experiment.records
+            save_experiment(path, state, timeline=records.timeline.checkpoints, pins=records.pins)
         except (OSError, ValueError) as exc:
             self.tell(f"Could not save {path}: {getattr(exc, 'strerror', None) or exc}")
             return False

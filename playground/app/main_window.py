@@ -43,6 +43,7 @@ from .paint_bar import PaintBar
 from .painting import Painter
 from .settings import load_config, open_settings, restore_window, save_window
 from .status_line import StatusLine
+from .timeline import TimelineController
 
 ICON_PX = 64  # dataset thumbnails are drawn at this size
 
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
             self.files.confirm_discard, self.files.tell_now,
         )  # fmt: skip
         self.files.open_lesson = self.lessons.open_path
+        self.timeline = TimelineController(
+            self.experiment, self.output.timeline_bar, self.output.loss_view, self
+        )
         build_menus(self, self.files, self.restore_default_layout, self.lessons.fill_menu)
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
@@ -186,6 +190,7 @@ class MainWindow(QMainWindow):
         self.banner.remedy_chosen.connect(ex.apply_remedy)
         self.banner.more_wanted.connect(self.show_diagnostics)
         self.files.message.connect(self.status.say)
+        self.timeline.said.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
 
     def _show_origin(self, snap: Snapshot) -> None:
@@ -204,12 +209,14 @@ class MainWindow(QMainWindow):
             self.run_controls.set_running(False)
             return
         if play:
+            self.experiment.leave_past()  # training goes on from the live run
             self.session.play()
         else:
             self.session.pause()
 
     def step(self) -> None:
         if not self.painter.pending:
+            self.experiment.leave_past()
             self.session.step(1)
 
     def show_diagnostics(self) -> None:
@@ -268,6 +275,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.clock.stop()
+        self.timeline.stop()
         save_window(self, self.settings, self.output.switches(), self.experiment.config)
         self.session.shutdown()  # the thread must be gone before the widgets are
         super().closeEvent(event)

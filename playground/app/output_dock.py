@@ -1,4 +1,5 @@
-"""The Output dock: the loss plot above the decision heatmap, and three view switches."""
+"""The Output dock: the loss plot and the timeline above the decision heatmap, and
+three view switches."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..views.curve_view import CurveView
 from ..views.heatmap import target_limit
 from ..views.loss_view import LossView
 from ..views.output_view import OutputView
+from ..views.timeline_bar import TimelineBar
 
 FIRST_WIDTH = 360  # px
 
@@ -35,6 +37,7 @@ class OutputDock(QWidget):
         super().__init__(parent)
         self.loss_view = LossView()
         self.loss_view.epoch.hide()  # the run bar shows the epoch already
+        self.timeline_bar = TimelineBar()  # back through the run's checkpoints
         self.output_view = OutputView()
         self.curve_view = CurveView()  # one-input data: target against x1, and the curve
         self.views = QStackedWidget()
@@ -65,6 +68,7 @@ class OutputDock(QWidget):
         switches.addStretch(1)
         layout = self._column = QVBoxLayout(self)
         layout.addWidget(self.loss_view)
+        layout.addWidget(self.timeline_bar)
         layout.addWidget(self.views, 1)
         layout.addWidget(self.legend)
         layout.addLayout(switches)

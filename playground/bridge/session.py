@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 
 from playground.core import Config, Snapshot
 from playground.core.datasets import Dataset
+from playground.core.timeline import Checkpoint
 
 from .trainer_link import TrainerLink
 from .worker import TrainerWorker
@@ -241,6 +242,14 @@ class TrainingSession(QObject):
         self._generation = snapshot.generation
         self._last = snapshot
         return snapshot
+
+    def take_checkpoints(self) -> list[Checkpoint]:
+        """The timeline's checkpoints that came since the last call, oldest first."""
+        box = self._link.checkpoints if self._link is not None else self._worker.checkpoints
+        taken = []
+        while box:
+            taken.append(box.popleft())
+        return taken
 
     @property
     def epochs_per_second(self) -> float:

@@ -21,11 +21,13 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 
 from PySide6.QtCore import QObject, Signal
 
 from playground.core import Config
 from playground.core.snapshot import Snapshot
+from playground.core.timeline import Checkpoint
 
 from . import trainer_process
 from .mailbox import Mailbox, keep_fresh_grids
@@ -46,6 +48,7 @@ class TrainerLink(QObject):
         self.mailbox = Mailbox(merge=keep_fresh_grids)
         self.pictures = PictureMaker()
         self.epochs_per_second = 0.0  # as the child last said
+        self.checkpoints: deque[Checkpoint] = deque()  # the timeline's, as they come
         self._send_lock = threading.Lock()  # the reader thread acknowledges, the GUI commands
         self._replies: dict[int, list] = {}
         self._replied = threading.Condition()
@@ -181,6 +184,8 @@ class TrainerLink(QObject):
                     self._job = (snap, grids, diagnostics, changed_at, update)
                     self._work.notify()
                 self._offer(snap)
+        elif kind == "checkpoint":
+            self.checkpoints.append(message[1])
         elif kind == "reply":
             with self._replied:
                 self._replies[message[1]] = message[2]

@@ -19,6 +19,7 @@ parameters (pictures.py).  Messages, each a tuple:
                     ("shutdown",)               stop and end the process
   child -> parent   ("snapshot", Snapshot without its dataset, dataset if new
                      else None, epochs/s, settings_changed_at, last update or None)
+                    ("checkpoint", Checkpoint)  a new one of the timeline
                     ("running", bool, epochs/s)  ("rate", epochs/s)
                     ("diverged", text)  ("error", text)
                     ("reply", id, answers)
@@ -101,6 +102,7 @@ def run(hears, says, config: Config) -> None:
     worker.running_changed.connect(
         lambda running: _send(conn, ("running", running, worker.epochs_per_second))
     )
+    worker.checkpoint_sink = lambda checkpoint: _send(conn, ("checkpoint", checkpoint))
     worker.diverged.connect(lambda text: _send(conn, ("diverged", text)))
     worker.error.connect(lambda text: _send(conn, ("error", text)))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Mapping
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
@@ -22,6 +23,7 @@ from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal, Slot
 from playground.core import Config, ConfigError, Trainer
 from playground.core.config import MAX_GRID_RESOLUTION, MIN_GRID_RESOLUTION
 from playground.core.datasets import Dataset
+from playground.core.timeline import Checkpoint, CheckpointStore
 
 from .mailbox import Mailbox, keep_fresh_grids
 from .pace import Pace
@@ -66,6 +68,13 @@ class TrainerWorker(QObject):
         self._epoch_cost = 0.0  # smoothed seconds per epoch; 0 = not measured yet
         self._publisher = Publisher(self.mailbox, pictures=pictures)
         self._dirty = self._flush_posted = False  # an immediate publish (with grids) is due
+        # The timeline: the trainer keeps checkpoints by the window's rule, but
+        # only a ledger of them here; each goes out through `checkpoint_sink`
+        # (by default into `checkpoints`, which the session empties; deque's
+        # append and popleft are safe between two threads).
+        self.checkpoints: deque[Checkpoint] = deque()
+        self.checkpoint_sink = self.checkpoints.append
+        self._ledger = CheckpointStore(holds=False)
 
     @property
     def trainer(self) -> Trainer:
@@ -88,7 +97,17 @@ class TrainerWorker(QObject):
     def start(self) -> None:
         """Build the trainer in the worker thread; publish a first picture."""
         self._trainer = Trainer(self._config, self._dataset)
+        self._track(self._trainer)
         self._publish_soon()
+
+    def _track(self, trainer: Trainer) -> None:
+        """Keep `trainer`'s timeline from now on (its present is sent at once)."""
+        if trainer.epoch == 0:
+            self._ledger.clear()  # a new run: dense again from its start
+        trainer.record_checkpoints(self._ledger, self._send_checkpoint)
+
+    def _send_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self.checkpoint_sink(checkpoint)
 
     @Slot()
     def shutdown(self) -> None:
@@ -215,6 +234,7 @@ class TrainerWorker(QObject):
             # newer than anything shown, so the window takes its pictures
             trainer.generation = self.trainer.generation + 1
             self._trainer = trainer
+            self._track(trainer)
         _reply(reply, trainer.generation)
         self._changed()
 

@@ -106,7 +106,7 @@ def save_experiment(
     """
     where = os.fspath(path)
     try:
-        check_state(trainer_state)
+        checked = check_state(trainer_state)
         arrays: dict[str, np.ndarray] = {}
         timeline, pins = list(timeline), list(pins)
         if len(pins) > MAX_PINS:
@@ -119,7 +119,9 @@ def save_experiment(
             "extra": {} if extra is None else extra,
         }
         if timeline:
-            document["timeline"] = _split(timeline_to_tree(timeline), ("timeline",), arrays)
+            tree = timeline_to_tree(timeline)
+            timeline_from_tree(tree, checked.config, checked.epoch)  # it must open again
+            document["timeline"] = _split(tree, ("timeline",), arrays)
         if pins:
             trees = [pin.to_tree() for pin in pins]
             document["pins"] = _split(trees, ("pins",), arrays)

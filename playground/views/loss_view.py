@@ -46,6 +46,8 @@ TEST_COLOR = "#202124"  # as TF: test loss dark, training loss grey
 TRAIN_COLOR = "#8d949a"
 AXIS_COLOR = "#b0b4b8"
 OFF_SCALE_COLOR = "#c5221f"
+MARKER_COLOR = "#1a73e8"  # the timeline's epoch: the checkpoint on show
+PINNED_ALPHA = 120  # pinned runs' curves: faint, under the live ones
 _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end labels
 _GRID = (6, 18)  # the read-outs' grid: side margins, column spacing (px)
 _SCALES = (2.0, 1.7, 1.45, 1.25)  # the read-outs' numbers, largest first, as the width allows
@@ -103,6 +105,16 @@ class LossView(QWidget):
             for name, color in (("train", TRAIN_COLOR), ("test", TEST_COLOR))
         }
         self._plotted = {name: (np.zeros(0), np.zeros(0)) for name in self._curves}
+        # pinned runs: (epochs, test loss, colour) each, drawn faintly beneath
+        self._pinned: list[tuple[np.ndarray, np.ndarray, str]] = []
+        self._pinned_items: list = []
+        self._pinned_plotted: list[tuple[np.ndarray, np.ndarray]] = []
+        marker_pen = _pen(MARKER_COLOR, 1.5)
+        marker_pen.setStyle(Qt.PenStyle.DashLine)
+        self._marker = scene.addLine(0, 0, 0, 0, marker_pen)
+        self._marker.setZValue(3)
+        self._marker.hide()
+        self._marker_epoch: float | None = None
         self._off_scale = math.nan  # the highest loss above the range (NaN: none)
         self._note_box = scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen), QColor("white"))
         self._note = scene.addSimpleText("", axis_font)
@@ -168,6 +180,30 @@ class LossView(QWidget):
         self._draw_curves()
         self._draw_axes()
 
+    def set_pinned(self, curves: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
+        """Pinned runs' test-loss curves, (epochs, losses, colour) each, drawn
+        faintly under the live ones and counted in the axes' range."""
+        scene = self.canvas.scene()
+        for item in self._pinned_items:
+            scene.removeItem(item)
+        self._pinned = list(curves)
+        self._pinned_items = []
+        for _, _, color in self._pinned:
+            faint = QColor(color)
+            faint.setAlpha(PINNED_ALPHA)
+            pen = QPen(faint, 2)
+            pen.setCosmetic(True)
+            item = scene.addPath(QPainterPath(), pen)
+            item.setZValue(-1)  # beneath the live curves
+            self._pinned_items.append(item)
+        self._range = None
+        self._draw_curves()
+
+    def set_marker(self, epoch: float | None) -> None:
+        """A dashed line at `epoch` (the timeline's checkpoint on show); None: none."""
+        self._marker_epoch = epoch
+        self._map_curves()
+
     # --- drawing -------------------------------------------------------------------
 
     def _view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -187,19 +223,25 @@ class LossView(QWidget):
         width = int(self._plot.width())
         max_points = MAX_CURVE_POINTS if width < 100 else min(MAX_CURVE_POINTS, 2 * width + 4)
         lows, highs, tops = [], [], []
-        for name, y in (("train", h.train_loss), ("test", h.test_loss)):
-            x, y = clean(h.epochs, y, positive=self._log)
+        curves = [(h.epochs, h.train_loss), (h.epochs, h.test_loss)]
+        curves += [(epochs, losses) for epochs, losses, _ in self._pinned]
+        plotted = []
+        for epochs, y in curves:
+            x, y = clean(epochs, y, positive=self._log)
             x, y = decimate(x, y, max_points)
             ordinary = y[y <= runaway_level(y, self._log)]  # decimation keeps every spike
             if self._log:
                 y, ordinary = np.log10(y), np.log10(ordinary)
-            self._plotted[name] = (x, y)
+            plotted.append((x, y))
             if len(y):
                 lows.append(y.min())
                 highs.append(ordinary.max())
                 tops.append(y.max())
+        self._plotted = {"train": plotted[0], "test": plotted[1]}
+        self._pinned_plotted = plotted[2:]
         if highs:
-            self._fit_range(float(h.epochs[-1]), min(lows), max(highs))
+            last = max([float(h.epochs[-1])] + [float(e[-1]) for e, _, _ in self._pinned if len(e)])
+            self._fit_range(last, min(lows), max(highs))
         top = max(tops, default=-math.inf)
         above = top > self._view_range()[1][1]
         self._off_scale = (10.0**top if self._log else top) if above else math.nan
@@ -211,10 +253,19 @@ class LossView(QWidget):
         (x0, x1), (y0, y1) = self._view_range()
         r = self._plot
         sx, sy = r.width() / (x1 - x0), r.height() / (y1 - y0)
-        for name, (x, y) in self._plotted.items():
+        items = [self._curves["train"], self._curves["test"], *self._pinned_items]
+        data = [self._plotted["train"], self._plotted["test"], *self._pinned_plotted]
+        for item, (x, y) in zip(items, data, strict=False):
             px = r.left() + (x - x0) * sx
             py = r.bottom() - (np.minimum(y, y1) - y0) * sy  # runaway losses: along the top
-            self._curves[name].setPath(pg.arrayToQPath(px, py, connect="all", finiteCheck=False))
+            item.setPath(pg.arrayToQPath(px, py, connect="all", finiteCheck=False))
+        marker = self._marker_epoch
+        if marker is not None and x0 <= marker <= x1:
+            mx = r.left() + (marker - x0) * sx
+            self._marker.setLine(mx, r.top(), mx, r.bottom())
+            self._marker.show()
+        else:
+            self._marker.hide()
         off = not math.isnan(self._off_scale)
         self._note.setText(f"▲ off scale: up to {compact(self._off_scale)}" if off else "")
         box = self._note.boundingRect().adjusted(-3, -1, 3, 1)

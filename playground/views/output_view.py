@@ -152,6 +152,11 @@ class OutputView(QWidget):
         """The square of the input plane shown."""
         return self._extent
 
+    @property
+    def plot_square(self) -> QRectF:
+        """Where the heatmap lies in the widget (px), without its axes."""
+        return QRectF(self._square)
+
     def to_pixel(self, x1: float, x2: float) -> tuple[float, float]:
         """Input-plane coordinates as widget pixels (the inverse of to_data)."""
         x, y = self._to_pixels(np.array([x1, x2]))[0]
