@@ -20,6 +20,7 @@ from ..io.reading import UnreadableFile, printable_path, read_regular
 
 # views/picture.py imports Qt only inside its functions, so this stays Qt-free
 from ..views.picture import DEFAULT_SIZE
+from .animate import add_animation_flags
 from .errors import PROG, UsageError
 
 MIN_PICTURE_SIDE, MAX_PICTURE_SIDE = 200, 8000  # pixels, for render --size
@@ -255,15 +256,17 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--json", action="store_true", help="print one JSON object")
 
     render = sub.add_parser(
-        "render", help="train headless and save the window's picture",
-        usage="%(prog)s [options] OUT.png|OUT.svg",
-        description="Train headless, then draw the network and its output as the window does.",
+        "render", help="train headless and save the window's picture or an animation",
+        usage="%(prog)s [options] OUT.png|OUT.svg | --animate OUT.gif|OUT.mp4",
+        description="Train headless, then draw the network and its output as the window does, "
+        "or an animation of the training.",
     )  # fmt: skip
     _add_train_flags(render)
-    render.add_argument("out", metavar="OUT.png|OUT.svg")
+    render.add_argument("out", metavar="OUT.png|OUT.svg", nargs="?")
     size_help = f"picture size in pixels, WIDTHxHEIGHT ({_size_text(DEFAULT_SIZE)})"
-    render.add_argument("--size", type=_image_size, default=DEFAULT_SIZE, help=size_help)
+    render.add_argument("--size", type=_image_size, help=size_help)  # None: the default
     render.add_argument("--init-from", metavar="PATH", help="start from saved parameters")
+    add_animation_flags(render)
     return parser
 
 

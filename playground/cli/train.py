@@ -18,6 +18,7 @@ from ..io.npz import save_npz
 from ..io.own_data import write_dataset_csv
 from ..io.reading import printable_path
 from ..views.picture import IMAGE_SUFFIXES, RenderError, render_snapshot  # Qt only when drawing
+from .animate import check_render_outputs, record, write_training_animation
 from .arguments import config_from_args
 from .diagnose import diagnose, report_json, report_text
 from .errors import EXIT_DIVERGED, PROG, UsageError
@@ -72,6 +73,13 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    check_render_outputs(args)  # a picture or --animate, and its name, before training
+    if args.animate:
+        trainer = _make_trainer(args)
+        store = record(trainer)
+        trainer.train()
+        write_training_animation(args, trainer, store)
+        return _exit_status(trainer)
     if Path(args.out).suffix.lower() not in IMAGE_SUFFIXES:  # before training, not after
         kinds = " or ".join(IMAGE_SUFFIXES)
         raise UsageError(f"{printable_path(args.out)}: the picture must be a {kinds} file")
