@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from window_training import train_to
 
 from playground.core import Config, Trainer
 from playground.core.timeline import CheckpointStore
@@ -18,18 +19,7 @@ def _config(**changes):
 
 
 def _train_to(qtbot, win, epoch):
-    win.session.set_stop_at(epoch)
-    win.set_playing(True)
-    qtbot.waitUntil(
-        lambda: (
-            win.experiment.snapshot is not None
-            and win.experiment.snapshot.epoch >= epoch
-            and not win.session.is_running
-        ),
-        timeout=20000,
-    )
-    win.session.set_stop_at(0)
-    win.timeline.refresh()
+    train_to(qtbot, win, epoch)
     qtbot.waitUntil(lambda: max(win.experiment.records.timeline.epochs) == epoch, timeout=5000)
 
 
@@ -68,7 +58,7 @@ def test_scrubbing_shows_the_checkpoints_exact_parameters(qtbot, open_window, mo
     assert past.metrics.test_loss == store.at(12).record[2]
     assert win.network_view._snap is past  # the graph shows it
     assert win.output.timeline_bar.viewing == 12
-    assert "Epoch 12" in win.output.timeline_bar.label.text()
+    assert "epoch 12" in win.output.timeline_bar.label.text()
     # back to now: the live run again
     win.output.timeline_bar.now_button.click()
     assert win.experiment.past is None and shown[-1].epoch == 30

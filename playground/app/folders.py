@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-KINDS = ("experiment", "parameters", "image", "data")
+KINDS = ("experiment", "parameters", "image", "data", "animation")
 _LAST_ANY = "folders/last"
 
 

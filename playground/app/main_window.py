@@ -30,6 +30,7 @@ from ..views.diagnostics_view import DiagnosticsView
 from ..views.network_view import NetworkView
 from ..views.neuron_view import NeuronView
 from ..views.thumbnails import dataset_icon
+from .animation_export import AnimationExport
 from .docks import add_dock, add_row_of_docks, add_tool_bar, column_of, first_run_sizes
 from .doctor_bar import DoctorBar
 from .experiment import Experiment
@@ -41,6 +42,7 @@ from .menus import build_menus
 from .output_dock import OutputDock
 from .paint_bar import PaintBar
 from .painting import Painter
+from .runs_menu import RunsActions
 from .settings import load_config, open_settings, restore_window, save_window
 from .status_line import StatusLine
 from .timeline import TimelineController
@@ -134,7 +136,12 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineController(
             self.experiment, self.output.timeline_bar, self.output.loss_view, self
         )
-        build_menus(self, self.files, self.restore_default_layout, self.lessons.fill_menu)
+        self.runs = RunsActions(self.experiment, self.timeline, self)
+        self.animation = AnimationExport(self.files, self)
+        build_menus(
+            self, self.files, self.restore_default_layout, self.lessons.fill_menu,
+            self.runs.fill_menu, self.animation.dialog,
+        )  # fmt: skip
         for key, slot in (("Space", self.toggle_play), ("Right", self.step)):
             QShortcut(QKeySequence(key), self).activated.connect(slot)
         QShortcut(QKeySequence("R"), self).activated.connect(self.experiment.reset)
@@ -191,6 +198,7 @@ class MainWindow(QMainWindow):
         self.banner.more_wanted.connect(self.show_diagnostics)
         self.files.message.connect(self.status.say)
         self.timeline.said.connect(self.status.say)
+        self.runs.said.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
 
     def _show_origin(self, snap: Snapshot) -> None:
@@ -276,6 +284,7 @@ class MainWindow(QMainWindow):
             return
         self.clock.stop()
         self.timeline.stop()
+        self.runs.shutdown()  # the seeds' processes, if any
         save_window(self, self.settings, self.output.switches(), self.experiment.config)
         self.session.shutdown()  # the thread must be gone before the widgets are
         super().closeEvent(event)

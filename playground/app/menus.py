@@ -1,4 +1,5 @@
-"""The menu bar: File (file_actions.py does the work), View (the docks), Help."""
+"""The menu bar: File (file_actions.py does the work), View (the docks), Runs
+(runs_menu.py), Lessons, Help."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def build_menus(
     files: FileActions,
     restore_layout: Callable[[], None],
     fill_lessons: Callable[[QMenu], None] | None = None,
+    fill_runs: Callable[[QMenu], None] | None = None,
+    export_animation: Callable[[], object] | None = None,
 ) -> None:
     """File, View and Help.  Slots are bound methods, never lambdas: a lambda
     held by Qt would keep the window alive after it closes."""
@@ -55,6 +58,8 @@ def build_menus(
     _add(file_menu, "&Import Parameters…", files.import_parameters_dialog)
     _add(file_menu, "&Export Parameters…", files.export_parameters_dialog, "Ctrl+E")
     _add(file_menu, "Export &Image…", files.export_image_dialog)
+    if export_animation is not None:
+        _add(file_menu, "Export A&nimation…", export_animation)
     _add(file_menu, "Import Da&ta (CSV)…", files.data.import_dialog, "Ctrl+Shift+I")
     _add(file_menu, "Export &Data (CSV)…", files.data.export_dialog)
     file_menu.addSeparator()
@@ -73,6 +78,9 @@ def build_menus(
         _add(view_menu, "&Whole Network", network.fit, "Ctrl+0")
     view_menu.addSeparator()
     _add(view_menu, "Restore Default &Layout", restore_layout)
+
+    if fill_runs is not None:
+        fill_runs(bar.addMenu("&Runs"))
 
     if fill_lessons is not None:
         fill_lessons(bar.addMenu("&Lessons"))

@@ -73,6 +73,15 @@ class RunRecords(QObject):
             if c.config.layer_sizes == sizes and c.epoch <= epoch
         ]  # fmt: skip
 
+    def timeline_of_live(self) -> list[Checkpoint]:
+        """The checkpoints of the live run's network (an animation's frames)."""
+        self.collect()
+        checkpoints = self.timeline.checkpoints
+        if not checkpoints:
+            return []
+        sizes = checkpoints[-1].config.layer_sizes  # the newest is the live run's
+        return [c for c in checkpoints if c.config.layer_sizes == sizes]
+
     def clear(self) -> None:
         """A new experiment: no timeline, no pins."""
         self.load((), ())

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -41,8 +40,8 @@ class TimelineBar(QWidget):
             "neurons and the output as they were. The right end is now."
         )
         self.slider.valueChanged.connect(self._moved)
-        self.label = QLabel()
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label = QLabel()  # where the slider stands: "now" or "epoch 40"
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 000,000"))
         self.continue_button = _button(
             "Continue from here",
             "Train on from this checkpoint (the run after it is replaced; "
@@ -59,9 +58,9 @@ class TimelineBar(QWidget):
         caption.setStyleSheet("color: #5f6368;")
         top.addWidget(caption)
         top.addWidget(self.slider, 1)
+        top.addWidget(self.label)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.label, 1)
         for b in (self.continue_button, self.now_button, self.pin_button):
             buttons.addWidget(b)
         column = QVBoxLayout(self)
@@ -115,11 +114,17 @@ class TimelineBar(QWidget):
         past = viewing is not None
         if viewing is not None:
             i = self._epochs.index(viewing) + 1 if viewing in self._epochs else 0
-            self.label.setText(f"<b>Epoch {viewing:,}</b> · checkpoint {i} of {n}")
-        elif n:
-            self.label.setText(f"Now: epoch {self._live_epoch:,} · {n} checkpoints")
+            self.label.setText(f"<b>epoch {viewing:,}</b>")
+            self.label.setToolTip(
+                f"Checkpoint {i} of {n}, the network at the end of epoch {viewing:,}"
+            )
         else:
-            self.label.setText("Checkpoints appear as the network trains")
+            self.label.setText("now")
+            self.label.setToolTip(
+                f"The live run, epoch {self._live_epoch:,}; {n} checkpoints to look back at"
+                if n
+                else "Checkpoints appear as the network trains"
+            )
         self.slider.setEnabled(n > 0)
         self.continue_button.setEnabled(past)
         self.now_button.setEnabled(past)
