@@ -77,7 +77,9 @@ class SeedsWindow(QDialog):
         self.heading.setText(
             f"<b>{len(seeds)} copies of this setup</b>, each from another initialization "
             f"seed, trained for {epochs:,} epochs in parallel processes. "
-            "Click one to train on from it."
+            "Click one to train on from it.<br>This run (seed "
+            f"{config.init_seed}): test loss {format_loss(live.metrics.test_loss)} "
+            f"at epoch {live.epoch:,}."
         )
         context = multiprocessing.get_context("spawn")  # as the trainer's own process
         workers = max(1, min(len(seeds), os.cpu_count() or 1))
@@ -131,6 +133,8 @@ class SeedsWindow(QDialog):
             card.setText(f"seed {seed}\ntraining…")
             card.setEnabled(False)
             card.setMinimumWidth(CARD_PICTURE + 16)
+            lines = card.fontMetrics().lineSpacing()
+            card.setMinimumHeight(CARD_PICTURE + 2 * lines + 20)  # the picture and two lines
             card.clicked.connect(self._adopt_from(seed))
             self._grid.addWidget(card, 0, i)
             self._cards.append(card)
