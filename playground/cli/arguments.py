@@ -233,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="after training, look inside the network and say why it may not learn",
     )  # fmt: skip
 
+    _add_sweep_parser(sub)
+
     predict = sub.add_parser(
         "predict", help="the outputs of a saved network for points in a CSV file",
         description="Write a saved network's outputs (after its output activation) for points.",
@@ -268,6 +270,41 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--init-from", metavar="PATH", help="start from saved parameters")
     add_animation_flags(render)
     return parser
+
+
+def _add_sweep_parser(sub: Any) -> None:
+    """`sweep`: train's flags, and the grid of them to train over (cli/sweep.py)."""
+    sweep = sub.add_parser(
+        "sweep", help="train a grid of settings, several seeds each, in parallel",
+        usage="%(prog)s [train options] --grid OPTION=V1,V2,... [--grid ...] [--seeds N] "
+        "[--jobs N] [--out FILE.csv] [--plot FILE.png]",
+        description="Train every combination of the --grid values (each with --seeds "
+        "initialization seeds), then write one CSV row per run and a plot of the test loss.",
+    )  # fmt: skip
+    _add_train_flags(sweep)
+    grid = sweep.add_argument_group("sweep")
+    grid.add_argument(
+        "--grid", metavar="OPTION=V1,V2,...", action="append", default=[],
+        help="a train option without its dashes and its values, e.g. init-scale=0.1,1,10; "
+        "values that hold commas are separated by ';', e.g. 'hidden=4;8,8' (repeatable)",
+    )  # fmt: skip
+    grid.add_argument(
+        "--seeds", type=int, default=1, metavar="N",
+        help="initialization seeds per setting: the init seed and the N-1 after it (1)",
+    )  # fmt: skip
+    grid.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="runs at a time, each in its own process (default: the number of CPUs; "
+        "1: one after another in this process)",
+    )  # fmt: skip
+    grid.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="run on a Dask cluster instead, e.g. tcp://10.0.0.5:8786 (needs Dask)",
+    )  # fmt: skip
+    files = sweep.add_argument_group("files")
+    files.add_argument("--out", metavar="FILE.csv", help="one row per run (default: stdout)")
+    files.add_argument("--plot", metavar="FILE.png", help="the test loss of each setting by epoch")
+    files.add_argument("--quiet", action="store_true", help="no progress line")
 
 
 # --- the configuration the flags describe ---------------------------------------

@@ -3,6 +3,7 @@
     neural-playground                  open the window
     neural-playground FILE             open the window with an experiment or parameters
     neural-playground train [flags]    train without a window, print or save results
+    neural-playground sweep [flags]    train a grid of settings and seeds, write a CSV and a plot
 
 A bad flag or file gives one line on stderr and exit status 2, never a traceback.
 Output to a closed pipe (`inspect FILE | head -1`) ends quietly with status 141,
@@ -22,11 +23,13 @@ from .arguments import build_parser
 from .diagnose import run_diagnose
 from .errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, PROG, UsageError
 from .file_commands import run_inspect, run_predict
+from .sweep import run_sweep
 from .train import run_render, run_train
 
 COMMANDS = {
     "train": run_train,
     "render": run_render,
+    "sweep": run_sweep,
     "predict": run_predict,
     "inspect": run_inspect,
     "diagnose": run_diagnose,

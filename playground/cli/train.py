@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
+from ..core.runs import run_result
 from ..core.trainer import Trainer
 from ..io.npz import save_npz
 from ..io.own_data import write_dataset_csv
@@ -63,7 +62,7 @@ def run_train(args: argparse.Namespace) -> int:
         sys.stderr.write("\r\x1b[K")
     report = diagnose(trainer) if args.diagnose else None
     if args.json:
-        result = _result(trainer, rate, seconds)
+        result = run_result(trainer, rate, seconds)
         print(json.dumps(result | (report_json(*report) if report else {}), allow_nan=False))
     else:
         print(_progress_line(trainer, cfg.epochs, rate))
@@ -121,31 +120,6 @@ def _progress_line(trainer: Trainer, total: int, rate: float) -> str:
     if m.test_accuracy is not None:
         line += f"  test accuracy {100 * m.test_accuracy:.1f} %"
     return line + f"  {rate:,.0f} epochs/s"
-
-
-def _finite_or_none(x: float | None) -> float | None:
-    return x if x is None or math.isfinite(x) else None
-
-
-def _result(trainer: Trainer, rate: float, seconds: float) -> dict[str, Any]:
-    """What `train --json` prints: plain JSON, so NaN and infinity become null."""
-    m = trainer.metrics
-    out: dict[str, Any] = {
-        "epochs": trainer.epoch,
-        "train_loss": _finite_or_none(m.train_loss),
-        "test_loss": _finite_or_none(m.test_loss),
-    }
-    if m.train_accuracy is not None:
-        out["train_accuracy"] = m.train_accuracy
-        out["test_accuracy"] = m.test_accuracy
-    out |= {
-        "epochs_per_second": rate,
-        "seconds": seconds,
-        "diverged": trainer.diverged,
-        "message": trainer.message,
-        "config": trainer.config.to_dict(),
-    }
-    return out
 
 
 def _check_writable(flag: str, path: str | None) -> None:
