@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..blas import use_one_blas_thread
 from ..core import Trainer
-from ..core.seed_runs import seeds_after, train_seed
+from ..core.runs import ignore_interrupts, run_job, seeds_after
 from ..core.snapshot import Snapshot
 from ..views.loss_numbers import format_loss
 from ..views.run_thumbnail import output_thumbnail, thumbnail_pixmap
@@ -83,10 +82,12 @@ class SeedsWindow(QDialog):
         )
         context = multiprocessing.get_context("spawn")  # as the trainer's own process
         workers = max(1, min(len(seeds), os.cpu_count() or 1))
-        self._pool = context.Pool(workers, initializer=use_one_blas_thread)
+        # run_job gives each worker one BLAS thread; Ctrl+C in a terminal is the window's
+        self._pool = context.Pool(workers, initializer=ignore_interrupts)
+        copies = [config.replace(init_seed=seed, epochs=epochs) for seed in seeds]
         self._jobs = [
-            (seed, self._pool.apply_async(train_seed, (config, live.dataset, seed, epochs)))
-            for seed in seeds
+            (seed, self._pool.apply_async(run_job, (copy, live.dataset), {"keep_state": True}))
+            for seed, copy in zip(seeds, copies, strict=True)
         ]
         self._states.clear()
         self._build_cards(seeds)
@@ -109,12 +110,16 @@ class SeedsWindow(QDialog):
             if seed in self._states or not job.ready():
                 continue
             try:
-                state = job.get(0)
-            except Exception as exc:  # a copy that failed: say why on its card
+                run = job.get(0)
+                failure = run.error
+            except Exception as exc:  # the process itself failed
+                failure = str(exc) or type(exc).__name__
+            if failure or run.state is None:
                 self._states[seed] = {}
-                self._cards[i].setText(f"seed {seed}\nfailed: {exc}")
+                self._cards[i].setText(f"seed {seed}\nfailed")
+                self._cards[i].setToolTip(failure)
                 continue
-            self._states[seed] = state
+            state = self._states[seed] = run.state
             self._show_card(i, seed, state)
         if len(self._states) == len(self._jobs):
             self.stop()

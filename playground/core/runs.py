@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .config import Config
+from .config import Config, next_seed
 from .datasets import Dataset
 from .snapshot import History
 from .trainer import Trainer
@@ -104,6 +104,16 @@ def failed_result(config: Config, message: str) -> dict[str, Any]:
         "message": message,
         "config": config.to_dict(),
     }
+
+
+def seeds_after(seed: int, count: int = 5) -> list[int]:
+    """The `count` initialization seeds after `seed`, as Reset would take them
+    (the window's "Try 5 seeds")."""
+    seeds = []
+    for _ in range(count):
+        seed = next_seed(seed)
+        seeds.append(seed)
+    return seeds
 
 
 def train_run(
