@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -67,8 +68,13 @@ class OutputDock(QWidget):
             switches.addWidget(box)
         switches.addStretch(1)
         layout = self._column = QVBoxLayout(self)
+        self.loss_view.add_footer(self.timeline_bar)  # the history, under the loss plot
+        # short of room (1280 x 720), the plot and the heatmap give up height alike,
+        # rather than the plot first (a Preferred widget yields before an Expanding one)
+        policy = self.loss_view.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Expanding)
+        self.loss_view.setSizePolicy(policy)
         layout.addWidget(self.loss_view)
-        layout.addWidget(self.timeline_bar)
         layout.addWidget(self.views, 1)
         layout.addWidget(self.legend)
         layout.addLayout(switches)

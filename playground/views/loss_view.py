@@ -48,6 +48,9 @@ AXIS_COLOR = "#b0b4b8"
 OFF_SCALE_COLOR = "#c5221f"
 MARKER_COLOR = "#1a73e8"  # the timeline's epoch: the checkpoint on show
 PINNED_ALPHA = 120  # pinned runs' curves: faint, under the live ones
+# a 1280 x 720 window squeezes the plot: below CAPTION_FROM px it drops its
+# "epoch" caption, and it never gets shorter than CANVAS_MIN_HEIGHT
+CANVAS_MIN_HEIGHT, CAPTION_FROM = 64, 110
 _MARGINS = (2, 10, 14, 2)  # px left, top, right, bottom: room for the end labels
 _GRID = (6, 18)  # the read-outs' grid: side margins, column spacing (px)
 _SCALES = (2.0, 1.7, 1.45, 1.25)  # the read-outs' numbers, largest first, as the width allows
@@ -92,7 +95,7 @@ class LossView(QWidget):
         self.setPalette(palette)
 
         self.canvas = PixelCanvas()
-        self.canvas.setMinimumHeight(120)
+        self.canvas.setMinimumHeight(CANVAS_MIN_HEIGHT)
         self.canvas.setInteractive(False)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.setRenderHint(QPainter.RenderHint.Antialiasing)  # the curves
@@ -126,6 +129,7 @@ class LossView(QWidget):
         self._range: tuple | None = None
         self.canvas.resized.connect(self._on_resize)
 
+        self._footer: QWidget | None = None  # a row under the plot (add_footer)
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(4)
@@ -179,6 +183,12 @@ class LossView(QWidget):
         self._range = None
         self._draw_curves()
         self._draw_axes()
+
+    def add_footer(self, widget: QWidget) -> None:
+        """A row under the plot (the window's timeline): the view asks for room for
+        it, but at its smallest the plot gives that room up."""
+        self._box.addWidget(widget)
+        self._footer = widget
 
     def set_pinned(self, curves: list[tuple[np.ndarray, np.ndarray, str]]) -> None:
         """Pinned runs' test-loss curves, (epochs, losses, colour) each, drawn
@@ -296,6 +306,7 @@ class LossView(QWidget):
         # the plotting area: a fixed-width y axis (so the plot does not shift as its
         # labels change), room for the x labels and caption, margins for end labels
         size = self.canvas.viewport().size()
+        self._axes.set_captioned(size.height() >= CAPTION_FROM)
         left = _MARGINS[0] + Y_AXIS_WIDTH
         bottom_axis = self._axes.x_axis_height
         width = size.width() - left - _MARGINS[2]
@@ -321,7 +332,8 @@ class LossView(QWidget):
             self.train_accuracy.setHidden(not show)
 
     def sizeHint(self) -> QSize:
-        return QSize(340, 300)
+        footer = self._footer.sizeHint().height() + self._box.spacing() if self._footer else 0
+        return QSize(340, 300 + footer)
 
     def minimumSizeHint(self) -> QSize:
         # what the read-outs and the plot need (the epoch caption is cut below it)

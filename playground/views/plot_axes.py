@@ -112,11 +112,17 @@ class PlotAxes:
         self._caption.setBrush(self._text_color)
         self._labels: list[QGraphicsSimpleTextItem] = []
         self._key: tuple | None = None  # what the axes were last drawn for
+        self.captioned = True  # False: no caption under the x axis (a short plot)
+
+    def set_captioned(self, on: bool) -> None:
+        """Whether the x axis has its caption: a plot squeezed short gives it up."""
+        self.captioned = on
+        self._caption.setVisible(on)
 
     @property
     def x_axis_height(self) -> float:
         """Px the x axis takes under the plot: its ticks, labels and caption."""
-        return TICK + 5 + 2 * self.text_height
+        return TICK + 5 + (2 if self.captioned else 1) * self.text_height
 
     def draw(
         self,

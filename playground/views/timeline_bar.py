@@ -13,9 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSlider,
-    QVBoxLayout,
+    QToolButton,
     QWidget,
 )
 
@@ -36,38 +35,30 @@ class TimelineBar(QWidget):
         self.slider.setPageStep(1)
         self.slider.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # no Space/arrows taken from play
         self.slider.setToolTip(
-            "Drag back through the checkpoints kept while training: the network, its "
-            "neurons and the output as they were. The right end is now."
+            "History: drag back through the checkpoints kept while training to see the "
+            "network, its neurons and the output as they were. The right end is now."
         )
         self.slider.valueChanged.connect(self._moved)
         self.label = QLabel()  # where the slider stands: "now" or "epoch 40"
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 000,000"))
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("epoch 00,000"))
         self.continue_button = _button(
-            "Continue from here",
-            "Train on from this checkpoint (the run after it is replaced; "
-            "it trains exactly as it did, bit for bit, unless settings changed)",
+            "Continue",
+            "Continue from here: train on from this checkpoint (what came after it is "
+            "replaced; it trains exactly as it did, bit for bit, unless settings changed)",
         )
         self.now_button = _button("Now", "Back to the live run")
         self.pin_button = _button("Pin", "Keep this run's curves and output to compare (Ctrl+P)")
         self.continue_button.clicked.connect(self.continue_wanted)
         self.now_button.clicked.connect(self.now_wanted)
         self.pin_button.clicked.connect(self.pin_wanted)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("History")
-        caption.setStyleSheet("color: #5f6368;")
-        top.addWidget(caption)
-        top.addWidget(self.slider, 1)
-        top.addWidget(self.label)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
+        # one row, so the Output dock still fits a 1280 x 720 window with the paint tools
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(4)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.label)
         for b in (self.continue_button, self.now_button, self.pin_button):
-            buttons.addWidget(b)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(4, 0, 4, 0)
-        column.setSpacing(2)
-        column.addLayout(top)
-        column.addLayout(buttons)
+            row.addWidget(b)
         self._show()
 
     # --- what the window tells it ------------------------------------------------
@@ -130,9 +121,9 @@ class TimelineBar(QWidget):
         self.now_button.setEnabled(past)
 
 
-def _button(text: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
+def _button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
     button.setToolTip(tip)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
-    button.setAutoDefault(False)
     return button
