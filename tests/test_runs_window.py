@@ -114,9 +114,10 @@ def test_export_animation_writes_one_frame_per_checkpoint(qtbot, open_window, tm
     with Image.open(path) as gif:
         assert gif.n_frames == 21 and gif.size == (480, 480)
     small = tmp_path / "few.gif"
-    assert win.animation.export_to(small, AnimationOptions(what="window", frames=6))
+    options = AnimationOptions(what="window", frames=6, size=(640, 360))
+    assert win.animation.export_to(small, options)
     with Image.open(small) as gif:
-        assert gif.n_frames == 6
+        assert gif.n_frames == 6 and gif.size == (640, 360)
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".gif") == [
         "few.gif",
         "run.gif",

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QProgressDialog,
     QSpinBox,
     QWidget,
@@ -28,6 +29,7 @@ from .file_actions import FileActions
 
 ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4)"
 MAX_FRAMES = 100
+MIN_SIDE, MAX_SIDE = 120, 4000  # px, a frame's side
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class AnimationOptions:
     what: str = "output"  # "output" or "window"
     frames: int = MAX_FRAMES  # at most; fewer checkpoints give fewer
     fps: float = DEFAULT_FPS
+    size: tuple[int, int] | None = None  # a frame's width and height; None: what's default
 
 
 class _Cancelled(Exception):
@@ -98,7 +101,12 @@ class AnimationExport(QObject):
 
         try:
             written = write_animation(
-                frames, path, default_size(options.what), options.fps, options.what, step
+                frames,
+                path,
+                options.size or default_size(options.what),
+                options.fps,
+                options.what,
+                step,
             )
         except _Cancelled:
             self.files.message.emit("Animation cancelled; nothing was written.")
@@ -126,10 +134,26 @@ class AnimationExport(QObject):
         fps.setRange(MIN_FPS, MAX_FPS)
         fps.setValue(DEFAULT_FPS)
         fps.setSuffix(" frames/s")
+        width, height = QSpinBox(), QSpinBox()
+        for box, text in ((width, " px wide"), (height, " px high")):
+            box.setRange(MIN_SIDE, MAX_SIDE)
+            box.setSuffix(text)
+
+        def sized() -> None:  # each kind of picture has its own natural size
+            w, h = default_size(str(what.currentData()))
+            width.setValue(w)
+            height.setValue(h)
+
+        what.currentIndexChanged.connect(sized)
+        sized()
+        size_row = QHBoxLayout()
+        size_row.addWidget(width)
+        size_row.addWidget(height)
         form = QFormLayout(dialog)
         form.addRow("Show", what)
         form.addRow("Frames (at most)", frames)
         form.addRow("Speed", fps)
+        form.addRow("Size", size_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -138,4 +162,5 @@ class AnimationExport(QObject):
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return AnimationOptions(str(what.currentData()), frames.value(), fps.value())
+        size = (width.value(), height.value())
+        return AnimationOptions(str(what.currentData()), frames.value(), fps.value(), size)
