@@ -104,6 +104,19 @@ def test_closing_the_window_ends_the_seeds_processes(qtbot, tmp_path, close_late
     qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=10000)
 
 
+def test_escape_in_try_five_seeds_ends_its_processes(qtbot, open_window):
+    from PySide6.QtCore import Qt
+
+    win = open_window(_config(epochs=100000))
+    before = set(multiprocessing.active_children())
+    seeds = win.runs.try_seeds()  # 100,000 epochs each: still training at Esc
+    qtbot.waitUntil(lambda: bool(set(multiprocessing.active_children()) - before), timeout=5000)
+    workers = set(multiprocessing.active_children()) - before
+    qtbot.keyClick(seeds, Qt.Key.Key_Escape)
+    assert not seeds.running and not seeds.isVisible()
+    qtbot.waitUntil(lambda: not any(p.is_alive() for p in workers), timeout=10000)
+
+
 def test_export_animation_writes_one_frame_per_checkpoint(qtbot, open_window, tmp_path):
     win = open_window(_config())
     train_to(qtbot, win, 20)

@@ -184,3 +184,26 @@ def test_recording_costs_nothing_when_off_and_keeps_epoch_zero_when_on():
     assert store.epochs == [3]
     trainer.reinitialize(5)  # a new run: a new timeline
     assert store.epochs == [0]
+
+
+def test_continuing_from_before_painted_points_keeps_the_points_and_their_settings():
+    from playground.core.datasets import Dataset
+
+    cfg = _config(dataset="xor", points=120)
+    trainer = Trainer(cfg)
+    store = CheckpointStore()
+    trainer.record_checkpoints(store)
+    trainer.train(6)
+    ds = trainer.dataset  # one more point painted: the config counts 121
+    more = Dataset(
+        x_train=np.vstack([ds.x_train, [[1.0, 1.0]]]), y_train=np.append(ds.y_train, 1),
+        x_test=ds.x_test, y_test=ds.y_test, num_classes=ds.num_classes,
+    )  # fmt: skip
+    own = trainer.config.replace(dataset="own", points=121, classes=2)
+    trainer.use_points(own, more)
+    trainer.train(2)
+    state = rewind(trainer.state_dict(), store.at(3))
+    assert Config.from_dict(state["config"]).dataset == "own"
+    assert Config.from_dict(state["config"]).points == 121
+    resumed = Trainer.from_state(state)
+    assert len(resumed.dataset.x_train) == len(more.x_train) and resumed.epoch == 3

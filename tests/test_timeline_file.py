@@ -108,6 +108,7 @@ def _rewrite(path, change):
         (lambda d: d["timeline"]["checkpoints"][0]["optimizer"].pop("t"), "optimizer"),
         (lambda d: d["timeline"]["checkpoints"][0].update(shuffle_rng={"x": 1}), "PCG64"),
         (lambda d: d["pins"][0].update(name=""), "name of 1 to"),
+        (lambda d: d["timeline"]["checkpoints"][1].update(steps=2**70), "epochs must rise"),
         (lambda d: d["pins"][0]["config"].update(activation="nope"), "pinned run's config"),
         (lambda d: d.update(pins={"a": 1}), "list of at most"),
         (lambda d: d.update(pins=[{"name": "x"}]), "exactly name, config"),
@@ -121,3 +122,11 @@ def test_a_damaged_timeline_or_pin_is_one_sentence(tmp_path, change, words):
     with pytest.raises(ExperimentFileError, match=words) as caught:
         read_experiment(path)
     assert "\n" not in str(caught.value) and str(caught.value).startswith("cannot open")
+
+
+@pytest.mark.parametrize("epochs", [[np.nan], [0.0, np.inf], [0.0, 1.5], [-1.0, 2.0]])
+def test_a_pin_with_a_history_of_odd_epochs_is_refused(epochs):
+    history = np.zeros((len(epochs), 5))
+    history[:, 0] = epochs
+    with pytest.raises(ValueError, match="rising whole epochs"):
+        make_pin("x", Config(), history, np.zeros((4, 4), dtype=np.int64))

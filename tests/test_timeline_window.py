@@ -124,3 +124,60 @@ def test_four_pins_at_most(qtbot, open_window):
         win.timeline.pin()
     assert len(win.experiment.records.pins) == 4
     assert "4 runs are pinned already" in said[-1]
+
+
+def test_opening_a_file_while_another_run_trains_keeps_only_the_files_timeline(
+    qtbot, open_window, tmp_path
+):
+    win = open_window(_config())
+    _train_to(qtbot, win, 40)
+    path = tmp_path / "forty.playground"
+    assert win.files.save_to(path)
+    saved = [c.epoch for c in read_experiment(path).timeline]
+    win.files.new()
+    win.timeline.stop()  # nothing collects meanwhile: the new run's checkpoints wait
+    win.session.set_stop_at(12)
+    win.set_playing(True)
+    qtbot.waitUntil(lambda: not win.session.is_running and win.experiment.snapshot is not None
+                    and win.experiment.snapshot.epoch == 12, timeout=20000)  # fmt: skip
+    assert win.files.open_path(path)
+    win.timeline.refresh()
+    assert win.experiment.records.timeline.epochs == saved  # none of the New run's
+    assert win.files.save_to(tmp_path / "again.playground")
+
+
+def test_saving_right_after_a_rebuild_keeps_no_old_checkpoints(qtbot, open_window, tmp_path):
+    win = open_window(_config())
+    _train_to(qtbot, win, 20)
+    win.experiment.propose({"hidden": (5,)})  # another network, epoch 0
+    path = tmp_path / "rebuilt.playground"
+    assert win.files.save_to(path), win.told
+    assert [c.epoch for c in read_experiment(path).timeline] == [0]
+
+
+def test_export_image_and_parameters_take_the_checkpoint_on_show(qtbot, open_window, tmp_path):
+    from playground.io.parameters import import_parameters
+
+    win = open_window(_config())
+    _train_to(qtbot, win, 20)
+    bar = win.output.timeline_bar
+    bar.slider.setValue(win.experiment.records.timeline.epochs.index(5))
+    qtbot.waitUntil(lambda: win.experiment.past is not None, timeout=5000)
+    path = tmp_path / "epoch5.npz"
+    assert win.files.export_parameters_to(path)
+    layers = import_parameters(path).layers
+    assert np.array_equal(layers[0][0], win.experiment.past.weights[0])
+    assert not np.array_equal(layers[0][0], win.experiment.snapshot.weights[0])
+
+
+def test_a_checkpoint_gone_from_the_timeline_cannot_be_continued(qtbot, open_window):
+    win = open_window(_config())
+    _train_to(qtbot, win, 10)
+    said = []
+    win.timeline.said.connect(said.append)
+    bar = win.output.timeline_bar
+    bar.slider.setValue(win.experiment.records.timeline.epochs.index(4))
+    qtbot.waitUntil(lambda: win.experiment.past is not None, timeout=5000)
+    win.experiment.records.timeline.clear()
+    bar.continue_button.click()
+    assert "is gone" in said[-1] and win.experiment.past is None

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from ..core.replay import AnimationFrames
 from ..views.animation import DEFAULT_FPS, MAX_FPS, MIN_FPS, default_size, write_animation
-from ..views.picture import RenderError
 from .experiment import grid_resolution_for
 from .file_actions import FileActions
 
@@ -111,7 +110,7 @@ class AnimationExport(QObject):
         except _Cancelled:
             self.files.message.emit("Animation cancelled; nothing was written.")
             return False
-        except (RenderError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # RenderError is a ValueError: one sentence
             self.files.tell(str(exc))
             return False
         finally:

@@ -110,6 +110,12 @@ class Experiment(QObject):
         return self._saved.is_dirty(self._snapshot, self._config)
 
     @property
+    def shown(self) -> Snapshot | None:
+        """What the views show: a checkpoint looked back at, else the live run
+        (File > Export Image and Export Parameters take this)."""
+        return self._past if self._past is not None else self._snapshot
+
+    @property
     def past(self) -> Snapshot | None:
         """The checkpoint shown instead of the live run (the timeline), or None."""
         return self._past
@@ -220,13 +226,16 @@ class Experiment(QObject):
         self.records.clear()
         return None
 
-    def go_on_from(self, state: dict) -> str | None:
+    def go_on_from(self, state: dict, keep_timeline: bool = True) -> str | None:
         """Train on from another state of this experiment (a checkpoint of its
         timeline, a seed's run): the file and pins stay, the run is replaced.
-        Returns None, or why the trainer refused it (then nothing changed)."""
+        `keep_timeline`: the state is of this run (a checkpoint), so its past
+        stays; else the timeline starts again.  Returns None, or why the
+        trainer refused it (then nothing changed)."""
         refused = self.session.load_state(state)
         if refused is not None:
             return refused
+        self.records.follow(state["epoch"] if keep_timeline else None)
         self._leave_past(show=False)
         self._adopt(Config.from_dict(state["config"]), send=False)  # the trainer has it
         self._snapshot = None  # the next picture is of the new run

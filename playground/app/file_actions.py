@@ -166,7 +166,7 @@ class FileActions(QObject):
             return False
         try:
             records = self.experiment.records
-            save_experiment(path, state, timeline=records.timeline.checkpoints, pins=records.pins)
+            save_experiment(path, state, timeline=records.timeline_of(state), pins=records.pins)
         except (OSError, ValueError) as exc:
             self.tell(f"Could not save {path}: {getattr(exc, 'strerror', None) or exc}")
             return False
@@ -203,7 +203,7 @@ class FileActions(QObject):
         return bool(name) and self.export_parameters_to(Path(name))
 
     def export_parameters_to(self, path: Path) -> bool:
-        snap = self.experiment.snapshot
+        snap = self.experiment.shown  # a checkpoint on show: its parameters
         if snap is None:
             return False
         try:
@@ -229,7 +229,7 @@ class FileActions(QObject):
         return size is not None and self.export_image_to(Path(name), size)
 
     def export_image_to(self, path: Path, size: tuple[int, int] = DEFAULT_SIZE) -> bool:
-        snap = self.experiment.snapshot
+        snap = self.experiment.shown
         if snap is None:
             return False
         if path.suffix.lower() not in IMAGE_SUFFIXES:

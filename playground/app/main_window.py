@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         ex.snapshot_changed.connect(self.diagnostics_view.set_snapshot)
         ex.snapshot_changed.connect(self._show_epoch)
         ex.snapshot_changed.connect(self._show_origin)
-        ex.snapshot_changed.connect(self.lessons_view.follow)
+        ex.snapshot_changed.connect(self._follow_lesson)
         self.lessons.said.connect(self.status.say)
         ex.snapshot_changed.connect(self.status.follow)
         ex.dirty_changed.connect(self.setWindowModified)
@@ -200,6 +200,10 @@ class MainWindow(QMainWindow):
         self.timeline.said.connect(self.status.say)
         self.runs.said.connect(self.status.say)
         self.clock.rate_text.connect(self.status.show_rate)
+
+    def _follow_lesson(self, snap: Snapshot) -> None:
+        if self.experiment.past is None:  # a look back at a checkpoint is no progress
+            self.lessons_view.follow(snap)
 
     def _show_origin(self, snap: Snapshot) -> None:
         """Own points: the Data panel says whether they were painted or read from a file."""

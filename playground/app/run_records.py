@@ -9,6 +9,7 @@ and are kept here within the store's memory budget (core/timeline.py).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
@@ -62,6 +63,18 @@ class RunRecords(QObject):
         self.timeline_changed.emit()
         self.pins_changed.emit()
 
+    def follow(self, epoch: int | None) -> None:
+        """The trainer went on from another state: keep the timeline up to `epoch`
+        (a checkpoint of this run), or none of it (another run: None)."""
+        pending = self.session.take_checkpoints()  # the new run's first, already sent
+        if epoch is None:
+            self.timeline.clear()
+        else:
+            self.timeline.truncate(epoch)
+        for checkpoint in pending:
+            self.timeline.add(self._shared(checkpoint))
+        self.timeline_changed.emit()
+
     def timeline_of(self, state: dict) -> list[Checkpoint]:
         """The checkpoints that belong with a trainer state about to be saved: of
         its network, up to its epoch (after a rebuild the old ones may linger
@@ -91,6 +104,12 @@ class RunRecords(QObject):
     @property
     def pins(self) -> list[PinnedRun]:
         return list(self._pins)
+
+    def next_pin_name(self) -> str:
+        """ "Run N", N one more than any pinned now (an unpinned name is not reused
+        while a later one stays)."""
+        numbers = [int(p.name[4:]) for p in self._pins if re.fullmatch(r"Run \d{1,6}", p.name)]
+        return f"Run {max(numbers, default=0) + 1}"
 
     def pin_color(self, index: int) -> str:
         return PIN_COLORS[index % len(PIN_COLORS)]

@@ -180,13 +180,17 @@ class SeedsWindow(QDialog):
         state = self._states.get(seed)
         if not state:
             return
-        refused = self.experiment.go_on_from(state)
+        refused = self.experiment.go_on_from(state, keep_timeline=False)
         if refused is not None:
             self.said.emit(f"Cannot take seed {seed}: {refused}")
             return
-        self.experiment.records.timeline.clear()  # the old run's checkpoints are not this one's
         self.said.emit(f"Now training on from seed {seed}'s run.")
         self.close()
+
+    def done(self, result: int) -> None:
+        """Closed by Close, Esc or the window's frame: the copies' processes end."""
+        self.stop()
+        super().done(result)
 
     def closeEvent(self, event) -> None:
         self.stop()

@@ -123,6 +123,9 @@ class TimelineController(QObject):
         epoch = self.bar.viewing
         checkpoint = self.records.timeline.at(epoch) if epoch is not None else None
         if checkpoint is None:
+            if epoch is not None:  # gone meanwhile (a new run began): say so, show now
+                self.said.emit(f"The checkpoint of epoch {epoch:,} is gone; this is the live run.")
+                self.experiment.leave_past()
             return
         state = self.experiment.fetch_state()
         if state is None:
@@ -132,7 +135,6 @@ class TimelineController(QObject):
         if refused is not None:
             self.said.emit(f"Cannot continue from epoch {epoch}: {refused}")
             return
-        self.records.timeline.truncate(checkpoint.epoch)  # that future is gone
         self.refresh()
         self.experiment.session.play()
         self.said.emit(f"Training on from epoch {checkpoint.epoch:,}.")
@@ -144,11 +146,11 @@ class TimelineController(QObject):
         live = self.experiment.snapshot
         if live is None:
             return
-        index = len(self.records.pins) + 1
         try:
             pin = make_pin(
-                f"Run {index}", live.config, history_rows(live.history), output_thumbnail(live)
-            )
+                self.records.next_pin_name(), live.config, history_rows(live.history),
+                output_thumbnail(live),
+            )  # fmt: skip
         except ValueError as exc:
             self.said.emit(f"Cannot pin this run: {exc}")
             return

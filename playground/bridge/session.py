@@ -249,7 +249,8 @@ class TrainingSession(QObject):
         taken = []
         while box:
             taken.append(box.popleft())
-        return taken
+        # those of a run that a load or restart has since replaced are not this one's
+        return [c for c in taken if c.generation >= self._floor]
 
     @property
     def epochs_per_second(self) -> float:

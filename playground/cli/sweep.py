@@ -165,6 +165,8 @@ def parse_grid(specs: Sequence[str], given: argparse.Namespace) -> tuple[Axis, .
         texts = _split_values(text)
         if not texts:
             raise UsageError(f"--grid {name}: no values (e.g. --grid {name}=V1,V2)")
+        if not all(texts):  # "8,8;" or "0.1,,1": a value left out by mistake
+            raise UsageError(f"--grid {name}: an empty value in {text!r}")
         values = []
         for value in texts:
             try:
@@ -179,7 +181,8 @@ def parse_grid(specs: Sequence[str], given: argparse.Namespace) -> tuple[Axis, .
         for value, typed in zip(values, texts, strict=True):
             key = repr(value)
             if key in seen:
-                raise UsageError(f"--grid {name}: {typed} is given twice")
+                hint = " (values that hold commas are separated by ';')" if ";" not in text else ""
+                raise UsageError(f"--grid {name}: {typed} is given twice{hint}")
             seen.add(key)
         axes.append(Axis(name, dest, texts, tuple(values)))
     return tuple(axes)

@@ -77,6 +77,13 @@ HOT_FIELDS = frozenset(
 )  # fmt: skip
 
 
+# the settings that make the points (a change to one makes new data)
+DATA_FIELDS = (
+    "dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed", "shift",
+    "formula",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that defines one experiment.  All fields have defaults.

@@ -18,6 +18,7 @@ from .snapshot import Metrics, frozen
 MAX_PINS = 4
 MAX_NAME_CHARS = 80
 MAX_THUMBNAIL_SIDE = 256
+MAX_EPOCH = 2**53  # whole numbers a float64 holds exactly
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,8 +60,16 @@ def make_pin(name: str, config: Config, history: np.ndarray, thumbnail: np.ndarr
     h = np.asarray(history)
     if h.dtype != np.float64 or h.ndim != 2 or h.shape[1] != 5:
         raise ValueError("a pinned run's history must be rows of 5 numbers")
-    if not 0 < len(h) <= MAX_HISTORY_ROWS or not (np.diff(h[:, 0]) > 0).all() or h[0, 0] < 0:
-        raise ValueError("a pinned run's history must hold rising epochs from 0")
+    epochs = h[:, 0]
+    if not (
+        0 < len(h) <= MAX_HISTORY_ROWS
+        and np.isfinite(epochs).all()
+        and (epochs == np.floor(epochs)).all()
+        and epochs[0] >= 0
+        and epochs[-1] <= MAX_EPOCH
+        and (np.diff(epochs) > 0).all()
+    ):
+        raise ValueError("a pinned run's history must hold rising whole epochs from 0")
     t = np.asarray(thumbnail)
     if (
         t.dtype != np.int64

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import Config
+from .config import DATA_FIELDS, Config
 from .snapshot import frozen
 
 DEFAULT_BUDGET = 100 * 2**20  # bytes of checkpoints a window keeps
@@ -196,13 +196,17 @@ def capture(trainer) -> Checkpoint:
 
 
 def rewind(state: Mapping, checkpoint: Checkpoint) -> dict:
-    """The trainer state (Trainer.state_dict()) at `checkpoint`: its config,
+    """The trainer state (Trainer.state_dict()) at `checkpoint`: its settings,
     parameters, optimizer, batch order and counters, the history up to its
-    epoch (its own row last).  The dataset is the state's."""
+    epoch (its own row last).  The data (points and their settings) are the
+    state's: points painted since the checkpoint stay."""
     history = np.asarray(state["history"])
     before = history[history[:, 0] < checkpoint.epoch]
+    # the settings in force then, on the state's data (points painted since stay)
+    data = Config.from_dict(state["config"])
+    config = checkpoint.config.replace(**{f: getattr(data, f) for f in DATA_FIELDS})
     return dict(state) | {
-        "config": checkpoint.config.to_dict(),
+        "config": config.to_dict(),
         "params": checkpoint.params.copy(),
         "optimizer": checkpoint.optimizer_state(),
         "shuffle_rng": _plain(checkpoint.shuffle_rng),
@@ -264,7 +268,7 @@ def timeline_from_tree(tree: object, config: Config, epoch: int) -> list[Checkpo
     """The checkpoints `timeline_to_tree` gave, from a file, for a trainer state
     of `config`'s network at `epoch`: checked as a trainer state is (ValueError,
     one sentence), oldest first."""
-    from .checkpoint import check_optimizer_state, check_rng_state, parameter_count
+    from .checkpoint import MAX_COUNT, check_optimizer_state, check_rng_state, parameter_count
 
     if not isinstance(tree, Mapping) or set(tree) != {
         "configs",
@@ -314,7 +318,7 @@ def timeline_from_tree(tree: object, config: Config, epoch: int) -> list[Checkpo
             raise ValueError(
                 "a timeline checkpoint's epoch, steps and config must be whole numbers"
             )
-        if not 0 <= at <= epoch or (out and at <= out[-1].epoch) or steps < 0:
+        if not 0 <= at <= epoch or (out and at <= out[-1].epoch) or not 0 <= steps <= MAX_COUNT:
             raise ValueError(f"the timeline's epochs must rise from 0 to at most {epoch}")
         if not 0 <= which < len(configs):
             raise ValueError("a timeline checkpoint names settings the timeline does not have")

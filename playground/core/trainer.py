@@ -20,6 +20,7 @@ import numpy as np
 
 from .checkpoint import DATASET_KEYS, CheckedState, check_state
 from .config import (
+    DATA_FIELDS,
     MAX_GRID_RESOLUTION,
     MAX_HISTORY_ROWS,
     MIN_GRID_RESOLUTION,
@@ -40,10 +41,6 @@ from .regularizers import Regularizer
 from .snapshot import Grids, History, Metrics, Snapshot, frozen
 from .timeline import Checkpoint, CheckpointStore, capture
 
-DATA_FIELDS = (
-    "dataset", "problem", "classes", "points", "noise", "train_ratio", "data_seed", "shift",
-    "formula",
-)  # fmt: skip
 _INIT_STREAM, _SHUFFLE_STREAM = 1, 2
 
 

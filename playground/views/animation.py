@@ -271,7 +271,7 @@ def _palette(images: list):
     if step > 1:  # every step-th pixel: the same colours, fewer to sort
         small = (-(-width // step), -(-height // step))
         images = [image.resize(small, Image.Resampling.NEAREST) for image in images]
-    each = max(16, 3 * 255 // len(images))
+    each = min(256, max(16, 3 * 255 // len(images)))  # Pillow's median cut: 256 at most
     pooled = []
     for image in images:
         indexed = image.quantize(each, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
