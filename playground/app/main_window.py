@@ -30,6 +30,7 @@ from ..views.diagnostics_view import DiagnosticsView
 from ..views.network_view import NetworkView
 from ..views.neuron_view import NeuronView
 from ..views.thumbnails import dataset_icon
+from . import collector
 from .animation_export import AnimationExport
 from .docks import add_dock, add_row_of_docks, add_tool_bar, column_of, first_run_sizes
 from .doctor_bar import DoctorBar
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings if settings is not None else open_settings()
         config = config if config is not None else load_config(self.settings)
+        collector.hold()  # no garbage collection in the trainer's threads (collector.py)
         self.session = TrainingSession(config)
         try:
             self.experiment = Experiment(self.session, config, self)
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
             # the trainer thread is already running: end it, or Qt aborts the
             # process ("QThread: Destroyed while thread is still running")
             self.session.shutdown()
+            collector.release()
             raise
         self._show_title(None)
         self.setAcceptDrops(True)  # drop an experiment, a parameter file or data (.csv)
@@ -291,6 +294,7 @@ class MainWindow(QMainWindow):
         self.runs.shutdown()  # the seeds' processes, if any
         save_window(self, self.settings, self.output.switches(), self.experiment.config)
         self.session.shutdown()  # the thread must be gone before the widgets are
+        collector.release()
         super().closeEvent(event)
 
 
