@@ -1,13 +1,18 @@
 """How much a timeline keeps: the checkpoint store's size for a network trained
 for many epochs, by driving its keep-and-thin rule epoch by epoch with
-checkpoints of the network's real size (no need to train that long).
+checkpoints of the network's real size (no need to train that long).  Then
+what recording costs training: a small network's first epochs (where a
+checkpoint is taken every epoch), with and without recording, the checkpoints
+pickled as they would be for the window, in alternating rounds.
 
-    python benchmarks/timeline_memory.py [--hidden 64x16] [--optimizer adam] [--epochs 1000000]
+    python benchmarks/timeline_memory.py [--width 64] [--layers 16] [--optimizer adam]
+        [--epochs 1000000] [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import time
 
 import numpy as np
@@ -23,6 +28,7 @@ def main() -> None:
     p.add_argument("--optimizer", default="adam")
     p.add_argument("--epochs", type=int, default=10**6)
     p.add_argument("--budget-mb", type=float, default=DEFAULT_BUDGET / 2**20)
+    p.add_argument("--rounds", type=int, default=5)
     a = p.parse_args()
     cfg = Config(hidden=(a.width,) * a.layers, optimizer=a.optimizer, points=100)
     trainer = Trainer(cfg)
@@ -53,6 +59,30 @@ def main() -> None:
     )
     print(f"kept epochs: {epochs[:12]} ... {epochs[-6:]}")
     print(f"driving the rule through {a.epochs:,} epochs took {drive:.2f} s")
+    overhead(a.rounds)
+
+
+def overhead(rounds: int, epochs: int = 2000) -> None:
+    """Epochs/s of a 4,2 network over its first `epochs`, recording or not."""
+
+    def rate(record: bool) -> float:
+        trainer = Trainer(Config(hidden=(4, 2)))
+        if record:  # as the window's trainer: a ledger, each checkpoint pickled to send
+            trainer.record_checkpoints(CheckpointStore(holds=False), pickle.dumps)
+        t0 = time.perf_counter()
+        trainer.train(epochs)
+        return epochs / (time.perf_counter() - t0)
+
+    off, on = [], []
+    for _ in range(rounds):
+        off.append(rate(False))
+        on.append(rate(True))
+    ratios = [b / a for a, b in zip(off, on, strict=True)]
+    print(
+        f"4,2 network, first {epochs:,} epochs: {np.median(off):,.0f} epochs/s without "
+        f"recording, {np.median(on):,.0f} with; ratio median {np.median(ratios):.2f} "
+        f"({min(ratios):.2f}-{max(ratios):.2f}, {rounds} rounds)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,21 +12,25 @@ instead, by the same thresholds (pyqtgraph's GarbageCollector does the same).
 
 from __future__ import annotations
 
+import functools
 import gc
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 500
 
-_holders = 0
+_holders: set[int] = set()  # the windows alive, by id
 _timer: QTimer | None = None
 
 
-def hold() -> None:
-    """A window opened: collect in the GUI thread from now on (call from it)."""
-    global _holders, _timer
-    _holders += 1
-    if _holders > 1:
+def hold(window: QObject) -> None:
+    """`window` opened: collect in the GUI thread (call from it) until it is
+    destroyed, however it goes (closed, or deleted without a close)."""
+    global _timer
+    key = id(window)
+    window.destroyed.connect(functools.partial(release, key))
+    _holders.add(key)
+    if _timer is not None:
         return
     gc.disable()
     _timer = QTimer(QCoreApplication.instance())
@@ -35,10 +39,10 @@ def hold() -> None:
     _timer.start()
 
 
-def release() -> None:
-    """A window closed: the last one gives collection back to Python."""
-    global _holders, _timer
-    _holders = max(0, _holders - 1)
+def release(key: int, *_destroyed) -> None:
+    """The window `key` (its id) has gone: the last gives collection back to Python."""
+    global _timer
+    _holders.discard(key)
     if _holders or _timer is None:
         return
     _timer.stop()

@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings if settings is not None else open_settings()
         config = config if config is not None else load_config(self.settings)
-        collector.hold()  # no garbage collection in the trainer's threads (collector.py)
+        collector.hold(self)  # no garbage collection in the trainer's threads (collector.py)
         self.session = TrainingSession(config)
         try:
             self.experiment = Experiment(self.session, config, self)
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
             # the trainer thread is already running: end it, or Qt aborts the
             # process ("QThread: Destroyed while thread is still running")
             self.session.shutdown()
-            collector.release()
+            collector.release(id(self))
             raise
         self._show_title(None)
         self.setAcceptDrops(True)  # drop an experiment, a parameter file or data (.csv)
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         self.runs.shutdown()  # the seeds' processes, if any
         save_window(self, self.settings, self.output.switches(), self.experiment.config)
         self.session.shutdown()  # the thread must be gone before the widgets are
-        collector.release()
+        collector.release(id(self))  # (and again, harmlessly, when it is destroyed)
         super().closeEvent(event)
 
 
