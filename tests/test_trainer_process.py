@@ -280,3 +280,16 @@ def test_a_trainer_that_ended_before_anyone_listened_is_replaced(qtbot, monkeypa
         assert newest(qtbot, s, lambda snap: True).epoch == 0
     finally:
         s.shutdown()
+
+
+def test_a_session_deleted_without_shutdown_ends_its_child(qtbot):
+    """Its owner dropped it unclosed (a window deleted without a close): no child
+    process may outlive it."""
+    from shiboken6 import delete
+
+    session = TrainingSession(Config(hidden=(3,)), where="process")
+    qtbot.waitUntil(lambda: session.latest() is not None, timeout=15_000)
+    process = session._link.process
+    assert process.is_alive()
+    delete(session)  # the C++ objects go at once, the link with the session
+    qtbot.waitUntil(lambda: not process.is_alive(), timeout=10_000)

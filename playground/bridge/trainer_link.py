@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import itertools
 import multiprocessing
 import os
@@ -66,6 +67,9 @@ class TrainerLink(QObject):
             daemon=True,  # should the window die anyway, the child goes with it
         )
         self.process.start()
+        # deleted without shutdown() (its owner dropped unclosed): the child must not
+        # outlive it (a callable that holds the process, not this object)
+        self.destroyed.connect(functools.partial(_end_child, self.process))
         child_hears.close()  # the child's copies stay open: EOF reaches us when it ends
         child_says.close()
         self._alive = True
@@ -134,7 +138,8 @@ class TrainerLink(QObject):
             with self._work:
                 self._work.notify()
             if not self._stopping:  # it died: a failed start, a crash, a kill
-                self.ended.emit(not self._heard)
+                with contextlib.suppress(RuntimeError):  # unless this link was deleted
+                    self.ended.emit(not self._heard)
 
     def _paint(self) -> None:
         """The picture thread: make what is due, then show it on the newest snapshot."""
@@ -242,6 +247,14 @@ class TrainerLink(QObject):
 
 
 PIPE_BYTES = 1 << 20  # a 16 x 64 network's snapshot is ~0.5 MB
+
+
+def _end_child(process, *_destroyed) -> None:
+    """End a link's child when the link is deleted without shutdown()."""
+    with contextlib.suppress(ValueError, OSError):  # closed: shutdown() ended it already
+        if process.is_alive():
+            process.kill()
+            process.join(END_TIMEOUT)
 
 
 def _widen(end) -> None:
