@@ -29,7 +29,7 @@ from .snapshot import frozen
 
 DEFAULT_BUDGET = 100 * 2**20  # bytes of checkpoints a window keeps
 MAX_CHECKPOINTS = 1000  # however small the network: a timeline needs no more
-MAX_BITS = 9  # every epoch up to 1024, then 512 per doubling, before thinning
+MAX_BITS = 7  # every epoch up to 256, then 128 per doubling, before thinning
 
 
 @dataclass(frozen=True, eq=False)
