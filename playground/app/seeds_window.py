@@ -117,7 +117,7 @@ class SeedsWindow(QDialog):
             if failure or run.state is None:
                 self._states[seed] = {}
                 self._cards[i].setText(f"seed {seed}\nfailed")
-                self._cards[i].setToolTip(failure)
+                self._cards[i].setToolTip(failure or "the copy sent no state back")
                 continue
             state = self._states[seed] = run.state
             self._show_card(i, seed, state)

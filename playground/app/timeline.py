@@ -89,6 +89,7 @@ class TimelineController(QObject):
         snap = self.picture(checkpoint, live)
         if snap is None:
             self.said.emit("That checkpoint is of another network; it cannot be shown.")
+            self.bar.set_viewing(self.bar.viewing)  # the slider back where it was
             return
         self.experiment.show_past(snap)
         self.bar.set_viewing(checkpoint.epoch)
