@@ -58,6 +58,7 @@ class TimelineController(QObject):
         bar.pin_wanted.connect(self.pin)
         experiment.snapshot_changed.connect(self._follow)
         self.records.pins_changed.connect(self._show_pins)
+        self.records.timeline_changed.connect(self._show_timeline)
 
     def stop(self) -> None:
         self._poll.stop()
@@ -68,6 +69,9 @@ class TimelineController(QObject):
     def refresh(self) -> None:
         """Take the checkpoints that came and show the timeline as it is."""
         self.records.collect()
+        self._show_timeline()
+
+    def _show_timeline(self) -> None:
         live = self.experiment.snapshot
         self.bar.set_epochs(self.records.timeline.epochs, live.epoch if live is not None else 0)
 
@@ -136,7 +140,6 @@ class TimelineController(QObject):
         if refused is not None:
             self.said.emit(f"Cannot continue from epoch {epoch}: {refused}")
             return
-        self.refresh()
         self.experiment.session.play()
         self.said.emit(f"Training on from epoch {checkpoint.epoch:,}.")
 

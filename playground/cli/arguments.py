@@ -31,7 +31,7 @@ _EXPORTS = f"{', '.join(PARAMETER_SUFFIXES[:-1])} or {PARAMETER_SUFFIXES[-1]}"
 _MODEL_FILES = f"parameters ({' '.join(PARAMETER_SUFFIXES)}) or {EXPERIMENT_SUFFIX}"
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line instead of usage + message
         raise UsageError(message)
 
@@ -148,7 +148,7 @@ def _add_data_flags(p: argparse.ArgumentParser, saved: bool = False) -> None:
         data.add_argument("--init-seed", type=int, default=S)
 
 
-def _add_train_flags(p: argparse.ArgumentParser) -> None:
+def add_train_flags(p: argparse.ArgumentParser) -> None:
     S = argparse.SUPPRESS
     _add_data_flags(p)
     net = p.add_argument_group("network")
@@ -200,20 +200,20 @@ def _add_train_flags(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Train small neural networks and see inside them.")
+    parser = Parser(prog=PROG, description="Train small neural networks and see inside them.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--self-test", metavar="OUT.png",
         help="open the window, train a little, save a screenshot and exit (checks a build)",
     )  # fmt: skip
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
     train = sub.add_parser(
         "train",
         help="train headless and report",
         usage="%(prog)s [options]",
         description="Train a network without the window and report how it did.",
     )
-    _add_train_flags(train)
+    add_train_flags(train)
     out = train.add_argument_group("files")
     out.add_argument("--json", action="store_true", help="print one JSON object with the results")
     out.add_argument("--quiet", action="store_true", help="no progress line")
@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train headless, then draw the network and its output as the window does, "
         "or an animation of the training.",
     )  # fmt: skip
-    _add_train_flags(render)
+    add_train_flags(render)
     render.add_argument("out", metavar="OUT.png|OUT.svg", nargs="?")
     size_help = f"picture size in pixels, WIDTHxHEIGHT ({_size_text(DEFAULT_SIZE)})"
     render.add_argument("--size", type=_image_size, help=size_help)  # None: the default
@@ -281,7 +281,7 @@ def _add_sweep_parser(sub: Any) -> None:
         description="Train every combination of the --grid values (each with --seeds "
         "initialization seeds), then write one CSV row per run and a plot of the test loss.",
     )  # fmt: skip
-    _add_train_flags(sweep)
+    add_train_flags(sweep)
     grid = sweep.add_argument_group("sweep")
     grid.add_argument(
         "--grid", metavar="OPTION=V1,V2,...", action="append", default=[],

@@ -29,7 +29,6 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..core.config import Config, ConfigError
@@ -45,9 +44,10 @@ from ..core.runs import (
 )
 from ..io.atomic import atomic_write
 from ..io.reading import printable_path
-from .arguments import _add_train_flags, _Parser, config_from_args
+from .arguments import Parser, add_train_flags, config_from_args
 from .errors import PROG, UsageError
 from .own_data import own_data
+from .train import check_writable
 
 SCHEDULER_TIMEOUT = 10.0  # s to reach a Dask scheduler
 PLOT_SUFFIX = ".png"
@@ -89,8 +89,8 @@ class Plan:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    _check_path("--out", args.out, ".csv")
-    _check_path("--plot", args.plot, PLOT_SUFFIX)
+    check_writable("--out", args.out, ".csv")
+    check_writable("--plot", args.plot, PLOT_SUFFIX)
     if args.seeds < 1:
         raise UsageError(f"argument --seeds: must be 1 or more (got {args.seeds})")
     if args.jobs is not None and args.jobs < 1:
@@ -136,8 +136,8 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 def _train_flags() -> argparse.ArgumentParser:
     """train's flags alone, read exactly (no abbreviations): the judge of each axis."""
-    parser = _Parser(prog=f"{PROG} train", add_help=False, allow_abbrev=False)
-    _add_train_flags(parser)
+    parser = Parser(prog=f"{PROG} train", add_help=False, allow_abbrev=False)
+    add_train_flags(parser)
     return parser
 
 
@@ -403,19 +403,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return repr(float(value))  # float(): a NumPy float's repr names its type
     return str(value)
-
-
-def _check_path(flag: str, path: str | None, suffix: str) -> None:
-    """An output name, checked before any run (as train's: _check_writable)."""
-    if path is None:
-        return
-    name, folder = printable_path(path), Path(path).parent
-    if not path.lower().endswith(suffix):
-        raise UsageError(f"{flag}: {name} must end in {suffix}")
-    if not folder.is_dir():
-        raise UsageError(f"{flag}: cannot write {name}: no folder {printable_path(folder)}")
-    if Path(path).is_dir():
-        raise UsageError(f"{flag}: {name} is a folder, not a file")
 
 
 def _write(path: str, text: str) -> None:

@@ -30,7 +30,7 @@ _PROGRESS_INTERVAL = 0.1  # seconds between progress lines on a terminal
 
 def run_train(args: argparse.Namespace) -> int:
     for flag, path in (("--save", args.save), ("--export-data", args.export_data)):
-        _check_writable(flag, path)
+        check_writable(flag, path)
     check_export_paths(args.export)
     trainer = _make_trainer(args)
     cfg = trainer.config
@@ -82,7 +82,7 @@ def run_render(args: argparse.Namespace) -> int:
     if Path(args.out).suffix.lower() not in IMAGE_SUFFIXES:  # before training, not after
         kinds = " or ".join(IMAGE_SUFFIXES)
         raise UsageError(f"{printable_path(args.out)}: the picture must be a {kinds} file")
-    _check_writable("render", args.out)
+    check_writable("render", args.out)
     trainer = _make_trainer(args)
     trainer.train()
     try:
@@ -122,10 +122,12 @@ def _progress_line(trainer: Trainer, total: int, rate: float) -> str:
     return line + f"  {rate:,.0f} epochs/s"
 
 
-def _check_writable(flag: str, path: str | None) -> None:
+def check_writable(flag: str, path: str | None, suffix: str | None = None) -> None:
+    """An output name, checked before training: its suffix (`suffix`, or the one
+    `flag` writes), its folder there, not a folder itself (one sentence else)."""
     if path is None:
         return
-    wanted = {"--save": ".npz", "--export-data": ".csv"}.get(flag)
+    wanted = suffix or {"--save": ".npz", "--export-data": ".csv"}.get(flag)
     name, folder = printable_path(path), Path(path).parent
     if wanted and not path.lower().endswith(wanted):
         raise UsageError(f"{flag}: {name} must end in {wanted}")
@@ -136,7 +138,7 @@ def _check_writable(flag: str, path: str | None) -> None:
 
 
 def _save(path: str, trainer: Trainer) -> None:
-    try:  # the name was checked before training (_check_writable)
+    try:  # the name was checked before training (check_writable)
         save_npz(path, trainer.parameters(), trainer.config, {"epoch": trainer.epoch})
     except OSError as exc:
         why = exc.strerror or exc

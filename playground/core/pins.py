@@ -31,15 +31,7 @@ class PinnedRun:
     @property
     def metrics(self) -> Metrics:
         """The numbers at the pin's last epoch."""
-        epoch, train_loss, test_loss, train_acc, test_acc = (float(v) for v in self.history[-1])
-        classification = self.config.num_classes > 0
-        return Metrics(
-            epoch=int(epoch),
-            train_loss=train_loss,
-            test_loss=test_loss,
-            train_accuracy=train_acc if classification else None,
-            test_accuracy=test_acc if classification else None,
-        )
+        return Metrics.of_row(self.history[-1], self.config.num_classes > 0)
 
     def to_tree(self) -> dict:
         """JSON values and arrays, for a file (io/experiment.py)."""

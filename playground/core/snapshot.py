@@ -31,6 +31,18 @@ class Metrics:
     train_accuracy: float | None = None  # classification only
     test_accuracy: float | None = None
 
+    @classmethod
+    def of_row(cls, row, classification: bool) -> Metrics:
+        """The metrics of a history row: epoch, train/test loss, train/test accuracy."""
+        epoch, train_loss, test_loss, train_acc, test_acc = (float(v) for v in row)
+        return cls(
+            epoch=int(epoch),
+            train_loss=train_loss,
+            test_loss=test_loss,
+            train_accuracy=train_acc if classification else None,
+            test_accuracy=test_acc if classification else None,
+        )
+
     def as_dict(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {
             "epoch": self.epoch,

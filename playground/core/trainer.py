@@ -334,15 +334,7 @@ class Trainer:
             raise ValueError("that checkpoint is of another network")
         self.network.params[:] = checkpoint.params
         snap = self.snapshot(grid_resolution=grid_resolution)
-        epoch, train_loss, test_loss, train_acc, test_acc = (float(v) for v in checkpoint.record)
-        classification = self.config.num_classes > 0
-        metrics = Metrics(
-            epoch=int(epoch),
-            train_loss=train_loss,
-            test_loss=test_loss,
-            train_accuracy=train_acc if classification else None,
-            test_accuracy=test_acc if classification else None,
-        )
+        metrics = Metrics.of_row(checkpoint.record, self.config.num_classes > 0)
         return replace(
             snap, epoch=checkpoint.epoch, step=checkpoint.steps, metrics=metrics,
             config=checkpoint.config,
@@ -377,15 +369,7 @@ class Trainer:
 
     @property
     def metrics(self) -> Metrics:
-        epoch, train_loss, test_loss, train_acc, test_acc = self._history[self._rows - 1]
-        classification = self.config.num_classes > 0
-        return Metrics(
-            epoch=int(epoch),
-            train_loss=float(train_loss),
-            test_loss=float(test_loss),
-            train_accuracy=float(train_acc) if classification else None,
-            test_accuracy=float(test_acc) if classification else None,
-        )
+        return Metrics.of_row(self._history[self._rows - 1], self.config.num_classes > 0)
 
     @property
     def history(self) -> History:

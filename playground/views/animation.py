@@ -35,7 +35,7 @@ import numpy as np
 from ..core.snapshot import Snapshot
 from ..io.atomic import atomic_write
 from ..io.reading import printable_path
-from .picture import DEFAULT_SIZE, RenderError, _ensure_app, build_picture
+from .picture import DEFAULT_SIZE, RenderError, build_picture, ensure_app
 
 ANIMATION_SUFFIXES = (".gif", ".mp4")
 WHAT = ("output", "window")  # what a frame shows
@@ -115,7 +115,7 @@ def write_animation(
     target = Path(path)
     if not frames:
         raise RenderError(f"no frames to write to {printable_path(os.fspath(path))}")
-    _ensure_app()
+    ensure_app()
     painter = _FramePainter(what, size or default_size(what), len(frames), progress)
     try:
         if target.suffix.lower() == ".mp4":

@@ -26,7 +26,8 @@ class RenderError(ValueError):
     """The picture could not be made or written (one sentence)."""
 
 
-def _ensure_app():
+def ensure_app():
+    """The QApplication, made if there is none (offscreen without a display)."""
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtWidgets import QApplication
 
@@ -78,12 +79,10 @@ def render_snapshot(snapshot: Snapshot, path, size: tuple[int, int] = DEFAULT_SI
         raise RenderError(f"{target.name}: the picture must be a .png or .svg file")
     if not target.parent.is_dir():
         raise RenderError(f"cannot write {target}: no folder {target.parent}")
-    app = _ensure_app()
+    ensure_app()
     picture = build_picture(snapshot, size)
     try:
-        for _ in range(3):  # let layouts settle before painting
-            app.processEvents()
-        data = _png_bytes(picture) if suffix == ".png" else _svg_bytes(picture)
+        data = png_bytes(picture) if suffix == ".png" else _svg_bytes(picture)
     finally:
         picture.close()
         picture.deleteLater()
@@ -93,8 +92,13 @@ def render_snapshot(snapshot: Snapshot, path, size: tuple[int, int] = DEFAULT_SI
         handle.write(data)
 
 
-def _png_bytes(widget) -> bytes:
+def png_bytes(widget) -> bytes:
+    """A built widget drawn as PNG, once its layouts have settled (b"" if that failed)."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):  # let layouts settle before painting
+        QApplication.processEvents()
 
     data = QByteArray()
     buffer = QBuffer(data)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..core.runs import SeedBand
 from ..io.atomic import atomic_write
+from .picture import ensure_app, png_bytes
 
 PLOT_SIZE = (1200, 720)  # pixels
 LOG_SPAN = 30.0  # losses whose highest / lowest exceeds this are drawn on a log scale
@@ -27,18 +28,6 @@ _LINE_STYLES = ("solid", "dash", "dot")  # past the palette's colours, lines das
 
 class PlotError(ValueError):
     """The picture could not be made (one sentence)."""
-
-
-def _application():
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # headless: no screen needed
-        app = QApplication(["neural-playground"])
-    return app
 
 
 def loss_range(bands: Sequence[SeedBand]) -> tuple[float, float] | None:
@@ -188,12 +177,10 @@ def save_sweep_plot(
     target = Path(path)
     if target.suffix.lower() != ".png":
         raise PlotError(f"{target.name}: the plot must be a .png file")
-    app = _application()
+    ensure_app()
     widget = build_sweep_plot(bands, title, subtitle, size)
     try:
-        for _ in range(3):  # let layouts settle before painting
-            app.processEvents()
-        data = _png_bytes(widget)
+        data = png_bytes(widget)
     finally:
         widget.close()
         widget.deleteLater()
@@ -201,14 +188,3 @@ def save_sweep_plot(
         raise PlotError(f"cannot draw the plot for {target.name}")
     with atomic_write(target) as handle:
         handle.write(data)
-
-
-def _png_bytes(widget) -> bytes:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = widget.grab().save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data()) if ok else b""
