@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
 
@@ -63,7 +64,9 @@ def build_menus(
     _add(file_menu, "Import Da&ta (CSV)…", files.data.import_dialog, "Ctrl+Shift+I")
     _add(file_menu, "Export &Data (CSV)…", files.data.export_dialog)
     file_menu.addSeparator()
-    _add(file_menu, "&Quit", window.close, "Ctrl+Q")
+    quit_action = _add(file_menu, "&Quit", window.close, "Ctrl+Q")
+    # from any of the app's windows (Compare Runs, Try 5 Seeds, Help), not only this one
+    quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     view_menu = bar.addMenu("&View")
     for dock in window.findChildren(QDockWidget):  # every dock added before this call
